@@ -1,0 +1,649 @@
+//! The fluent policy builder: turns what the user asks for into a validated,
+//! precomputed policy, or into every problem at once.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::request::Parts;
+use http::{HeaderName, HeaderValue, Method, StatusCode};
+
+use crate::classify::is_forbidden_request_header;
+use crate::error::{BuildError, ConfigError, HeaderList, Wildcard};
+use crate::layer::CorsLayer;
+use crate::merge::Precedence;
+use crate::origin::{self, OriginMatcher, OriginPredicate};
+use crate::policy::{HeaderRule, MethodRule, Policy, Spec};
+
+/// Builds a [`CorsLayer`] from a policy, checked as a whole by
+/// [`build`](CorsBuilder::build).
+///
+/// List methods add to what earlier calls gave; `"*"` in a list is the
+/// wildcard, the same as the matching `*_any_*` method.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use http::Method;
+/// use tower_cors::CorsLayer;
+///
+/// let cors = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com", "https://admin.example.com"])
+///     .allow_methods([Method::GET, Method::PUT])
+///     .allow_headers(["content-type", "x-custom"])
+///     .expose_headers(["x-request-id"])
+///     .allow_credentials(true)
+///     .max_age(Duration::from_secs(600))
+///     .build()?;
+/// # Ok::<(), tower_cors::BuildError>(())
+/// ```
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct CorsBuilder {
+    origins: Vec<String>,
+    predicates: Vec<OriginPredicate>,
+    methods: Vec<String>,
+    headers: Vec<String>,
+    expose: Vec<String>,
+    credentials: bool,
+    max_age: Option<Duration>,
+    preflight_status: StatusCode,
+    refusal_status: StatusCode,
+    precedence: Precedence,
+    block_disallowed: bool,
+}
+
+impl Default for CorsBuilder {
+    fn default() -> Self {
+        CorsBuilder {
+            origins: Vec::new(),
+            predicates: Vec::new(),
+            methods: Vec::new(),
+            headers: Vec::new(),
+            expose: Vec::new(),
+            credentials: false,
+            max_age: None,
+            preflight_status: StatusCode::NO_CONTENT,
+            refusal_status: StatusCode::FORBIDDEN,
+            precedence: Precedence::UpstreamWins,
+            block_disallowed: false,
+        }
+    }
+}
+
+impl fmt::Debug for CorsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsBuilder")
+            .field("origins", &self.origins)
+            .field("predicates", &self.predicates.len())
+            .field("methods", &self.methods)
+            .field("headers", &self.headers)
+            .field("expose", &self.expose)
+            .field("credentials", &self.credentials)
+            .field("max_age", &self.max_age)
+            .field("preflight_status", &self.preflight_status)
+            .field("refusal_status", &self.refusal_status)
+            .field("precedence", &self.precedence)
+            .field("block_disallowed", &self.block_disallowed)
+            .finish()
+    }
+}
+
+fn strings<I, T>(items: I) -> impl Iterator<Item = String>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<str>,
+{
+    items.into_iter().map(|s| s.as_ref().to_owned())
+}
+
+impl CorsBuilder {
+    /// An empty policy: no origin, no method or header beyond the
+    /// safelisted ones, no credentials, no max-age; accepted preflights get
+    /// `204 No Content`, refused ones `403 Forbidden`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let builder = tower_cors::CorsBuilder::new().allow_any_origin();
+    /// # builder.build().unwrap();
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A starting point for one single-page app on `origin` that sends
+    /// cookies or `Authorization`: credentials allowed, methods `GET`,
+    /// `POST`, `PUT`, `PATCH`, `DELETE`, request headers `Content-Type` and
+    /// `Authorization`, max-age 600 seconds. Adjust it with the other
+    /// methods before [`build`](CorsBuilder::build).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsBuilder::single_page_app("https://app.example.com")
+    ///     .expose_headers(["x-request-id"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn single_page_app(origin: impl AsRef<str>) -> Self {
+        Self::new()
+            .allow_origins([origin])
+            .allow_credentials(true)
+            .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+            .allow_headers(["Content-Type", "Authorization"])
+            .max_age(Duration::from_secs(600))
+    }
+
+    /// Allows these origins, each written exactly as browsers send it
+    /// (`https://app.example.com`, `http://localhost:3000`): lowercase,
+    /// no trailing slash, no default port. `"*"` allows any origin.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com", "http://localhost:3000"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_origins<I, T>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.origins.extend(strings(origins));
+        self
+    }
+
+    /// Allows every origin: `Access-Control-Allow-Origin: *`. Cannot be
+    /// combined with credentials.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder().allow_any_origin().build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_any_origin(self) -> Self {
+        self.allow_origins(["*"])
+    }
+
+    /// Allows the origins for which `predicate` returns `true`, given the
+    /// request's `Origin` value and head. Combines with
+    /// [`allow_origins`](CorsBuilder::allow_origins): an origin is allowed
+    /// when any of them allows it. The allowed origin is echoed in
+    /// `Access-Control-Allow-Origin`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origin_predicate(|origin, parts| {
+    ///         origin.as_bytes().starts_with(b"http://localhost:")
+    ///             && parts.uri.path().starts_with("/dev/")
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_origin_predicate<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
+    {
+        self.predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Allows these methods in preflights (`GET`, `HEAD` and `POST` are
+    /// always allowed and need no listing). Methods compare case-sensitively,
+    /// as in browsers, except the six standard methods that browsers
+    /// upper-case (`put` is `PUT`, but `patch` is not `PATCH`). `"*"` allows
+    /// any method.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::Method;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .allow_methods([Method::PUT, Method::DELETE])
+    ///     .allow_methods(["PURGE"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_methods<I, T>(mut self, methods: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.methods.extend(strings(methods));
+        self
+    }
+
+    /// Allows any method: `Access-Control-Allow-Methods: *`. Cannot be
+    /// combined with credentials.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .allow_any_method()
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_any_method(self) -> Self {
+        self.allow_methods(["*"])
+    }
+
+    /// Allows these request headers in preflights. Names compare
+    /// case-insensitively; the answer spells them as given. `"*"` allows any
+    /// header but `Authorization`, which must be listed too if wanted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .allow_headers(["Content-Type", "X-Custom"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_headers<I, T>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.headers.extend(strings(headers));
+        self
+    }
+
+    /// Allows any request header but `Authorization`:
+    /// `Access-Control-Allow-Headers: *`. Cannot be combined with
+    /// credentials.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .allow_any_header()
+    ///     .allow_headers(["authorization"]) // `*` never covers it
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_any_header(self) -> Self {
+        self.allow_headers(["*"])
+    }
+
+    /// Lets scripts read these response headers
+    /// (`Access-Control-Expose-Headers`). `"*"` exposes all of them but
+    /// `Set-Cookie`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .expose_headers(["X-Request-Id"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn expose_headers<I, T>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.expose.extend(strings(headers));
+        self
+    }
+
+    /// Exposes every response header: `Access-Control-Expose-Headers: *`.
+    /// Cannot be combined with credentials.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .expose_any_header()
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn expose_any_header(self) -> Self {
+        self.expose_headers(["*"])
+    }
+
+    /// Allows credentialed requests (cookies, `Authorization`, TLS client
+    /// certificates): `Access-Control-Allow-Credentials: true` on the
+    /// answers to allowed origins.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_credentials(mut self, allow: bool) -> Self {
+        self.credentials = allow;
+        self
+    }
+
+    /// How long browsers may cache a preflight answer
+    /// (`Access-Control-Max-Age`, in whole seconds). Without it the header is
+    /// not sent and browsers use their default (5 seconds); zero asks them not
+    /// to cache. Browsers cap the value: Chromium at 7200 seconds, Firefox at
+    /// 86400.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .max_age(Duration::from_secs(3600))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// The status of accepted preflights: a 2xx status, `204 No Content`
+    /// unless set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::StatusCode;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .preflight_status(StatusCode::OK)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn preflight_status(mut self, status: StatusCode) -> Self {
+        self.preflight_status = status;
+        self
+    }
+
+    /// The status of refused preflights (and of actual requests refused by
+    /// [`block_disallowed_origins`](CorsBuilder::block_disallowed_origins)):
+    /// a 4xx or 5xx status, `403 Forbidden` unless set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::StatusCode;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .refusal_status(StatusCode::BAD_REQUEST)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn refusal_status(mut self, status: StatusCode) -> Self {
+        self.refusal_status = status;
+        self
+    }
+
+    /// Who wins when the inner service sets a CORS header too:
+    /// [`Precedence::UpstreamWins`] unless set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::Precedence;
+    ///
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .precedence(Precedence::LayerWins)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn precedence(mut self, precedence: Precedence) -> Self {
+        self.precedence = precedence;
+        self
+    }
+
+    /// When `true`, an actual CORS request from an origin that is not
+    /// allowed is answered by the layer with the refusal status instead of
+    /// reaching the inner service. Off unless set: the browser already
+    /// keeps the response from the script, and same-site tools keep working.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .block_disallowed_origins(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn block_disallowed_origins(mut self, block: bool) -> Self {
+        self.block_disallowed = block;
+        self
+    }
+
+    /// Checks the whole policy and compiles it into a [`CorsLayer`], or
+    /// returns every problem found.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::{ConfigError, CorsLayer, Wildcard};
+    ///
+    /// let err = CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .allow_credentials(true)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.errors(), &[ConfigError::WildcardWithCredentials(Wildcard::Origins)]);
+    /// ```
+    pub fn build(self) -> Result<CorsLayer, BuildError> {
+        let mut errors = Vec::new();
+        let spec = self.compile(&mut errors);
+        if errors.is_empty() {
+            Ok(CorsLayer::from_policy(Policy::new(spec)))
+        } else {
+            Err(BuildError::new(errors))
+        }
+    }
+
+    /// Compiles the policy without reporting problems; for presets whose
+    /// constants a test checks with [`build`](CorsBuilder::build).
+    pub(crate) fn build_unchecked(self) -> CorsLayer {
+        CorsLayer::from_policy(Policy::new(self.compile(&mut Vec::new())))
+    }
+
+    fn compile(self, errors: &mut Vec<ConfigError>) -> Spec {
+        let origins = compile_origins(&self.origins, self.predicates, errors);
+        let (methods, allow_methods) = compile_methods(&self.methods, errors);
+        let (headers, allow_headers) = compile_headers(&self.headers, HeaderList::Allowed, errors);
+        let (expose, expose_headers) = compile_headers(&self.expose, HeaderList::Exposed, errors);
+
+        if self.credentials {
+            let wildcards = [
+                (origins.is_any(), Wildcard::Origins),
+                (matches!(methods, MethodRule::Any), Wildcard::Methods),
+                (headers.any, Wildcard::Headers),
+                (expose.any, Wildcard::ExposedHeaders),
+            ];
+            for (_, what) in wildcards.iter().filter(|(set, _)| *set) {
+                errors.push(ConfigError::WildcardWithCredentials(*what));
+            }
+        }
+        if !self.preflight_status.is_success() {
+            errors.push(ConfigError::PreflightStatusNotSuccess {
+                status: self.preflight_status.as_u16(),
+            });
+        }
+        if !(self.refusal_status.is_client_error() || self.refusal_status.is_server_error()) {
+            errors.push(ConfigError::RefusalStatusNotError {
+                status: self.refusal_status.as_u16(),
+            });
+        }
+
+        Spec {
+            origins,
+            credentials: self.credentials,
+            methods,
+            allow_methods,
+            headers,
+            allow_headers,
+            expose_headers,
+            max_age: self.max_age.map(|d| HeaderValue::from(d.as_secs())),
+            preflight_status: self.preflight_status,
+            refusal_status: self.refusal_status,
+            precedence: self.precedence,
+            block_disallowed: self.block_disallowed,
+        }
+    }
+}
+
+fn compile_origins(
+    origins: &[String],
+    predicates: Vec<OriginPredicate>,
+    errors: &mut Vec<ConfigError>,
+) -> OriginMatcher {
+    let mut any = false;
+    let mut exact = Vec::new();
+    let errors_before = errors.len();
+    for value in origins {
+        if value == "*" {
+            any = true;
+            continue;
+        }
+        match origin::validate(value) {
+            Ok(()) => exact.push(value.clone()),
+            Err(reason) => errors.push(ConfigError::InvalidOrigin {
+                value: value.clone(),
+                reason,
+            }),
+        }
+    }
+    let matcher = OriginMatcher::new(any, &exact, predicates);
+    if matcher.is_empty() && errors.len() == errors_before {
+        errors.push(ConfigError::NoOrigins);
+    }
+    matcher
+}
+
+/// Browsers upper-case these methods whatever the script wrote; every other
+/// method is sent as written.
+const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
+
+fn compile_methods(
+    methods: &[String],
+    errors: &mut Vec<ConfigError>,
+) -> (MethodRule, Option<HeaderValue>) {
+    let mut any = false;
+    let mut list: Vec<Method> = Vec::new();
+    for value in methods {
+        if value == "*" {
+            any = true;
+            continue;
+        }
+        if FORBIDDEN_METHODS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(value))
+        {
+            errors.push(ConfigError::ForbiddenMethod {
+                value: value.clone(),
+            });
+            continue;
+        }
+        let normalized = NORMALIZED_METHODS
+            .iter()
+            .find(|m| m.eq_ignore_ascii_case(value))
+            .map_or(value.as_str(), |m| m);
+        match Method::from_bytes(normalized.as_bytes()) {
+            Ok(method) if !list.contains(&method) => list.push(method),
+            Ok(_) => {}
+            Err(_) => errors.push(ConfigError::InvalidMethod {
+                value: value.clone(),
+            }),
+        }
+    }
+    let mut shown: Vec<&str> = list.iter().map(Method::as_str).collect();
+    if any {
+        shown.insert(0, "*");
+    }
+    let value = joined(&shown);
+    let rule = if any {
+        MethodRule::Any
+    } else {
+        MethodRule::List(list)
+    };
+    (rule, value)
+}
+
+fn compile_headers(
+    names: &[String],
+    list: HeaderList,
+    errors: &mut Vec<ConfigError>,
+) -> (HeaderRule, Option<HeaderValue>) {
+    let mut rule = HeaderRule::default();
+    let mut shown: Vec<&str> = Vec::new();
+    for value in names {
+        if value == "*" {
+            if !rule.any {
+                rule.any = true;
+                shown.push("*");
+            }
+            continue;
+        }
+        let name = match HeaderName::from_bytes(value.as_bytes()) {
+            Ok(name) => name,
+            Err(_) => {
+                errors.push(ConfigError::InvalidHeaderName {
+                    value: value.clone(),
+                    list,
+                });
+                continue;
+            }
+        };
+        if is_forbidden_in(list, name.as_str()) {
+            errors.push(ConfigError::ForbiddenHeaderName {
+                value: value.clone(),
+                list,
+            });
+            continue;
+        }
+        if rule
+            .names
+            .insert(name.as_str().as_bytes().to_vec().into_boxed_slice())
+        {
+            shown.push(value);
+        }
+    }
+    (rule, joined(&shown))
+}
+
+/// Names that make no sense in a list: for allowed request headers, those a
+/// script can never set; for exposed response headers, those a script can
+/// never read. CORS protocol headers belong to neither.
+fn is_forbidden_in(list: HeaderList, name: &str) -> bool {
+    name.starts_with("access-control-")
+        || match list {
+            HeaderList::Allowed => is_forbidden_request_header(name),
+            HeaderList::Exposed => name == "set-cookie" || name == "set-cookie2",
+        }
+}
+
+/// The comma-separated header value for a list, `None` for an empty list.
+fn joined(items: &[&str]) -> Option<HeaderValue> {
+    if items.is_empty() {
+        return None;
+    }
+    HeaderValue::from_str(&items.join(",")).ok()
+}

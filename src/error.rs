@@ -1,0 +1,255 @@
+//! Typed configuration errors returned by [`CorsBuilder::build`](crate::CorsBuilder::build).
+
+use std::fmt;
+
+/// Which list of the policy a configuration problem is about.
+///
+/// # Example
+///
+/// ```
+/// use tower_cors::{ConfigError, CorsLayer, HeaderList};
+///
+/// let err = CorsLayer::builder()
+///     .allow_any_origin()
+///     .expose_headers(["bad header"])
+///     .build()
+///     .unwrap_err();
+/// assert!(err.errors().iter().any(|e| matches!(
+///     e,
+///     ConfigError::InvalidHeaderName { list: HeaderList::Exposed, .. }
+/// )));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderList {
+    /// The request headers allowed by `allow_headers`.
+    Allowed,
+    /// The response headers exposed by `expose_headers`.
+    Exposed,
+}
+
+impl fmt::Display for HeaderList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HeaderList::Allowed => "allowed headers",
+            HeaderList::Exposed => "exposed headers",
+        })
+    }
+}
+
+/// Which part of the policy a wildcard (`*`) was given for.
+///
+/// # Example
+///
+/// ```
+/// use tower_cors::{ConfigError, CorsLayer, Wildcard};
+///
+/// let err = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_any_method()
+///     .allow_credentials(true)
+///     .build()
+///     .unwrap_err();
+/// assert!(err.errors().contains(&ConfigError::WildcardWithCredentials(Wildcard::Methods)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wildcard {
+    /// Any origin (`Access-Control-Allow-Origin: *`).
+    Origins,
+    /// Any method (`Access-Control-Allow-Methods: *`).
+    Methods,
+    /// Any request header (`Access-Control-Allow-Headers: *`).
+    Headers,
+    /// Every response header (`Access-Control-Expose-Headers: *`).
+    ExposedHeaders,
+}
+
+impl fmt::Display for Wildcard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Wildcard::Origins => "any origin",
+            Wildcard::Methods => "any method",
+            Wildcard::Headers => "any request header",
+            Wildcard::ExposedHeaders => "exposing every response header",
+        })
+    }
+}
+
+/// One problem of a CORS policy, found by [`CorsBuilder::build`](crate::CorsBuilder::build).
+///
+/// Every variant names the offending value, so that the message alone tells
+/// what to change.
+///
+/// # Example
+///
+/// ```
+/// use tower_cors::{ConfigError, CorsLayer};
+///
+/// let err = CorsLayer::builder()
+///     .allow_origins(["https://app.example.com/"])
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(&err.errors()[0], ConfigError::InvalidOrigin { value, .. } if value == "https://app.example.com/"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No origin is allowed: the policy would refuse every CORS request.
+    NoOrigins,
+    /// An allowed origin is not a serialized origin as browsers send it.
+    InvalidOrigin {
+        /// The value as configured.
+        value: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A method is not a valid HTTP method token.
+    InvalidMethod {
+        /// The value as configured.
+        value: String,
+    },
+    /// A method that browsers never send cross-origin (`CONNECT`, `TRACE`, `TRACK`).
+    ForbiddenMethod {
+        /// The value as configured.
+        value: String,
+    },
+    /// A header name is not a valid HTTP field name.
+    InvalidHeaderName {
+        /// The value as configured.
+        value: String,
+        /// The list it was given in.
+        list: HeaderList,
+    },
+    /// A header name that cannot usefully appear in this list: a name that
+    /// browsers control themselves (`Cookie`, `Host`, `Set-Cookie`, ...) or a
+    /// CORS protocol header.
+    ForbiddenHeaderName {
+        /// The value as configured.
+        value: String,
+        /// The list it was given in.
+        list: HeaderList,
+    },
+    /// A wildcard together with `allow_credentials(true)`: browsers reject
+    /// `*` on credentialed requests, and allowing any origin with
+    /// credentials would let every site read users' data.
+    WildcardWithCredentials(Wildcard),
+    /// The status of a successful preflight answer must be a 2xx status.
+    PreflightStatusNotSuccess {
+        /// The status as configured.
+        status: u16,
+    },
+    /// The status of a refused request must be a 4xx or 5xx status.
+    RefusalStatusNotError {
+        /// The status as configured.
+        status: u16,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::NoOrigins => f.write_str(
+                "no origin is allowed: call allow_origins, allow_any_origin or allow_origin_predicate",
+            ),
+            ConfigError::InvalidOrigin { value, reason } => {
+                write!(f, "invalid origin {value:?}: {reason}")
+            }
+            ConfigError::InvalidMethod { value } => write!(f, "invalid method {value:?}"),
+            ConfigError::ForbiddenMethod { value } => {
+                write!(f, "method {value:?} is forbidden: browsers never send it cross-origin")
+            }
+            ConfigError::InvalidHeaderName { value, list } => {
+                write!(f, "invalid header name {value:?} in the {list}")
+            }
+            ConfigError::ForbiddenHeaderName { value, list } => write!(
+                f,
+                "header name {value:?} cannot be in the {list}: browsers control it or it belongs to the CORS protocol"
+            ),
+            ConfigError::WildcardWithCredentials(what) => write!(
+                f,
+                "{what} cannot be combined with allow_credentials(true): list the values explicitly"
+            ),
+            ConfigError::PreflightStatusNotSuccess { status } => {
+                write!(f, "preflight status {status} is not a 2xx status")
+            }
+            ConfigError::RefusalStatusNotError { status } => {
+                write!(f, "refusal status {status} is not a 4xx or 5xx status")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Every problem of a CORS policy, returned by
+/// [`CorsBuilder::build`](crate::CorsBuilder::build).
+///
+/// `build` checks the whole policy and reports all problems at once, not only
+/// the first.
+///
+/// # Example
+///
+/// ```
+/// use tower_cors::CorsLayer;
+///
+/// let err = CorsLayer::builder()
+///     .allow_any_origin()
+///     .allow_credentials(true)
+///     .allow_methods(["TRACE"])
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.errors().len(), 2);
+/// println!("{err}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    errors: Vec<ConfigError>,
+}
+
+impl BuildError {
+    pub(crate) fn new(errors: Vec<ConfigError>) -> Self {
+        BuildError { errors }
+    }
+
+    /// The problems found, in the order the builder met them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::{ConfigError, CorsLayer};
+    ///
+    /// let err = CorsLayer::builder().build().unwrap_err();
+    /// assert_eq!(err.errors(), &[ConfigError::NoOrigins]);
+    /// ```
+    pub fn errors(&self) -> &[ConfigError] {
+        &self.errors
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.errors.len();
+        write!(
+            f,
+            "invalid CORS policy ({n} problem{}): ",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl IntoIterator for BuildError {
+    type Item = ConfigError;
+    type IntoIter = std::vec::IntoIter<ConfigError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.into_iter()
+    }
+}

@@ -1,0 +1,96 @@
+//! CORS (Cross-Origin Resource Sharing) middleware for tower, axum, tonic and
+//! hyper, modelled on what an API gateway does for CORS and on the Fetch
+//! Standard's rules.
+//!
+//! - A policy is written with a fluent [`CorsBuilder`] whose
+//!   [`build`](CorsBuilder::build) checks it as a whole and returns every
+//!   problem as a typed [`ConfigError`]: nothing panics, at build time or per
+//!   request.
+//! - Each request is classified ([`RequestKind`]): not CORS, simple,
+//!   not-so-simple, or preflight. The kind is put into the request's
+//!   extensions for handlers and logs. Only `OPTIONS` with `Origin` and
+//!   `Access-Control-Request-Method` is a preflight; every other `OPTIONS`
+//!   reaches the inner service.
+//! - Preflights are answered by the layer without calling the inner
+//!   service, after checking the origin, the method (case-sensitively) and
+//!   every requested header (case-insensitively). A refused preflight gets
+//!   `403 Forbidden` and no CORS headers, and the [`Refusal`] in the
+//!   response's extensions says why.
+//! - On actual responses the layer merges its headers with the inner
+//!   service's; by default the inner service's CORS headers win
+//!   ([`Precedence`]), and `Vary` tokens are merged, never duplicated.
+//! - The response body is [`CorsBody`], which wraps any body type: no
+//!   `Default` bound, so it composes with axum, tonic and hyper bodies.
+//! - The policy is compiled once into ready header values, shared behind an
+//!   `Arc`: cloning the service copies no lists.
+//!
+//! # Example
+//!
+//! ```
+//! use std::time::Duration;
+//! use axum::{routing::get, Router};
+//! use http::Method;
+//! use tower_cors::CorsLayer;
+//!
+//! let cors = CorsLayer::builder()
+//!     .allow_origins(["https://app.example.com", "https://admin.example.com"])
+//!     .allow_methods([Method::GET, Method::PUT])
+//!     .allow_headers(["content-type", "x-custom"])
+//!     .expose_headers(["x-request-id"])
+//!     .allow_credentials(true)
+//!     .max_age(Duration::from_secs(600))
+//!     .build()?;
+//!
+//! let app: Router = Router::new().route("/", get(|| async { "hello" })).layer(cors);
+//! # Ok::<(), tower_cors::BuildError>(())
+//! ```
+//!
+//! The API gateway's defaults are one call away:
+//!
+//! ```
+//! use axum::{routing::get, Router};
+//! use tower_cors::CorsLayer;
+//!
+//! let app: Router = Router::new()
+//!     .route("/", get(|| async { "hello" }))
+//!     .layer(CorsLayer::gateway());
+//! ```
+//!
+//! # Features
+//!
+//! - `tracing`: emit a `DEBUG` event on target `tower_cors` whenever the
+//!   layer refuses an origin, a method or a header.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::indexing_slicing,
+    clippy::unreachable
+)]
+
+mod body;
+mod builder;
+mod classify;
+mod error;
+mod layer;
+mod merge;
+mod origin;
+mod policy;
+mod preflight;
+pub mod presets;
+mod refusal;
+mod service;
+
+pub use body::CorsBody;
+pub use builder::CorsBuilder;
+pub use classify::RequestKind;
+pub use error::{BuildError, ConfigError, HeaderList, Wildcard};
+pub use layer::CorsLayer;
+pub use merge::Precedence;
+pub use refusal::Refusal;
+pub use service::{Cors, ResponseFuture};

@@ -1,0 +1,126 @@
+//! Ready-made policies.
+
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::builder::CorsBuilder;
+use crate::layer::CorsLayer;
+
+/// The methods an API gateway allows by default, in the order it lists them.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(tower_cors::presets::GATEWAY_METHODS.join(","), "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH");
+/// ```
+pub const GATEWAY_METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"];
+
+/// The request headers an API gateway allows by default.
+///
+/// # Example
+///
+/// ```
+/// assert!(tower_cors::presets::GATEWAY_ALLOWED_HEADERS.contains(&"X-Sdk-Date"));
+/// ```
+pub const GATEWAY_ALLOWED_HEADERS: [&str; 12] = [
+    "X-Stage",
+    "X-Sdk-Date",
+    "X-Sdk-Nonce",
+    "X-Proxy-Signed-Headers",
+    "X-Sdk-Content-Sha256",
+    "X-Forwarded-For",
+    "Authorization",
+    "Content-Type",
+    "Accept",
+    "Accept-Ranges",
+    "Cache-Control",
+    "Range",
+];
+
+/// The response headers an API gateway exposes by default.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(tower_cors::presets::GATEWAY_EXPOSED_HEADERS[0], "X-Request-Id");
+/// ```
+pub const GATEWAY_EXPOSED_HEADERS: [&str; 8] = [
+    "X-Request-Id",
+    "X-Apig-Latency",
+    "X-Apig-Upstream-Latency",
+    "X-Apig-RateLimit-Api",
+    "X-Apig-RateLimit-User",
+    "X-Apig-RateLimit-App",
+    "X-Apig-RateLimit-Ip",
+    "X-Apig-RateLimit-Api-Allenv",
+];
+
+/// The gateway's preflight cache time: two days.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(tower_cors::presets::GATEWAY_MAX_AGE_SECS, 172_800);
+/// ```
+pub const GATEWAY_MAX_AGE_SECS: u64 = 172_800;
+
+impl CorsBuilder {
+    /// A builder holding the API gateway's defaults (see
+    /// [`CorsLayer::gateway`]), to adjust before building.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsBuilder::gateway()
+    ///     .expose_headers(["X-Trace-Id"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn gateway() -> CorsBuilder {
+        CorsBuilder::new()
+            .allow_any_origin()
+            .allow_methods(GATEWAY_METHODS)
+            .allow_headers(GATEWAY_ALLOWED_HEADERS)
+            .expose_headers(GATEWAY_EXPOSED_HEADERS)
+            .max_age(Duration::from_secs(GATEWAY_MAX_AGE_SECS))
+            .preflight_status(StatusCode::OK)
+    }
+}
+
+impl CorsLayer {
+    /// The defaults of an API gateway's CORS support, byte for byte: any
+    /// origin (`Access-Control-Allow-Origin: *`), no credentials, the
+    /// methods [`GATEWAY_METHODS`], the request headers
+    /// [`GATEWAY_ALLOWED_HEADERS`], the exposed headers
+    /// [`GATEWAY_EXPOSED_HEADERS`], `Access-Control-Max-Age: 172800`, and
+    /// `200 OK` for accepted preflights. The upstream service's CORS headers
+    /// win over the layer's.
+    ///
+    /// To change any of it, start from [`CorsBuilder::gateway`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use axum::{routing::get, Router};
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let app: Router = Router::new()
+    ///     .route("/simple", get(|| async { "{\"status\":\"200\"}" }))
+    ///     .layer(CorsLayer::gateway());
+    /// ```
+    pub fn gateway() -> CorsLayer {
+        // These constants are valid: a test builds them with `build()`.
+        CorsBuilder::gateway().build_unchecked()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateway_constants_are_valid() {
+        assert!(CorsBuilder::gateway().build().is_ok());
+    }
+}
