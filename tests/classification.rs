@@ -1,0 +1,200 @@
+//! Request classification: not CORS, simple, not-so-simple, preflight.
+
+mod common;
+
+use common::*;
+use tower_cors::{CorsLayer, RequestKind};
+
+const ORIGIN: (&str, &str) = ("origin", "https://app.example.com");
+
+fn kind(method: &str, headers: &[(&str, &str)]) -> RequestKind {
+    RequestKind::of(&request(method, headers))
+}
+
+fn policy() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins(["https://app.example.com"])
+        .allow_methods(["PUT"])
+        .build()
+        .unwrap()
+}
+
+// checklist: K1
+#[tokio::test]
+async fn no_origin_is_not_cors_and_gets_only_vary() {
+    assert_eq!(kind("GET", &[]), RequestKind::NotCors);
+    assert_eq!(kind("PUT", &[("x-custom", "1")]), RequestKind::NotCors);
+    let (res, seen) = send(&policy(), request("GET", &[])).await;
+    assert_eq!(seen.calls(), 1);
+    assert_eq!(seen.kind(), Some(RequestKind::NotCors));
+    assert!(res.cors_headers().is_empty());
+    assert_eq!(res.header("vary"), Some("Origin"));
+    assert_eq!(&res.body[..], b"inner");
+}
+
+// checklist: K1
+#[tokio::test]
+async fn no_origin_with_an_any_origin_policy_gets_nothing() {
+    let (res, _) = send(&CorsLayer::gateway(), request("GET", &[])).await;
+    assert!(res.cors_headers().is_empty());
+    assert_eq!(res.header("vary"), None);
+}
+
+// checklist: K2
+#[tokio::test]
+async fn only_options_with_origin_and_acrm_is_a_preflight() {
+    let acrm = ("access-control-request-method", "PUT");
+    assert_eq!(kind("OPTIONS", &[ORIGIN, acrm]), RequestKind::Preflight);
+    assert_eq!(kind("OPTIONS", &[ORIGIN]), RequestKind::NotSoSimple);
+    assert_eq!(kind("OPTIONS", &[acrm]), RequestKind::NotCors);
+    assert_eq!(kind("OPTIONS", &[]), RequestKind::NotCors);
+    assert_eq!(kind("PUT", &[ORIGIN, acrm]), RequestKind::NotSoSimple);
+    // The method is case-sensitive: `options` is another method.
+    assert_eq!(kind("options", &[ORIGIN, acrm]), RequestKind::NotSoSimple);
+}
+
+// checklist: K2, P1
+#[tokio::test]
+async fn other_options_requests_reach_the_inner_service() {
+    for headers in [
+        vec![ORIGIN],
+        vec![],
+        vec![("access-control-request-method", "PUT")],
+    ] {
+        let (res, seen) = send(&policy(), request("OPTIONS", &headers)).await;
+        assert_eq!(seen.calls(), 1, "{headers:?}");
+        assert_eq!(&res.body[..], b"inner");
+    }
+    let (_, seen) = send(&policy(), preflight("https://app.example.com", "PUT", None)).await;
+    assert_eq!(seen.calls(), 0);
+}
+
+// checklist: K3
+#[test]
+fn safelisted_methods_and_headers_are_simple() {
+    for method in ["GET", "HEAD", "POST"] {
+        assert_eq!(kind(method, &[ORIGIN]), RequestKind::Simple, "{method}");
+    }
+    let simple_headers: &[(&str, &str)] = &[
+        ("accept", "application/json, text/plain, */*"),
+        ("accept-language", "en-US,en;q=0.9"),
+        ("content-language", "de-DE"),
+        ("content-type", "text/plain;charset=UTF-8"),
+        ("content-type", "multipart/form-data; boundary=xyz"),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("range", "bytes=0-"),
+        ("range", "bytes=100-200"),
+    ];
+    for header in simple_headers {
+        assert_eq!(
+            kind("POST", &[ORIGIN, *header]),
+            RequestKind::Simple,
+            "{header:?}"
+        );
+    }
+}
+
+// checklist: K3
+#[test]
+fn browser_and_proxy_headers_do_not_make_a_request_not_so_simple() {
+    let headers = [
+        ORIGIN,
+        ("host", "api.example.com"),
+        ("user-agent", "Mozilla/5.0"),
+        ("accept-encoding", "gzip, br"),
+        ("connection", "keep-alive"),
+        ("referer", "https://app.example.com/page"),
+        ("cookie", "a=b"),
+        ("sec-fetch-mode", "cors"),
+        ("sec-ch-ua", "\"Chromium\";v=\"130\""),
+        ("cache-control", "no-cache"),
+        ("pragma", "no-cache"),
+        ("priority", "u=1, i"),
+        ("if-none-match", "\"abc\""),
+        ("x-forwarded-for", "203.0.113.1"),
+        ("forwarded", "for=203.0.113.1"),
+    ];
+    assert_eq!(kind("GET", &headers), RequestKind::Simple);
+}
+
+// checklist: K3
+#[test]
+fn other_methods_and_headers_are_not_so_simple() {
+    for method in ["PUT", "DELETE", "PATCH", "get", "PURGE"] {
+        assert_eq!(
+            kind(method, &[ORIGIN]),
+            RequestKind::NotSoSimple,
+            "{method}"
+        );
+    }
+    let unsafe_headers: &[(&str, &str)] = &[
+        ("content-type", "application/json"),
+        ("content-type", "text/plain; x=\"quoted\""),
+        ("accept", "text/html{"),
+        ("accept-language", "en_US"),
+        ("content-language", "de/DE"),
+        ("range", "bytes=0-1,5-6"),
+        ("range", "bytes=-500"),
+        ("range", "bytes=9-1"),
+        ("authorization", "Bearer x"),
+        ("x-requested-with", "XMLHttpRequest"),
+    ];
+    for header in unsafe_headers {
+        assert_eq!(
+            kind("GET", &[ORIGIN, *header]),
+            RequestKind::NotSoSimple,
+            "{header:?}"
+        );
+    }
+}
+
+// checklist: K3
+#[test]
+fn safelisted_values_are_limited_in_length() {
+    let at_limit = "a".repeat(128);
+    let over_limit = "a".repeat(129);
+    assert_eq!(
+        kind("GET", &[ORIGIN, ("accept", &at_limit)]),
+        RequestKind::Simple
+    );
+    assert_eq!(
+        kind("GET", &[ORIGIN, ("accept", &over_limit)]),
+        RequestKind::NotSoSimple
+    );
+    // Each value within 128 bytes, but more than 1024 bytes together.
+    let many: Vec<(&str, &str)> = std::iter::once(ORIGIN)
+        .chain(std::iter::repeat(("accept", at_limit.as_str())).take(9))
+        .collect();
+    assert_eq!(kind("GET", &many), RequestKind::NotSoSimple);
+    let fewer: Vec<(&str, &str)> = std::iter::once(ORIGIN)
+        .chain(std::iter::repeat(("accept", at_limit.as_str())).take(8))
+        .collect();
+    assert_eq!(kind("GET", &fewer), RequestKind::Simple);
+}
+
+// checklist: K4
+#[tokio::test]
+async fn the_kind_reaches_the_inner_service_in_the_extensions() {
+    let cases = [
+        (request("GET", &[]), RequestKind::NotCors),
+        (request("GET", &[ORIGIN]), RequestKind::Simple),
+        (
+            request("GET", &[ORIGIN, ("content-type", "application/json")]),
+            RequestKind::NotSoSimple,
+        ),
+        (request("PUT", &[ORIGIN]), RequestKind::NotSoSimple),
+        // A disallowed origin is classified too.
+        (
+            request("GET", &[("origin", "https://evil.example")]),
+            RequestKind::Simple,
+        ),
+    ];
+    for (req, expected) in cases {
+        let (_, seen) = send(&policy(), req).await;
+        assert_eq!(seen.kind(), Some(expected));
+    }
+    let (res, _) = send(&policy(), preflight("https://app.example.com", "PUT", None)).await;
+    assert_eq!(res.extensions.get(), Some(&RequestKind::Preflight));
+    assert!(RequestKind::Preflight.is_cors());
+    assert!(!RequestKind::NotCors.is_cors());
+}

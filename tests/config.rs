@@ -1,0 +1,205 @@
+//! Policy validation: `build()` returns every problem, typed; nothing panics.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::*;
+use http::StatusCode;
+use proptest::prelude::*;
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, HeaderList, Wildcard};
+
+fn errors(builder: CorsBuilder) -> Vec<ConfigError> {
+    builder.build().unwrap_err().errors().to_vec()
+}
+
+// checklist: C1
+#[test]
+fn every_problem_is_reported_at_once() {
+    let errs = errors(
+        CorsLayer::builder()
+            .allow_origins([
+                "https://ok.example",
+                "https://bad.example/",
+                "HTTP://x.example",
+            ])
+            .allow_methods(["GET", "TRACE", "bad method"])
+            .allow_headers(["x-ok", "cookie", "bad header"])
+            .expose_headers(["set-cookie"])
+            .preflight_status(StatusCode::FOUND)
+            .refusal_status(StatusCode::OK),
+    );
+    assert_eq!(errs.len(), 9, "{errs:#?}");
+    assert!(
+        matches!(&errs[0], ConfigError::InvalidOrigin { value, .. } if value == "https://bad.example/")
+    );
+    assert!(
+        matches!(&errs[1], ConfigError::InvalidOrigin { value, .. } if value == "HTTP://x.example")
+    );
+    assert_eq!(
+        errs[2],
+        ConfigError::ForbiddenMethod {
+            value: "TRACE".into()
+        }
+    );
+    assert_eq!(
+        errs[3],
+        ConfigError::InvalidMethod {
+            value: "bad method".into()
+        }
+    );
+    assert_eq!(
+        errs[4],
+        ConfigError::ForbiddenHeaderName {
+            value: "cookie".into(),
+            list: HeaderList::Allowed
+        }
+    );
+    assert_eq!(
+        errs[5],
+        ConfigError::InvalidHeaderName {
+            value: "bad header".into(),
+            list: HeaderList::Allowed
+        }
+    );
+    assert_eq!(
+        errs[6],
+        ConfigError::ForbiddenHeaderName {
+            value: "set-cookie".into(),
+            list: HeaderList::Exposed
+        }
+    );
+    assert_eq!(
+        errs[7],
+        ConfigError::PreflightStatusNotSuccess { status: 302 }
+    );
+    assert_eq!(errs[8], ConfigError::RefusalStatusNotError { status: 200 });
+}
+
+// checklist: C1
+#[test]
+fn wildcards_are_refused_with_credentials() {
+    let errs = errors(
+        CorsLayer::builder()
+            .allow_any_origin()
+            .allow_any_method()
+            .allow_any_header()
+            .expose_any_header()
+            .allow_credentials(true),
+    );
+    assert_eq!(
+        errs,
+        [
+            ConfigError::WildcardWithCredentials(Wildcard::Origins),
+            ConfigError::WildcardWithCredentials(Wildcard::Methods),
+            ConfigError::WildcardWithCredentials(Wildcard::Headers),
+            ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders),
+        ]
+    );
+    // The same wildcards without credentials are fine.
+    CorsLayer::builder()
+        .allow_any_origin()
+        .allow_any_method()
+        .allow_any_header()
+        .expose_any_header()
+        .build()
+        .unwrap();
+}
+
+// checklist: C1
+#[test]
+fn a_policy_without_origins_is_refused() {
+    assert_eq!(errors(CorsLayer::builder()), [ConfigError::NoOrigins]);
+    // An invalid origin is reported as such, not as "no origins".
+    let errs = errors(CorsLayer::builder().allow_origins(["https://x.example/"]));
+    assert_eq!(errs.len(), 1);
+    assert!(matches!(errs[0], ConfigError::InvalidOrigin { .. }));
+}
+
+// checklist: C1
+#[test]
+fn messages_name_the_value_and_the_reason() {
+    let err = CorsLayer::builder()
+        .allow_origins(["https://app.example.com/"])
+        .allow_methods(["CONNECT"])
+        .build()
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("invalid CORS policy (2 problems): "),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"https://app.example.com/\""),
+        "{message}"
+    );
+    assert!(message.contains("trailing slash"), "{message}");
+    assert!(message.contains("\"CONNECT\""), "{message}");
+    let source: &dyn std::error::Error = &err;
+    assert!(!source.to_string().is_empty());
+}
+
+// checklist: C3
+#[test]
+fn custom_methods_and_schemes_are_accepted() {
+    CorsLayer::builder()
+        .allow_origins([
+            "chrome-extension://abcdefghijklmnop",
+            "http://localhost:8080",
+        ])
+        .allow_methods(["PURGE", "PROPFIND"])
+        .build()
+        .unwrap();
+}
+
+// checklist: C4
+#[tokio::test]
+async fn the_policy_is_compiled_once_and_shared() {
+    // The origin predicate is the only user code the policy runs per
+    // request; count how often cloning and serving run it.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let cors = CorsLayer::builder()
+        .allow_origin_predicate(move |_, _| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            true
+        })
+        .build()
+        .unwrap();
+    let clones: Vec<CorsLayer> = (0..100).map(|_| cors.clone()).collect();
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "cloning runs nothing");
+    for layer in &clones[..3] {
+        send(layer, request("GET", &[("origin", "https://a.example")])).await;
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "one decision per request");
+    // Every clone holds the same predicate: one strong count per clone.
+    assert_eq!(Arc::strong_count(&calls), 2);
+}
+
+proptest! {
+    // checklist: C1
+    #[test]
+    fn build_never_panics(
+        origins in proptest::collection::vec(".{0,40}", 0..4),
+        methods in proptest::collection::vec("[ -~]{0,12}", 0..4),
+        headers in proptest::collection::vec("[ -~]{0,20}", 0..4),
+        expose in proptest::collection::vec("[ -~]{0,20}", 0..4),
+        credentials in any::<bool>(),
+        preflight_status in 100u16..600,
+        refusal_status in 100u16..600,
+    ) {
+        let result = CorsLayer::builder()
+            .allow_origins(&origins)
+            .allow_methods(&methods)
+            .allow_headers(&headers)
+            .expose_headers(&expose)
+            .allow_credentials(credentials)
+            .preflight_status(StatusCode::from_u16(preflight_status).unwrap())
+            .refusal_status(StatusCode::from_u16(refusal_status).unwrap())
+            .build();
+        if let Err(err) = result {
+            prop_assert!(!err.errors().is_empty());
+        }
+    }
+}
