@@ -116,7 +116,9 @@ pub async fn collect(res: Response<CorsBody<Full<Bytes>>>) -> Answer {
 
 /// A request with the given method, URI and headers, and an empty body.
 pub fn request(method: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
-    let mut builder = Request::builder().method(method).uri("http://api.example.com/r");
+    let mut builder = Request::builder()
+        .method(method)
+        .uri("http://api.example.com/r");
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
@@ -126,7 +128,10 @@ pub fn request(method: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
 /// A preflight from `origin` asking for `method` and the header list `headers`
 /// (no `Access-Control-Request-Headers` when `None`).
 pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<Full<Bytes>> {
-    let mut h = vec![("origin", origin), ("access-control-request-method", method)];
+    let mut h = vec![
+        ("origin", origin),
+        ("access-control-request-method", method),
+    ];
     if let Some(list) = headers {
         h.push(("access-control-request-headers", list));
     }
