@@ -1,0 +1,500 @@
+//! The layer over real TCP: axum's `Router::layer` and `route_layer`, and a
+//! plain hyper 1 server, each listening on 127.0.0.1 on a port the system
+//! picks, driven by hyper-util's HTTP/1.1 client. Every test is bounded by a
+//! timeout and stops its server at the end.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::{Extension, Router};
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, Response, StatusCode, Version};
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceBuilder;
+use tower_cors::{CorsBuilder, CorsLayer, RequestKind};
+
+/// No test may take longer than this, server start and stop included.
+const LIMIT: Duration = Duration::from_secs(30);
+
+const APP: &str = "https://app.example.com";
+const EVIL: &str = "https://evil.example.net";
+const SEED_ORIGIN: &str = "http://www.cors.com";
+
+/// The body of every handler, to tell its answers from the layer's.
+const HANDLER_BODY: &str = "handler";
+/// The response header in which handlers report the `RequestKind` they saw.
+const KIND: &str = "x-kind";
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+async fn bounded(test: impl Future<Output = ()>) {
+    tokio::time::timeout(LIMIT, test)
+        .await
+        .expect("the test did not finish in time");
+}
+
+fn client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// How many times the handlers ran.
+#[derive(Clone, Default)]
+struct Calls(Arc<AtomicUsize>);
+
+impl Calls {
+    fn hit(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A running server and the means to stop it.
+struct Server {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops accepting, lets open connections finish, and waits for the
+    /// server task to end.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.expect("the server task panicked");
+    }
+}
+
+async fn listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    (listener, addr)
+}
+
+async fn serve_axum(app: Router) -> Server {
+    let (listener, addr) = listener().await;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    Server { addr, stop, task }
+}
+
+/// A response read in full.
+struct Reply {
+    status: StatusCode,
+    version: Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Reply {
+    /// The single value of `name`; panics if there are several.
+    fn header(&self, name: &str) -> Option<&str> {
+        let mut values = self.headers.get_all(name).iter();
+        let first = values.next()?;
+        assert!(values.next().is_none(), "{name} has several values");
+        Some(first.to_str().unwrap())
+    }
+
+    /// The names of the `access-control-*` headers, sorted.
+    fn cors_headers(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .headers
+            .keys()
+            .map(|k| k.as_str().to_owned())
+            .filter(|k| k.starts_with("access-control-"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn body(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap()
+    }
+}
+
+async fn send(client: &HttpClient, method: &str, url: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let res = client
+        .request(req.body(Full::new(Bytes::new())).unwrap())
+        .await
+        .unwrap();
+    let version = res.version();
+    let (parts, body) = res.into_parts();
+    Reply {
+        status: parts.status,
+        version,
+        headers: parts.headers,
+        body: body.collect().await.unwrap().to_bytes(),
+    }
+}
+
+/// A preflight from `origin` for `method`, with `Access-Control-Request-Headers`
+/// when `headers` is given.
+async fn preflight(
+    client: &HttpClient,
+    url: &str,
+    origin: &str,
+    method: &str,
+    headers: Option<&str>,
+) -> Reply {
+    let mut h = vec![
+        ("origin", origin),
+        ("access-control-request-method", method),
+    ];
+    if let Some(list) = headers {
+        h.push(("access-control-request-headers", list));
+    }
+    send(client, "OPTIONS", url, &h).await
+}
+
+/// The policy of the axum tests: one origin, credentials, a few methods and
+/// headers, and the default status of accepted preflights (204).
+fn app_policy() -> CorsBuilder {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT, Method::DELETE])
+        .allow_headers(["content-type", "x-custom"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+}
+
+/// `/items` with `GET`, `PUT` and `OPTIONS` handlers that count their calls
+/// and report the `RequestKind` the layer put into the request.
+fn items_routes(calls: &Calls) -> Router {
+    let calls = calls.clone();
+    let handler = move |kind: Option<Extension<RequestKind>>| {
+        calls.hit();
+        let kind = kind.map_or_else(|| "none".to_owned(), |Extension(k)| format!("{k:?}"));
+        async move { ([(KIND, kind)], HANDLER_BODY) }
+    };
+    Router::new().route(
+        "/items",
+        get(handler.clone()).put(handler.clone()).options(handler),
+    )
+}
+
+/// What both axum tests check, whichever way the layer is applied.
+async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: StatusCode) {
+    let client = client();
+    let items = server.url("/items");
+
+    // checklist: P1, P2, P4, A2, M1
+    let res = preflight(&client, &items, APP, "PUT", Some("X-Custom, content-type")).await;
+    assert_eq!(res.version, Version::HTTP_11);
+    assert_eq!(res.status, preflight_status);
+    assert_eq!(calls.get(), 0, "the handler ran for a preflight");
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        res.header("access-control-allow-methods"),
+        Some("PUT,DELETE")
+    );
+    assert_eq!(
+        res.header("access-control-allow-headers"),
+        Some("content-type,x-custom")
+    );
+    assert_eq!(res.header("access-control-max-age"), Some("600"));
+    assert_eq!(res.header("vary"), Some("Origin"));
+    assert!(res.body.is_empty());
+    if preflight_status == StatusCode::NO_CONTENT {
+        assert_eq!(res.header("content-length"), None);
+    } else {
+        assert_eq!(res.header("content-length"), Some("0"));
+    }
+
+    // checklist: A1, A2, A3, A5, K4
+    let res = send(
+        &client,
+        "PUT",
+        &items,
+        &[("origin", APP), ("content-type", "application/json")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(calls.get(), 1);
+    assert_eq!(res.body(), HANDLER_BODY);
+    assert_eq!(res.header(KIND), Some("NotSoSimple"));
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        res.header("access-control-expose-headers"),
+        Some("x-request-id")
+    );
+    assert_eq!(res.header("vary"), Some("Origin"));
+
+    // checklist: K2, K4
+    let res = send(&client, "OPTIONS", &items, &[("origin", APP)]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        calls.get(),
+        2,
+        "an OPTIONS without ACRM must reach the handler"
+    );
+    assert_eq!(res.body(), HANDLER_BODY);
+    assert_eq!(res.header(KIND), Some("NotSoSimple"));
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+
+    let res = send(&client, "OPTIONS", &items, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(calls.get(), 3);
+    assert_eq!(res.header(KIND), Some("NotCors"));
+    assert_eq!(res.cors_headers(), Vec::<String>::new());
+
+    // checklist: P7, P1
+    let res = preflight(&client, &items, EVIL, "PUT", None).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.cors_headers(), Vec::<String>::new());
+    assert!(res.body.is_empty());
+    // checklist: P3, P7
+    let res = preflight(&client, &items, APP, "PATCH", None).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.cors_headers(), Vec::<String>::new());
+    // checklist: P4, P7
+    let res = preflight(&client, &items, APP, "PUT", Some("content-type, x-other")).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.cors_headers(), Vec::<String>::new());
+    assert_eq!(calls.get(), 3, "the handler ran for a refused preflight");
+
+    // checklist: A4, A5
+    let res = send(&client, "GET", &items, &[("origin", EVIL)]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(calls.get(), 4);
+    assert_eq!(res.body(), HANDLER_BODY);
+    assert_eq!(res.cors_headers(), Vec::<String>::new());
+    assert_eq!(res.header("vary"), Some("Origin"));
+}
+
+// checklist: M1
+#[tokio::test]
+async fn axum_router_layer() {
+    bounded(async {
+        let calls = Calls::default();
+        let app = items_routes(&calls).layer(app_policy().build().unwrap());
+        let server = serve_axum(app).await;
+
+        check_app_policy(&server, &calls, StatusCode::NO_CONTENT).await;
+
+        server.stop().await;
+    })
+    .await;
+}
+
+// checklist: M1
+#[tokio::test]
+async fn axum_route_layer() {
+    bounded(async {
+        let calls = Calls::default();
+        let policy = app_policy()
+            .preflight_status(StatusCode::OK)
+            .build()
+            .unwrap();
+        let app = items_routes(&calls).route_layer(policy);
+        let server = serve_axum(app).await;
+
+        check_app_policy(&server, &calls, StatusCode::OK).await;
+
+        // `route_layer` runs only for requests that match a route: elsewhere
+        // axum answers 404 on its own, without CORS headers.
+        let res = preflight(&client(), &server.url("/nowhere"), APP, "PUT", None).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        assert_eq!(res.cors_headers(), Vec::<String>::new());
+
+        server.stop().await;
+    })
+    .await;
+}
+
+/// A plain hyper 1 server: a tower handler behind `CorsLayer::gateway()`,
+/// bridged with `TowerToHyperService`, one task per connection; on stop,
+/// open connections are shut down gracefully.
+async fn serve_hyper(calls: &Calls) -> Server {
+    let calls = calls.clone();
+    let handler = tower::service_fn(move |req: Request<hyper::body::Incoming>| {
+        calls.hit();
+        let kind = req
+            .extensions()
+            .get::<RequestKind>()
+            .map_or_else(|| "none".to_owned(), |k| format!("{k:?}"));
+        async move {
+            let res = Response::builder()
+                .header(KIND, kind)
+                .header("content-type", "application/json")
+                .body(Full::new(Bytes::from_static(HANDLER_BODY.as_bytes())))
+                .unwrap();
+            Ok::<_, Infallible>(res)
+        }
+    });
+    let service = ServiceBuilder::new()
+        .layer(CorsLayer::gateway())
+        .service(handler);
+
+    let (listener, addr) = listener().await;
+    let (stop, mut stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let (closing, closed) = watch::channel(false);
+        let mut connections = JoinSet::new();
+        loop {
+            let stream = tokio::select! {
+                accepted = listener.accept() => accepted.unwrap().0,
+                _ = &mut stopped => break,
+            };
+            let service = TowerToHyperService::new(service.clone());
+            let mut closed = closed.clone();
+            connections.spawn(async move {
+                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                tokio::pin!(conn);
+                tokio::select! {
+                    res = conn.as_mut() => res.unwrap(),
+                    _ = closed.changed() => {
+                        conn.as_mut().graceful_shutdown();
+                        conn.await.unwrap();
+                    }
+                }
+            });
+        }
+        let _ = closing.send(true);
+        while let Some(done) = connections.join_next().await {
+            done.unwrap();
+        }
+    });
+    Server { addr, stop, task }
+}
+
+const GATEWAY_ALLOW_HEADERS: &str = "X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range";
+const GATEWAY_EXPOSE_HEADERS: &str = "X-Request-Id,X-Apig-Latency,X-Apig-Upstream-Latency,X-Apig-RateLimit-Api,X-Apig-RateLimit-User,X-Apig-RateLimit-App,X-Apig-RateLimit-Ip,X-Apig-RateLimit-Api-Allenv";
+const GATEWAY_ALLOW_METHODS: &str = "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH";
+
+// checklist: M1
+#[tokio::test]
+async fn plain_hyper_server() {
+    bounded(async {
+        let calls = Calls::default();
+        let server = serve_hyper(&calls).await;
+        let client = client();
+
+        // The gateway documentation's preflight.
+        // checklist: P1, P2, P4
+        let res = preflight(
+            &client,
+            &server.url("/"),
+            SEED_ORIGIN,
+            "PUT",
+            Some("X-Sdk-Date"),
+        )
+        .await;
+        assert_eq!(res.version, Version::HTTP_11);
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(calls.get(), 0, "the handler ran for a preflight");
+        assert_eq!(res.header("content-length"), Some("0"));
+        assert!(res.body.is_empty());
+        assert_eq!(res.header("access-control-allow-origin"), Some("*"));
+        assert_eq!(
+            res.header("access-control-allow-headers"),
+            Some(GATEWAY_ALLOW_HEADERS)
+        );
+        assert_eq!(
+            res.header("access-control-expose-headers"),
+            Some(GATEWAY_EXPOSE_HEADERS)
+        );
+        assert_eq!(
+            res.header("access-control-allow-methods"),
+            Some(GATEWAY_ALLOW_METHODS)
+        );
+        assert_eq!(res.header("access-control-max-age"), Some("172800"));
+        assert_eq!(res.header("access-control-allow-credentials"), None);
+        assert_eq!(res.header("vary"), None);
+
+        // The documentation's simple request (Scenario 1).
+        // checklist: A1, A5, K3, K4
+        let res = send(
+            &client,
+            "GET",
+            &server.url("/simple"),
+            &[
+                ("origin", SEED_ORIGIN),
+                (
+                    "content-type",
+                    "application/x-www-form-urlencoded; charset=utf-8",
+                ),
+                ("accept", "application/json"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(calls.get(), 1);
+        assert_eq!(res.body(), HANDLER_BODY);
+        assert_eq!(res.header(KIND), Some("Simple"));
+        assert_eq!(res.header("access-control-allow-origin"), Some("*"));
+        assert_eq!(res.header("vary"), None);
+
+        // checklist: K2
+        let res = send(
+            &client,
+            "OPTIONS",
+            &server.url("/simple"),
+            &[("origin", SEED_ORIGIN)],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(
+            calls.get(),
+            2,
+            "an OPTIONS without ACRM must reach the handler"
+        );
+        assert_eq!(res.body(), HANDLER_BODY);
+        assert_eq!(res.header(KIND), Some("NotSoSimple"));
+        assert_eq!(res.header("access-control-allow-origin"), Some("*"));
+
+        // A header the gateway does not allow, and a lowercase `patch`
+        // (browsers send it as written; the gateway lists `PATCH`).
+        // checklist: P3, P4, P7
+        for (method, headers) in [("PUT", Some("X-Sdk-Date, X-Evil")), ("patch", None)] {
+            let res = preflight(
+                &client,
+                &server.url("/simple"),
+                SEED_ORIGIN,
+                method,
+                headers,
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{method} {headers:?}");
+            assert_eq!(res.cors_headers(), Vec::<String>::new());
+            assert!(res.body.is_empty());
+        }
+        assert_eq!(calls.get(), 2, "the handler ran for a refused preflight");
+
+        drop(client);
+        server.stop().await;
+    })
+    .await;
+}
