@@ -88,6 +88,52 @@ impl CorsBuilder {
     }
 }
 
+/// The request headers a gRPC-web client sends.
+///
+/// # Example
+///
+/// ```
+/// assert!(tower_cors::presets::GRPC_WEB_ALLOWED_HEADERS.contains(&"x-grpc-web"));
+/// ```
+pub const GRPC_WEB_ALLOWED_HEADERS: [&str; 5] = [
+    "x-grpc-web",
+    "x-user-agent",
+    "grpc-timeout",
+    "content-type",
+    "authorization",
+];
+
+/// The response headers a gRPC-web client must read: the call's status.
+///
+/// # Example
+///
+/// ```
+/// assert!(tower_cors::presets::GRPC_WEB_EXPOSED_HEADERS.contains(&"grpc-status"));
+/// ```
+pub const GRPC_WEB_EXPOSED_HEADERS: [&str; 3] =
+    ["grpc-status", "grpc-message", "grpc-status-details-bin"];
+
+impl CorsBuilder {
+    /// A builder for gRPC-web services: the request headers
+    /// [`GRPC_WEB_ALLOWED_HEADERS`] and the exposed headers
+    /// [`GRPC_WEB_EXPOSED_HEADERS`] (gRPC-web calls are `POST`s, which need
+    /// no listing). Add the origins of your web apps before building.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsBuilder::grpc_web()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn grpc_web() -> CorsBuilder {
+        CorsBuilder::new()
+            .allow_headers(GRPC_WEB_ALLOWED_HEADERS)
+            .expose_headers(GRPC_WEB_EXPOSED_HEADERS)
+    }
+}
+
 impl CorsLayer {
     /// The defaults of an API gateway's CORS support, byte for byte: any
     /// origin (`Access-Control-Allow-Origin: *`), no credentials, the
