@@ -12,7 +12,7 @@ use crate::classify::is_forbidden_request_header;
 use crate::error::{BuildError, ConfigError, HeaderList, Wildcard};
 use crate::layer::CorsLayer;
 use crate::merge::Precedence;
-use crate::origin::{self, OriginMatcher, OriginPredicate};
+use crate::origin::{self, Configured, OriginMatcher, OriginPredicate};
 use crate::policy::{HeaderRule, MethodRule, Policy, Spec};
 
 /// Builds a [`CorsLayer`] from a policy, checked as a whole by
@@ -52,6 +52,16 @@ pub struct CorsBuilder {
     refusal_status: StatusCode,
     precedence: Precedence,
     block_disallowed: bool,
+    origin_opt_ins: OriginOptIns,
+    private_network: bool,
+}
+
+/// Origins that are refused unless the user opts in by name.
+#[derive(Debug, Clone, Copy, Default)]
+struct OriginOptIns {
+    null: bool,
+    file: bool,
+    insecure_with_credentials: bool,
 }
 
 impl Default for CorsBuilder {
@@ -68,6 +78,8 @@ impl Default for CorsBuilder {
             refusal_status: StatusCode::FORBIDDEN,
             precedence: Precedence::UpstreamWins,
             block_disallowed: false,
+            origin_opt_ins: OriginOptIns::default(),
+            private_network: false,
         }
     }
 }
@@ -86,6 +98,8 @@ impl fmt::Debug for CorsBuilder {
             .field("refusal_status", &self.refusal_status)
             .field("precedence", &self.precedence)
             .field("block_disallowed", &self.block_disallowed)
+            .field("origin_opt_ins", &self.origin_opt_ins)
+            .field("private_network", &self.private_network)
             .finish()
     }
 }
@@ -433,6 +447,94 @@ impl CorsBuilder {
         self
     }
 
+    /// Lets `"null"` be listed in [`allow_origins`](CorsBuilder::allow_origins).
+    ///
+    /// Browsers send `Origin: null` from sandboxed frames, `data:` URLs,
+    /// `file:` pages and after some cross-origin redirects, so any site can
+    /// make a request that carries it: allowing `null` is close to allowing
+    /// every origin. `*` never covers it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_null_origin(true)
+    ///     .allow_origins(["null"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_null_origin(mut self, allow: bool) -> Self {
+        self.origin_opt_ins.null = allow;
+        self
+    }
+
+    /// Lets `"file://"` be listed in
+    /// [`allow_origins`](CorsBuilder::allow_origins), for app shells that
+    /// send it from local pages. Any local file can then make requests.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_file_origin(true)
+    ///     .allow_origins(["file://"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_file_origin(mut self, allow: bool) -> Self {
+        self.origin_opt_ins.file = allow;
+        self
+    }
+
+    /// Lets plain `http://` origins other than loopback ones be allowed
+    /// together with credentials.
+    ///
+    /// Anyone on the network path of such an origin (public Wi-Fi, a
+    /// compromised router) can inject a script into it and make credentialed
+    /// requests as the user; without this opt-in `build` refuses the
+    /// combination. `http://localhost`, `http://*.localhost`,
+    /// `http://127.x.x.x` and `http://[::1]` need no opt-in.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["http://intranet.example"])
+    ///     .allow_credentials(true)
+    ///     .dangerously_allow_insecure_origins_with_credentials(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn dangerously_allow_insecure_origins_with_credentials(mut self, allow: bool) -> Self {
+        self.origin_opt_ins.insecure_with_credentials = allow;
+        self
+    }
+
+    /// Answers Private Network Access preflights: when a preflight from an
+    /// allowed origin carries `Access-Control-Request-Private-Network: true`,
+    /// the answer carries `Access-Control-Allow-Private-Network: true`.
+    /// Without this opt-in such preflights are refused.
+    ///
+    /// Chromium sent these preflights from version 98 to 141 without
+    /// enforcing them by default, then put Private Network Access on hold:
+    /// from version 142 it asks the user's permission instead (Local Network
+    /// Access), with no preflight. The header matters only to browsers that
+    /// still enforce the older scheme (an enterprise policy or a flag).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_private_network(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_private_network(mut self, allow: bool) -> Self {
+        self.private_network = allow;
+        self
+    }
+
     /// Checks the whole policy and compiles it into a [`CorsLayer`], or
     /// returns every problem found.
     ///
@@ -465,7 +567,13 @@ impl CorsBuilder {
     }
 
     fn compile(self, errors: &mut Vec<ConfigError>) -> Spec {
-        let origins = compile_origins(&self.origins, self.predicates, errors);
+        let origins = compile_origins(
+            &self.origins,
+            self.predicates,
+            self.origin_opt_ins,
+            self.credentials,
+            errors,
+        );
         let (methods, allow_methods) = compile_methods(&self.methods, errors);
         let (headers, allow_headers) = compile_headers(&self.headers, HeaderList::Allowed, errors);
         let (expose, expose_headers) = compile_headers(&self.expose, HeaderList::Exposed, errors);
@@ -505,6 +613,7 @@ impl CorsBuilder {
             refusal_status: self.refusal_status,
             precedence: self.precedence,
             block_disallowed: self.block_disallowed,
+            private_network: self.private_network,
         }
     }
 }
@@ -512,29 +621,73 @@ impl CorsBuilder {
 fn compile_origins(
     origins: &[String],
     predicates: Vec<OriginPredicate>,
+    opt_ins: OriginOptIns,
+    credentials: bool,
     errors: &mut Vec<ConfigError>,
 ) -> OriginMatcher {
-    let mut any = false;
-    let mut exact = Vec::new();
+    let mut matcher = OriginMatcher::default();
     let errors_before = errors.len();
     for value in origins {
-        if value == "*" {
-            any = true;
-            continue;
-        }
-        match origin::validate(value) {
-            Ok(()) => exact.push(value.clone()),
-            Err(reason) => errors.push(ConfigError::InvalidOrigin {
-                value: value.clone(),
-                reason,
-            }),
+        match compile_origin(value, opt_ins, credentials, &mut matcher) {
+            Ok(()) => {}
+            Err(error) => errors.push(error),
         }
     }
-    let matcher = OriginMatcher::new(any, &exact, predicates);
+    for predicate in predicates {
+        matcher.add_predicate(predicate);
+    }
     if matcher.is_empty() && errors.len() == errors_before {
         errors.push(ConfigError::NoOrigins);
     }
     matcher
+}
+
+fn compile_origin(
+    value: &str,
+    opt_ins: OriginOptIns,
+    credentials: bool,
+    matcher: &mut OriginMatcher,
+) -> Result<(), ConfigError> {
+    let opted_in = match value {
+        "*" => {
+            matcher.set_any();
+            return Ok(());
+        }
+        "null" => Some(opt_ins.null),
+        "file://" => Some(opt_ins.file),
+        _ => None,
+    };
+    if let Some(opted_in) = opted_in {
+        if !opted_in {
+            return Err(ConfigError::NullOrFileOrigin {
+                value: value.to_owned(),
+            });
+        }
+        matcher.add_exact(value);
+        return Ok(());
+    }
+    let (configured, parsed) =
+        origin::parse(value).map_err(|reason| ConfigError::InvalidOrigin {
+            value: value.to_owned(),
+            reason,
+        })?;
+    if credentials {
+        if parsed.subdomains && origin::is_public_suffix(parsed.host) {
+            return Err(ConfigError::PublicSuffixPattern {
+                value: value.to_owned(),
+            });
+        }
+        if parsed.scheme == "http" && !parsed.is_loopback() && !opt_ins.insecure_with_credentials {
+            return Err(ConfigError::InsecureOriginWithCredentials {
+                value: value.to_owned(),
+            });
+        }
+    }
+    match configured {
+        Configured::Exact => matcher.add_exact(value),
+        Configured::Pattern(pattern) => matcher.add_pattern(pattern),
+    }
+    Ok(())
 }
 
 /// Browsers upper-case these methods whatever the script wrote; every other

@@ -102,6 +102,29 @@ pub enum ConfigError {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// `"null"` or `"file://"` was listed without the opt-in
+    /// ([`allow_null_origin`](crate::CorsBuilder::allow_null_origin),
+    /// [`allow_file_origin`](crate::CorsBuilder::allow_file_origin)): any
+    /// site can produce `null`, and any local file `file://`.
+    NullOrFileOrigin {
+        /// The value as configured.
+        value: String,
+    },
+    /// A plain `http://` origin that is not a loopback one, together with
+    /// credentials, without
+    /// [`dangerously_allow_insecure_origins_with_credentials`](crate::CorsBuilder::dangerously_allow_insecure_origins_with_credentials):
+    /// whoever is on the network path can inject a script into it.
+    InsecureOriginWithCredentials {
+        /// The value as configured.
+        value: String,
+    },
+    /// A subdomain pattern on a public suffix (`https://*.co.uk`,
+    /// `https://*.github.io`) together with credentials: it would give
+    /// credentialed access to sites of unrelated owners.
+    PublicSuffixPattern {
+        /// The value as configured.
+        value: String,
+    },
     /// A method is not a valid HTTP method token.
     InvalidMethod {
         /// The value as configured.
@@ -153,6 +176,18 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidOrigin { value, reason } => {
                 write!(f, "invalid origin {value:?}: {reason}")
             }
+            ConfigError::NullOrFileOrigin { value } => write!(
+                f,
+                "origin {value:?} can be produced by any site or local file: opt in with allow_null_origin or allow_file_origin"
+            ),
+            ConfigError::InsecureOriginWithCredentials { value } => write!(
+                f,
+                "origin {value:?} is plain http: with credentials, anyone on the network path could act as the user; use https, or opt in with dangerously_allow_insecure_origins_with_credentials"
+            ),
+            ConfigError::PublicSuffixPattern { value } => write!(
+                f,
+                "pattern {value:?} covers a public suffix: with credentials, sites of unrelated owners would get access"
+            ),
             ConfigError::InvalidMethod { value } => write!(f, "invalid method {value:?}"),
             ConfigError::ForbiddenMethod { value } => {
                 write!(f, "method {value:?} is forbidden: browsers never send it cross-origin")

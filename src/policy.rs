@@ -56,6 +56,7 @@ pub(crate) struct Spec {
     pub(crate) refusal_status: StatusCode,
     pub(crate) precedence: Precedence,
     pub(crate) block_disallowed: bool,
+    pub(crate) private_network: bool,
 }
 
 /// The compiled policy, shared by every clone of the service.
@@ -79,6 +80,7 @@ pub(crate) struct Policy {
     pub(crate) refusal_status: StatusCode,
     pub(crate) precedence: Precedence,
     pub(crate) block_disallowed: bool,
+    pub(crate) private_network: bool,
 }
 
 pub(crate) const TRUE: HeaderValue = HeaderValue::from_static("true");
@@ -128,6 +130,7 @@ impl Policy {
             refusal_status: spec.refusal_status,
             precedence: spec.precedence,
             block_disallowed: spec.block_disallowed,
+            private_network: spec.private_network,
         }
     }
 }

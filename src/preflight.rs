@@ -3,13 +3,24 @@
 
 use std::borrow::Cow;
 
-use http::header::{self, HeaderMap, HeaderValue};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::request::Parts;
 use http::{Method, Response};
 
 use crate::classify::{is_safelisted_method, RequestKind};
-use crate::policy::Policy;
+use crate::policy::{Policy, TRUE};
 use crate::refusal::{self, Refusal};
+
+const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+const ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+
+/// What an accepted preflight adds to the policy's precomputed headers.
+struct Accepted {
+    allow_origin: HeaderValue,
+    private_network: bool,
+}
 
 /// Answers the preflight whose head is `parts`.
 pub(crate) fn answer(policy: &Policy, parts: &Parts) -> Response<()> {
@@ -19,10 +30,13 @@ pub(crate) fn answer(policy: &Policy, parts: &Parts) -> Response<()> {
         None => Err(Refusal::OriginNotAllowed),
     };
     match verdict {
-        Ok(allow_origin) => {
+        Ok(accepted) => {
             let mut res = response(policy.preflight_status, policy.preflight_headers.clone());
-            res.headers_mut()
-                .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+            let headers = res.headers_mut();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, accepted.allow_origin);
+            if accepted.private_network {
+                headers.insert(ALLOW_PRIVATE_NETWORK, TRUE);
+            }
             res
         }
         Err(why) => {
@@ -50,18 +64,27 @@ fn response(status: http::StatusCode, headers: HeaderMap) -> Response<()> {
     res
 }
 
-/// Checks origin, method and headers in that order; returns the value of
-/// `Access-Control-Allow-Origin`.
-fn check(policy: &Policy, origin: &HeaderValue, parts: &Parts) -> Result<HeaderValue, Refusal> {
+/// Checks origin, method, headers and private network access, in that order.
+fn check(policy: &Policy, origin: &HeaderValue, parts: &Parts) -> Result<Accepted, Refusal> {
     if !policy.origins.allows(origin, parts) {
         return Err(Refusal::OriginNotAllowed);
     }
     check_method(policy, &parts.headers)?;
     check_headers(policy, &parts.headers)?;
-    Ok(policy
-        .wildcard_origin
-        .clone()
-        .unwrap_or_else(|| origin.clone()))
+    let private_network = parts
+        .headers
+        .get(REQUEST_PRIVATE_NETWORK)
+        .is_some_and(|v| v == "true");
+    if private_network && !policy.private_network {
+        return Err(Refusal::PrivateNetworkNotAllowed);
+    }
+    Ok(Accepted {
+        allow_origin: policy
+            .wildcard_origin
+            .clone()
+            .unwrap_or_else(|| origin.clone()),
+        private_network,
+    })
 }
 
 /// The requested method is compared byte for byte: browsers upper-case only

@@ -43,6 +43,10 @@ pub enum Refusal {
     /// `Access-Control-Request-Headers` is not a comma-separated list of
     /// header names.
     InvalidRequestHeaders,
+    /// The preflight asked for private network access
+    /// (`Access-Control-Request-Private-Network: true`) and the policy does
+    /// not allow it.
+    PrivateNetworkNotAllowed,
 }
 
 impl fmt::Display for Refusal {
@@ -53,6 +57,7 @@ impl fmt::Display for Refusal {
             Refusal::InvalidRequestMethod => f.write_str("invalid Access-Control-Request-Method"),
             Refusal::HeaderNotAllowed(h) => write!(f, "request header {h} not allowed"),
             Refusal::InvalidRequestHeaders => f.write_str("invalid Access-Control-Request-Headers"),
+            Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
         }
     }
 }
