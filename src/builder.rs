@@ -2,6 +2,7 @@
 //! precomputed policy, or into every problem at once.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +13,9 @@ use crate::classify::is_forbidden_request_header;
 use crate::error::{BuildError, ConfigError, HeaderList, Wildcard};
 use crate::layer::CorsLayer;
 use crate::merge::Precedence;
-use crate::origin::{self, Configured, OriginMatcher, OriginPredicate};
+use crate::origin::{
+    self, AsyncOriginPredicate, Configured, OriginDecision, OriginMatcher, OriginPredicate,
+};
 use crate::policy::{HeaderRule, MethodRule, Policy, Spec};
 
 /// Builds a [`CorsLayer`] from a policy, checked as a whole by
@@ -43,6 +46,7 @@ use crate::policy::{HeaderRule, MethodRule, Policy, Spec};
 pub struct CorsBuilder {
     origins: Vec<String>,
     predicates: Vec<OriginPredicate>,
+    async_predicate: Option<AsyncOriginPredicate>,
     methods: Vec<String>,
     headers: Vec<String>,
     expose: Vec<String>,
@@ -69,6 +73,7 @@ impl Default for CorsBuilder {
         CorsBuilder {
             origins: Vec::new(),
             predicates: Vec::new(),
+            async_predicate: None,
             methods: Vec::new(),
             headers: Vec::new(),
             expose: Vec::new(),
@@ -89,6 +94,7 @@ impl fmt::Debug for CorsBuilder {
         f.debug_struct("CorsBuilder")
             .field("origins", &self.origins)
             .field("predicates", &self.predicates.len())
+            .field("async_predicate", &self.async_predicate.is_some())
             .field("methods", &self.methods)
             .field("headers", &self.headers)
             .field("expose", &self.expose)
@@ -206,6 +212,51 @@ impl CorsBuilder {
         F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
     {
         self.predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Lets an asynchronous function decide the origins that the other rules
+    /// do not allow: a tenant lookup in a database, a call to a
+    /// configuration service. It is given the request's `Origin` value and
+    /// head, takes from them what it needs, and returns a future (`'static`,
+    /// so it owns what it uses) that resolves to `true` to allow the origin.
+    /// A later call replaces an earlier one.
+    ///
+    /// The future is boxed and polled only for origins that the exact
+    /// origins, patterns and synchronous predicates do not allow; a policy
+    /// without an asynchronous predicate boxes nothing. An actual request
+    /// is passed to the inner service at once, and the decision is awaited
+    /// before its response. It cannot be combined with
+    /// [`block_disallowed_origins`](CorsBuilder::block_disallowed_origins),
+    /// which must decide before calling the inner service.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::Arc;
+    ///
+    /// let tenants: Arc<HashSet<String>> = Arc::new(["https://acme.example".to_owned()].into());
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origin_async(move |origin, _parts| {
+    ///         let tenants = Arc::clone(&tenants);
+    ///         let origin = origin.to_str().unwrap_or_default().to_owned();
+    ///         async move {
+    ///             // e.g. a database query
+    ///             tenants.contains(&origin)
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allow_origin_async<F, Fut>(mut self, decide: F) -> Self
+    where
+        F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.async_predicate = Some(Arc::new(move |origin: &HeaderValue, parts: &Parts| {
+            Box::pin(decide(origin, parts)) as OriginDecision
+        }));
         self
     }
 
@@ -567,9 +618,13 @@ impl CorsBuilder {
     }
 
     fn compile(self, errors: &mut Vec<ConfigError>) -> Spec {
+        if self.async_predicate.is_some() && self.block_disallowed {
+            errors.push(ConfigError::AsyncOriginWithBlocking);
+        }
         let origins = compile_origins(
             &self.origins,
             self.predicates,
+            self.async_predicate,
             self.origin_opt_ins,
             self.credentials,
             errors,
@@ -621,6 +676,7 @@ impl CorsBuilder {
 fn compile_origins(
     origins: &[String],
     predicates: Vec<OriginPredicate>,
+    async_predicate: Option<AsyncOriginPredicate>,
     opt_ins: OriginOptIns,
     credentials: bool,
     errors: &mut Vec<ConfigError>,
@@ -635,6 +691,9 @@ fn compile_origins(
     }
     for predicate in predicates {
         matcher.add_predicate(predicate);
+    }
+    if let Some(predicate) = async_predicate {
+        matcher.set_async_predicate(predicate);
     }
     if matcher.is_empty() && errors.len() == errors_before {
         errors.push(ConfigError::NoOrigins);

@@ -155,6 +155,10 @@ pub enum ConfigError {
     /// `*` on credentialed requests, and allowing any origin with
     /// credentials would let every site read users' data.
     WildcardWithCredentials(Wildcard),
+    /// An asynchronous origin predicate together with
+    /// `block_disallowed_origins(true)`: blocking must decide before the
+    /// inner service is called, and an asynchronous decision comes later.
+    AsyncOriginWithBlocking,
     /// The status of a successful preflight answer must be a 2xx status.
     PreflightStatusNotSuccess {
         /// The status as configured.
@@ -202,6 +206,9 @@ impl fmt::Display for ConfigError {
             ConfigError::WildcardWithCredentials(what) => write!(
                 f,
                 "{what} cannot be combined with allow_credentials(true): list the values explicitly"
+            ),
+            ConfigError::AsyncOriginWithBlocking => f.write_str(
+                "allow_origin_async cannot be combined with block_disallowed_origins(true)",
             ),
             ConfigError::PreflightStatusNotSuccess { status } => {
                 write!(f, "preflight status {status} is not a 2xx status")

@@ -22,12 +22,12 @@ struct Accepted {
     private_network: bool,
 }
 
-/// Answers the preflight whose head is `parts`.
-pub(crate) fn answer(policy: &Policy, parts: &Parts) -> Response<()> {
+/// Answers the preflight whose head is `parts`, once its origin is decided.
+pub(crate) fn answer(policy: &Policy, parts: &Parts, origin_allowed: bool) -> Response<()> {
     let origin = parts.headers.get(header::ORIGIN);
     let verdict = match origin {
-        Some(origin) => check(policy, origin, parts),
-        None => Err(Refusal::OriginNotAllowed),
+        Some(origin) if origin_allowed => check(policy, origin, parts),
+        _ => Err(Refusal::OriginNotAllowed),
     };
     match verdict {
         Ok(accepted) => {
@@ -64,11 +64,9 @@ fn response(status: http::StatusCode, headers: HeaderMap) -> Response<()> {
     res
 }
 
-/// Checks origin, method, headers and private network access, in that order.
+/// Checks method, headers and private network access, in that order, for
+/// an allowed origin.
 fn check(policy: &Policy, origin: &HeaderValue, parts: &Parts) -> Result<Accepted, Refusal> {
-    if !policy.origins.allows(origin, parts) {
-        return Err(Refusal::OriginNotAllowed);
-    }
     check_method(policy, &parts.headers)?;
     check_headers(policy, &parts.headers)?;
     let private_network = parts

@@ -6,13 +6,17 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::{header, Request, Response};
+use std::task::ready;
+
+use http::request::Parts;
+use http::{header, HeaderValue, Request, Response};
 use pin_project_lite::pin_project;
 use tower_service::Service;
 
 use crate::body::CorsBody;
 use crate::classify::{classify, RequestKind};
 use crate::merge::{self, Outcome};
+use crate::origin::{Decision, OriginDecision};
 use crate::policy::Policy;
 use crate::preflight;
 use crate::refusal::{self, Refusal};
@@ -118,52 +122,68 @@ where
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let kind = classify(req.method(), req.headers());
         let (mut parts, body) = req.into_parts();
-        let outcome = match kind {
-            RequestKind::Preflight => {
-                return ResponseFuture::ready(preflight::answer(&self.policy, &parts));
+        let policy = &self.policy;
+        let (outcome, pending) = match (kind, parts.headers.get(header::ORIGIN)) {
+            (RequestKind::Preflight, Some(origin)) => {
+                return match policy.origins.decide(origin, &parts) {
+                    Decision::Allowed => {
+                        ResponseFuture::ready(preflight::answer(policy, &parts, true))
+                    }
+                    Decision::Refused => {
+                        ResponseFuture::ready(preflight::answer(policy, &parts, false))
+                    }
+                    Decision::Pending(decision) => {
+                        ResponseFuture::preflight(decision, parts, Arc::clone(policy))
+                    }
+                };
             }
-            RequestKind::NotCors => Outcome::NoCors,
-            _ => match actual_outcome(&self.policy, &parts) {
-                Ok(outcome) => outcome,
-                Err(refused) => return ResponseFuture::ready(refused),
+            (RequestKind::NotCors, _) | (_, None) => (Outcome::NoCors, None),
+            (_, Some(origin)) => match policy.origins.decide(origin, &parts) {
+                Decision::Allowed => (allowed(policy, origin), None),
+                Decision::Refused => {
+                    refusal::trace(&Refusal::OriginNotAllowed, origin);
+                    if policy.block_disallowed {
+                        let mut res = preflight::refused(policy, Refusal::OriginNotAllowed);
+                        res.extensions_mut().insert(kind);
+                        return ResponseFuture::ready(res);
+                    }
+                    (Outcome::Refused, None)
+                }
+                Decision::Pending(decision) => (Outcome::Refused, Some((decision, origin.clone()))),
             },
         };
         parts.extensions.insert(kind);
         let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::inner(future, Arc::clone(&self.policy), outcome)
+        ResponseFuture {
+            state: State::Inner {
+                pending,
+                future,
+                policy: Arc::clone(&self.policy),
+                outcome,
+            },
+        }
     }
 }
 
-/// Decides an actual CORS request: the outcome to merge into the inner
-/// response, or the layer's own refusal when the policy blocks disallowed
-/// origins.
-fn actual_outcome(policy: &Policy, parts: &http::request::Parts) -> Result<Outcome, Response<()>> {
-    let Some(origin) = parts.headers.get(header::ORIGIN) else {
-        return Ok(Outcome::NoCors);
-    };
-    if policy.origins.allows(origin, parts) {
-        let value = policy
+/// The outcome for an allowed origin: `*` for an any-origin policy, else the
+/// origin itself.
+fn allowed(policy: &Policy, origin: &HeaderValue) -> Outcome {
+    Outcome::Allowed(
+        policy
             .wildcard_origin
             .clone()
-            .unwrap_or_else(|| origin.clone());
-        return Ok(Outcome::Allowed(value));
-    }
-    refusal::trace(&Refusal::OriginNotAllowed, origin);
-    if policy.block_disallowed {
-        let mut res = preflight::refused(policy, Refusal::OriginNotAllowed);
-        res.extensions_mut()
-            .insert(classify(&parts.method, &parts.headers));
-        return Err(res);
-    }
-    Ok(Outcome::Refused)
+            .unwrap_or_else(|| origin.clone()),
+    )
 }
 
 pin_project! {
     /// The response future of [`Cors`].
     ///
-    /// It resolves to the layer's own answer (a preflight or a refusal) at
-    /// once, or to the inner service's response with the CORS headers
-    /// merged in. Errors of the inner service pass through unchanged.
+    /// It resolves to the layer's own answer (a preflight or a refusal), or
+    /// to the inner service's response with the CORS headers merged in.
+    /// Errors of the inner service pass through unchanged. When an
+    /// asynchronous origin predicate has to decide, its future is polled
+    /// first.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
@@ -174,10 +194,17 @@ pin_project! {
     #[project = StateProj]
     enum State<F> {
         Inner {
+            // The asynchronous decision about this origin, if one is needed.
+            pending: Option<(OriginDecision, HeaderValue)>,
             #[pin]
             future: F,
             policy: Arc<Policy>,
             outcome: Outcome,
+        },
+        Preflight {
+            decision: OriginDecision,
+            parts: Parts,
+            policy: Arc<Policy>,
         },
         Ready {
             response: Option<Response<()>>,
@@ -186,20 +213,20 @@ pin_project! {
 }
 
 impl<F> ResponseFuture<F> {
-    fn inner(future: F, policy: Arc<Policy>, outcome: Outcome) -> Self {
-        ResponseFuture {
-            state: State::Inner {
-                future,
-                policy,
-                outcome,
-            },
-        }
-    }
-
     fn ready(response: Response<()>) -> Self {
         ResponseFuture {
             state: State::Ready {
                 response: Some(response),
+            },
+        }
+    }
+
+    fn preflight(decision: OriginDecision, parts: Parts, policy: Arc<Policy>) -> Self {
+        ResponseFuture {
+            state: State::Preflight {
+                decision,
+                parts,
+                policy,
             },
         }
     }
@@ -211,25 +238,46 @@ where
 {
     type Output = Result<Response<CorsBody<B>>, E>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let answer = match self.as_mut().project().state.project() {
             StateProj::Inner {
+                pending,
                 future,
                 policy,
                 outcome,
             } => {
-                let mut res = std::task::ready!(future.poll(cx))?;
+                if let Some((decision, origin)) = pending {
+                    let allowed_origin = ready!(decision.as_mut().poll(cx));
+                    if allowed_origin {
+                        *outcome = allowed(policy, origin);
+                    } else {
+                        refusal::trace(&Refusal::OriginNotAllowed, origin);
+                    }
+                    *pending = None;
+                }
+                let mut res = ready!(future.poll(cx))?;
                 merge::apply(policy, outcome, res.headers_mut());
                 if matches!(outcome, Outcome::Refused) {
                     res.extensions_mut().insert(Refusal::OriginNotAllowed);
                 }
-                Poll::Ready(Ok(res.map(CorsBody::new)))
+                return Poll::Ready(Ok(res.map(CorsBody::new)));
+            }
+            StateProj::Preflight {
+                decision,
+                parts,
+                policy,
+            } => {
+                let allowed_origin = ready!(decision.as_mut().poll(cx));
+                preflight::answer(policy, parts, allowed_origin)
             }
             StateProj::Ready { response } => match response.take() {
-                Some(res) => Poll::Ready(Ok(res.map(|()| CorsBody::empty()))),
-                None => Poll::Pending,
+                Some(res) => res,
+                None => return Poll::Pending,
             },
-        }
+        };
+        // The layer's own answer is complete: nothing is left to poll.
+        self.project().state.set(State::Ready { response: None });
+        Poll::Ready(Ok(answer.map(|()| CorsBody::empty())))
     }
 }
 

@@ -6,6 +6,8 @@ mod public_suffix;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use http::request::Parts;
@@ -17,6 +19,22 @@ pub(crate) use public_suffix::is_public_suffix;
 /// A synchronous predicate that decides whether an origin is allowed, given
 /// the request's `Origin` value and the rest of the request head.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &Parts) -> bool + Send + Sync>;
+
+/// A boxed future that decides an origin.
+pub(crate) type OriginDecision = Pin<Box<dyn Future<Output = bool> + Send>>;
+
+/// An asynchronous predicate: given the request's `Origin` value and head,
+/// returns a future that decides whether the origin is allowed.
+pub(crate) type AsyncOriginPredicate =
+    Arc<dyn Fn(&HeaderValue, &Parts) -> OriginDecision + Send + Sync>;
+
+/// The decision for one request's origin.
+pub(crate) enum Decision {
+    Allowed,
+    Refused,
+    /// Only the asynchronous predicate can tell.
+    Pending(OriginDecision),
+}
 
 /// The compiled set of allowed origins.
 ///
@@ -32,6 +50,7 @@ pub(crate) struct OriginMatcher {
     /// `scheme://host:*`, keyed by `host`.
     any_port: HashMap<Box<str>, Vec<Pattern>>,
     predicates: Vec<OriginPredicate>,
+    async_predicate: Option<AsyncOriginPredicate>,
 }
 
 impl OriginMatcher {
@@ -60,6 +79,11 @@ impl OriginMatcher {
         self.predicates.push(predicate);
     }
 
+    /// Asks `predicate` about the origins that nothing else allows.
+    pub(crate) fn set_async_predicate(&mut self, predicate: AsyncOriginPredicate) {
+        self.async_predicate = Some(predicate);
+    }
+
     /// True when every origin is allowed, so that the answer does not
     /// depend on the request's origin.
     pub(crate) fn is_any(&self) -> bool {
@@ -73,9 +97,24 @@ impl OriginMatcher {
             && self.subdomains.is_empty()
             && self.any_port.is_empty()
             && self.predicates.is_empty()
+            && self.async_predicate.is_none()
     }
 
-    /// Whether `origin` is allowed for the request whose head is `parts`.
+    /// Decides `origin` for the request whose head is `parts`: at once when
+    /// the synchronous rules allow it or when there is no asynchronous
+    /// predicate, else by a future of the asynchronous predicate.
+    pub(crate) fn decide(&self, origin: &HeaderValue, parts: &Parts) -> Decision {
+        if self.allows(origin, parts) {
+            return Decision::Allowed;
+        }
+        match &self.async_predicate {
+            Some(predicate) => Decision::Pending(predicate(origin, parts)),
+            None => Decision::Refused,
+        }
+    }
+
+    /// Whether the synchronous rules allow `origin` for the request whose
+    /// head is `parts`.
     pub(crate) fn allows(&self, origin: &HeaderValue, parts: &Parts) -> bool {
         self.any
             || self.exact.contains(origin.as_bytes())
@@ -132,6 +171,7 @@ impl fmt::Debug for OriginMatcher {
             .field("subdomains", &self.subdomains.len())
             .field("any_port", &self.any_port.len())
             .field("predicates", &self.predicates.len())
+            .field("async_predicate", &self.async_predicate.is_some())
             .finish()
     }
 }

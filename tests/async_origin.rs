@@ -1,0 +1,164 @@
+//! Origins decided by an asynchronous function: a tenant lookup served by a
+//! separate tokio task over a channel, as a database client would be.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::*;
+use http::StatusCode;
+use tokio::sync::{mpsc, oneshot};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Refusal};
+
+/// A lookup request: the origin, and where to send the answer.
+type Lookup = (String, oneshot::Sender<bool>);
+
+/// Starts a "tenant database" task and returns its client side and a
+/// counter of the lookups it served.
+fn tenant_database(tenants: &[&str]) -> (mpsc::Sender<Lookup>, Arc<AtomicUsize>) {
+    let tenants: HashSet<String> = tenants.iter().map(|t| (*t).to_owned()).collect();
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&served);
+    let (tx, mut rx) = mpsc::channel::<Lookup>(16);
+    tokio::spawn(async move {
+        while let Some((origin, reply)) = rx.recv().await {
+            // Answer later than at once, as a real query would.
+            tokio::task::yield_now().await;
+            counter.fetch_add(1, Ordering::SeqCst);
+            let _ = reply.send(tenants.contains(&origin));
+        }
+    });
+    (tx, served)
+}
+
+fn policy(db: mpsc::Sender<Lookup>) -> CorsBuilder {
+    CorsLayer::builder()
+        .allow_origins(["https://static.example"])
+        .allow_methods(["PUT"])
+        .allow_credentials(true)
+        .allow_origin_async(move |origin, _parts| {
+            let db = db.clone();
+            let origin = origin.to_str().unwrap_or_default().to_owned();
+            async move {
+                let (reply, answer) = oneshot::channel();
+                if db.send((origin, reply)).await.is_err() {
+                    return false;
+                }
+                answer.await.unwrap_or(false)
+            }
+        })
+}
+
+// checklist: O7
+#[tokio::test]
+async fn a_tenant_origin_is_allowed_after_the_lookup() {
+    let (db, served) = tenant_database(&["https://acme.example"]);
+    let cors = policy(db).build().unwrap();
+
+    let (res, seen) = send(&cors, request("GET", &[("origin", "https://acme.example")])).await;
+    assert_eq!(seen.calls(), 1);
+    assert_eq!(
+        res.header("access-control-allow-origin"),
+        Some("https://acme.example")
+    );
+    assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(res.header("vary"), Some("Origin"));
+
+    let (res, seen) = send(&cors, preflight("https://acme.example", "PUT", None)).await;
+    assert_eq!(seen.calls(), 0);
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        res.header("access-control-allow-origin"),
+        Some("https://acme.example")
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+}
+
+// checklist: O7, P7, A4
+#[tokio::test]
+async fn an_unknown_origin_is_refused_after_the_lookup() {
+    let (db, served) = tenant_database(&["https://acme.example"]);
+    let cors = policy(db).build().unwrap();
+
+    let (res, seen) = send(&cors, request("GET", &[("origin", "https://evil.example")])).await;
+    assert_eq!(
+        seen.calls(),
+        1,
+        "a disallowed origin still reaches the service"
+    );
+    assert!(res.cors_headers().is_empty());
+    assert_eq!(res.extensions.get(), Some(&Refusal::OriginNotAllowed));
+
+    let (res, seen) = send(&cors, preflight("https://evil.example", "PUT", None)).await;
+    assert_eq!(seen.calls(), 0);
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.cors_headers().is_empty());
+    assert_eq!(res.extensions.get(), Some(&Refusal::OriginNotAllowed));
+
+    // An allowed tenant asking for a method the policy refuses.
+    let (db, _) = tenant_database(&["https://acme.example"]);
+    let (res, _) = send(
+        &policy(db).build().unwrap(),
+        preflight("https://acme.example", "DELETE", None),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(matches!(
+        res.extensions.get(),
+        Some(Refusal::MethodNotAllowed(_))
+    ));
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+}
+
+// checklist: O7, C4
+#[tokio::test]
+async fn origins_the_static_rules_allow_need_no_lookup() {
+    let (db, served) = tenant_database(&[]);
+    let cors = policy(db).build().unwrap();
+    let (res, _) = send(
+        &cors,
+        request("GET", &[("origin", "https://static.example")]),
+    )
+    .await;
+    assert_eq!(
+        res.header("access-control-allow-origin"),
+        Some("https://static.example")
+    );
+    let (res, _) = send(&cors, request("GET", &[])).await;
+    assert!(res.cors_headers().is_empty());
+    assert_eq!(served.load(Ordering::SeqCst), 0);
+}
+
+// checklist: C1
+#[test]
+fn async_decisions_cannot_block_before_the_inner_service() {
+    let err = CorsLayer::builder()
+        .allow_origin_async(|_, _| async { true })
+        .block_disallowed_origins(true)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.errors(), &[ConfigError::AsyncOriginWithBlocking]);
+    // An asynchronous predicate alone is a policy with origins.
+    CorsLayer::builder()
+        .allow_origin_async(|_, _| async { false })
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn the_response_future_is_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    use tower::ServiceExt;
+    use tower_layer::Layer;
+    let cors = CorsLayer::builder()
+        .allow_origin_async(|_, _| async { true })
+        .build()
+        .unwrap();
+    let service = cors.layer(tower::service_fn(|_req: http::Request<()>| async {
+        Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    }));
+    let future = service.oneshot(http::Request::new(()));
+    assert_send(&future);
+}
