@@ -203,10 +203,16 @@ impl fmt::Display for ConfigError {
                 f,
                 "header name {value:?} cannot be in the {list}: browsers control it or it belongs to the CORS protocol"
             ),
-            ConfigError::WildcardWithCredentials(what) => write!(
-                f,
-                "{what} cannot be combined with allow_credentials(true): list the values explicitly"
-            ),
+            ConfigError::WildcardWithCredentials(what) => {
+                write!(
+                    f,
+                    "{what} cannot be combined with allow_credentials(true): browsers reject a wildcard on credentialed requests"
+                )?;
+                if *what == Wildcard::Origins {
+                    f.write_str(", and allowing every origin with credentials would let any site act as the user")?;
+                }
+                f.write_str("; list the values explicitly")
+            }
             ConfigError::AsyncOriginWithBlocking => f.write_str(
                 "allow_origin_async cannot be combined with block_disallowed_origins(true)",
             ),

@@ -129,6 +129,9 @@ impl OriginMatcher {
         let Some((scheme, host, port)) = split_origin(origin) else {
             return false;
         };
+        if port.is_some_and(|port| !parse::is_canonical_port(scheme, port)) {
+            return false;
+        }
         let fits = |p: &Pattern| *p.scheme == *scheme && p.port.matches(port);
         if port.is_some() {
             if let Some(patterns) = self.any_port.get(host) {

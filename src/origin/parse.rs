@@ -199,6 +199,12 @@ fn is_ipv4(host: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// A port as browsers serialize it: decimal, no leading zero, in range, and
+/// not the scheme's default (which they omit). Also used per request.
+pub(crate) fn is_canonical_port(scheme: &str, port: &str) -> bool {
+    validate_port(scheme, port).is_ok()
+}
+
 fn validate_port(scheme: &str, port: &str) -> Result<(), &'static str> {
     if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
         return Err("the port must be a decimal number or `*`");

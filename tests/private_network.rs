@@ -1,0 +1,157 @@
+//! Private Network Access preflights: `Access-Control-Allow-Private-Network`
+//! only for an opted-in policy, an allowed origin and a preflight that asks.
+
+mod common;
+
+use bytes::Bytes;
+use common::*;
+use http::{Method, Request, StatusCode};
+use http_body_util::Full;
+use tower_cors::{CorsBuilder, CorsLayer, Refusal};
+
+const APP: &str = "https://app.example.com";
+const ASK: &str = "access-control-request-private-network";
+const ALLOW: &str = "access-control-allow-private-network";
+
+fn builder() -> CorsBuilder {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods(["PUT"])
+}
+
+fn opted_in() -> CorsLayer {
+    builder().allow_private_network(true).build().unwrap()
+}
+
+fn not_opted_in() -> CorsLayer {
+    builder().build().unwrap()
+}
+
+/// A preflight from `origin` for `method`, with
+/// `Access-Control-Request-Private-Network: value` when given.
+fn pna_preflight(origin: &str, method: &str, value: Option<&str>) -> Request<Full<Bytes>> {
+    let mut headers = vec![
+        ("origin", origin),
+        ("access-control-request-method", method),
+    ];
+    if let Some(value) = value {
+        headers.push((ASK, value));
+    }
+    request("OPTIONS", &headers)
+}
+
+fn refusal(res: &Answer) -> Option<&Refusal> {
+    res.extensions.get::<Refusal>()
+}
+
+// checklist: P9, P1
+#[tokio::test]
+async fn opted_in_allowed_origin_asking_gets_the_header() {
+    let (res, seen) = send(&opted_in(), pna_preflight(APP, "PUT", Some("true"))).await;
+    assert_eq!(seen.calls(), 0);
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header(ALLOW), Some("true"));
+    assert_eq!(refusal(&res), None);
+}
+
+// checklist: P9, A2
+#[tokio::test]
+async fn the_header_comes_with_credentials_too() {
+    let cors = builder()
+        .allow_credentials(true)
+        .allow_private_network(true)
+        .build()
+        .unwrap();
+    let (res, _) = send(&cors, pna_preflight(APP, "GET", Some("true"))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(res.header(ALLOW), Some("true"));
+}
+
+// checklist: P9
+#[tokio::test]
+async fn opted_in_but_not_asked_sends_no_header() {
+    let (res, _) = send(&opted_in(), pna_preflight(APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header(ALLOW), None);
+}
+
+// checklist: P9, P7
+#[tokio::test]
+async fn opted_in_but_disallowed_origin_is_refused_without_cors_headers() {
+    for origin in ["https://evil.example", "null", "https://app.example.com."] {
+        let (res, seen) = send(&opted_in(), pna_preflight(origin, "PUT", Some("true"))).await;
+        assert_eq!(seen.calls(), 0);
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin}");
+        assert!(res.cors_headers().is_empty(), "{origin}: {:?}", res.headers);
+        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+    }
+}
+
+// checklist: P9, P7
+#[tokio::test]
+async fn opted_in_but_disallowed_method_is_refused_without_the_header() {
+    let (res, _) = send(&opted_in(), pna_preflight(APP, "DELETE", Some("true"))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    assert_eq!(
+        refusal(&res),
+        Some(&Refusal::MethodNotAllowed(Method::DELETE))
+    );
+}
+
+// checklist: P9, P7
+#[tokio::test]
+async fn not_opted_in_and_asked_is_refused() {
+    let (res, seen) = send(&not_opted_in(), pna_preflight(APP, "PUT", Some("true"))).await;
+    assert_eq!(seen.calls(), 0);
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    assert_eq!(refusal(&res), Some(&Refusal::PrivateNetworkNotAllowed));
+    assert!(res.body.is_empty());
+
+    // The same preflight without the question is accepted.
+    let (res, _) = send(&not_opted_in(), pna_preflight(APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header(ALLOW), None);
+
+    // Opting in and out again is no opt-in.
+    let cors = builder()
+        .allow_private_network(true)
+        .allow_private_network(false)
+        .build()
+        .unwrap();
+    let (res, _) = send(&cors, pna_preflight(APP, "PUT", Some("true"))).await;
+    assert_eq!(refusal(&res), Some(&Refusal::PrivateNetworkNotAllowed));
+}
+
+// checklist: P9
+#[tokio::test]
+async fn a_value_other_than_true_is_not_asking() {
+    for value in ["false", "", "1", "yes"] {
+        let (res, _) = send(&opted_in(), pna_preflight(APP, "PUT", Some(value))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{value:?}");
+        assert_eq!(res.header(ALLOW), None, "{value:?}");
+
+        let (res, _) = send(&not_opted_in(), pna_preflight(APP, "PUT", Some(value))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{value:?}");
+        assert_eq!(res.header(ALLOW), None, "{value:?}");
+        assert_eq!(refusal(&res), None, "{value:?}");
+    }
+}
+
+// checklist: P9, A1
+#[tokio::test]
+async fn actual_requests_never_get_the_header() {
+    let (res, seen) = send(
+        &opted_in(),
+        request("GET", &[("origin", APP), (ASK, "true")]),
+    )
+    .await;
+    assert_eq!(seen.calls(), 1);
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header(ALLOW), None);
+}
