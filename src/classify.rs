@@ -190,50 +190,46 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
 /// The Fetch Standard's forbidden request-header names: a script cannot set
 /// them, the browser does.
 pub(crate) fn is_forbidden_request_header(name: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    NAMES.contains(&name) || name.starts_with("sec-") || name.starts_with("proxy-")
+    matches!(
+        name,
+        "accept-charset"
+            | "accept-encoding"
+            | "access-control-request-headers"
+            | "access-control-request-method"
+            | "connection"
+            | "content-length"
+            | "cookie"
+            | "cookie2"
+            | "date"
+            | "dnt"
+            | "expect"
+            | "host"
+            | "keep-alive"
+            | "origin"
+            | "referer"
+            | "set-cookie"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "via"
+    ) || name.starts_with("sec-")
+        || name.starts_with("proxy-")
 }
 
 /// Headers that a browser or an intermediary sets on its own: they are
 /// present on simple requests too, so they never make a request
 /// not-so-simple.
 fn is_set_by_user_agent(name: &HeaderName) -> bool {
-    const NAMES: &[&str] = &[
-        // Set by browsers although scripts may set them too.
-        "user-agent",
-        "cache-control",
-        "pragma",
-        "priority",
-        "upgrade-insecure-requests",
-        // Set by proxies and load balancers.
-        "forwarded",
-        "x-real-ip",
-    ];
     let name = name.as_str();
     is_forbidden_request_header(name)
-        || NAMES.contains(&name)
+        || matches!(
+            name,
+            // Set by browsers although scripts may set them too.
+            "user-agent" | "cache-control" | "pragma" | "priority" | "upgrade-insecure-requests"
+            // Set by proxies and load balancers.
+            | "forwarded" | "x-real-ip"
+        )
         || name.starts_with("if-")
         || name.starts_with("x-forwarded-")
 }
