@@ -115,6 +115,13 @@ impl Policy {
         if spec.credentials {
             preflight_headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
         }
+        // A slot for `Access-Control-Allow-Origin`, final for an any-origin
+        // policy and overwritten in place otherwise: the answer then never
+        // grows its header map.
+        preflight_headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            wildcard_origin.clone().unwrap_or(WILDCARD),
+        );
 
         Policy {
             origins: spec.origins,
