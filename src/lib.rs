@@ -21,6 +21,12 @@
 //!   ([`Precedence`]), and `Vary` tokens are merged, never duplicated.
 //! - The response body is [`CorsBody`], which wraps any body type: no
 //!   `Default` bound, so it composes with axum, tonic and hyper bodies.
+//! - Origins can be exact, patterns (`https://*.example.com`,
+//!   `http://localhost:*`), or decided by a predicate, synchronous or
+//!   asynchronous ([`CorsBuilder::allow_origin_async`]). Configurations that
+//!   would be insecure (credentials with a wildcard, with plain `http://`
+//!   origins, or with a pattern on a public suffix; `null`) are refused unless
+//!   opted into by name.
 //! - The policy is compiled once into ready header values, shared behind an
 //!   `Arc`: cloning the service copies no lists.
 //!
