@@ -11,13 +11,14 @@
 //! inner response body (no `ResBody: Default`). tonic 0.14's body happens to
 //! implement `Default`; the layer would not need it to.
 
-use std::future::Future;
+mod common;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
+use common::{bounded, client, HttpClient};
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
@@ -26,9 +27,6 @@ use http::header::{
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -39,9 +37,6 @@ use tonic_health::server::HealthService;
 use tonic_web::GrpcWebLayer;
 use tower::util::MapRequestLayer;
 use tower_cors::CorsBuilder;
-
-/// No test may take longer than this, server start and stop included.
-const LIMIT: Duration = Duration::from_secs(30);
 
 /// The web app allowed to call the service.
 const APP: &str = "http://localhost:8080";
@@ -58,18 +53,6 @@ const REQUESTED_HEADERS: &str = "content-type,x-grpc-web,x-user-agent";
 const EMPTY_REQUEST: [u8; 5] = [0; 5];
 /// A `HealthCheckResponse` with field 1 (`status`, a varint) = 1, SERVING.
 const SERVING: [u8; 2] = [0x08, 0x01];
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
-
-async fn bounded(test: impl Future<Output = ()>) {
-    tokio::time::timeout(LIMIT, test)
-        .await
-        .expect("the test did not finish in time");
-}
-
-fn client() -> HttpClient {
-    Client::builder(TokioExecutor::new()).build_http()
-}
 
 /// A running server, the count of requests that reached the gRPC services,
 /// and the means to stop it.

@@ -3,8 +3,9 @@
 //! picks, driven by hyper-util's HTTP/1.1 client. Every test is bounded by a
 //! timeout and stops its server at the end.
 
+mod common;
+
 use std::convert::Infallible;
-use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -13,21 +14,17 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::{Extension, Router};
 use bytes::Bytes;
-use http::{HeaderMap, Method, Request, Response, StatusCode, Version};
-use http_body_util::{BodyExt, Full};
+use common::{bounded, client, collect, Answer, HttpClient};
+use http::{Method, Request, Response, StatusCode, Version};
+use http_body_util::Full;
 use hyper::server::conn::http1;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceBuilder;
 use tower_cors::{CorsBuilder, CorsLayer, RequestKind};
-
-/// No test may take longer than this, server start and stop included.
-const LIMIT: Duration = Duration::from_secs(30);
 
 const APP: &str = "https://app.example.com";
 const EVIL: &str = "https://evil.example.net";
@@ -37,18 +34,6 @@ const SEED_ORIGIN: &str = "http://www.cors.com";
 const HANDLER_BODY: &str = "handler";
 /// The response header in which handlers report the `RequestKind` they saw.
 const KIND: &str = "x-kind";
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
-
-async fn bounded(test: impl Future<Output = ()>) {
-    tokio::time::timeout(LIMIT, test)
-        .await
-        .expect("the test did not finish in time");
-}
-
-fn client() -> HttpClient {
-    Client::builder(TokioExecutor::new()).build_http()
-}
 
 /// How many times the handlers ran.
 #[derive(Clone, Default)]
@@ -104,41 +89,7 @@ async fn serve_axum(app: Router) -> Server {
     Server { addr, stop, task }
 }
 
-/// A response read in full.
-struct Reply {
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Reply {
-    /// The single value of `name`; panics if there are several.
-    fn header(&self, name: &str) -> Option<&str> {
-        let mut values = self.headers.get_all(name).iter();
-        let first = values.next()?;
-        assert!(values.next().is_none(), "{name} has several values");
-        Some(first.to_str().unwrap())
-    }
-
-    /// The names of the `access-control-*` headers, sorted.
-    fn cors_headers(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .headers
-            .keys()
-            .map(|k| k.as_str().to_owned())
-            .filter(|k| k.starts_with("access-control-"))
-            .collect();
-        names.sort();
-        names
-    }
-
-    fn body(&self) -> &str {
-        std::str::from_utf8(&self.body).unwrap()
-    }
-}
-
-async fn send(client: &HttpClient, method: &str, url: &str, headers: &[(&str, &str)]) -> Reply {
+async fn send(client: &HttpClient, method: &str, url: &str, headers: &[(&str, &str)]) -> Answer {
     let mut req = Request::builder().method(method).uri(url);
     for (name, value) in headers {
         req = req.header(*name, *value);
@@ -147,14 +98,7 @@ async fn send(client: &HttpClient, method: &str, url: &str, headers: &[(&str, &s
         .request(req.body(Full::new(Bytes::new())).unwrap())
         .await
         .unwrap();
-    let version = res.version();
-    let (parts, body) = res.into_parts();
-    Reply {
-        status: parts.status,
-        version,
-        headers: parts.headers,
-        body: body.collect().await.unwrap().to_bytes(),
-    }
+    collect(res).await
 }
 
 /// A preflight from `origin` for `method`, with `Access-Control-Request-Headers`
@@ -165,7 +109,7 @@ async fn preflight(
     origin: &str,
     method: &str,
     headers: Option<&str>,
-) -> Reply {
+) -> Answer {
     let mut h = vec![
         ("origin", origin),
         ("access-control-request-method", method),
@@ -242,7 +186,7 @@ async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: Stat
     .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(calls.get(), 1);
-    assert_eq!(res.body(), HANDLER_BODY);
+    assert_eq!(res.text(), HANDLER_BODY);
     assert_eq!(res.header(KIND), Some("NotSoSimple"));
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
     assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
@@ -260,7 +204,7 @@ async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: Stat
         2,
         "an OPTIONS without ACRM must reach the handler"
     );
-    assert_eq!(res.body(), HANDLER_BODY);
+    assert_eq!(res.text(), HANDLER_BODY);
     assert_eq!(res.header(KIND), Some("NotSoSimple"));
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
 
@@ -289,7 +233,7 @@ async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: Stat
     let res = send(&client, "GET", &items, &[("origin", EVIL)]).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(calls.get(), 4);
-    assert_eq!(res.body(), HANDLER_BODY);
+    assert_eq!(res.text(), HANDLER_BODY);
     assert_eq!(res.cors_headers(), Vec::<String>::new());
     assert_eq!(res.header("vary"), Some("Origin"));
 }
@@ -452,7 +396,7 @@ async fn plain_hyper_server() {
         .await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(calls.get(), 1);
-        assert_eq!(res.body(), HANDLER_BODY);
+        assert_eq!(res.text(), HANDLER_BODY);
         assert_eq!(res.header(KIND), Some("Simple"));
         assert_eq!(res.header("access-control-allow-origin"), Some("*"));
         assert_eq!(res.header("vary"), None);
@@ -471,7 +415,7 @@ async fn plain_hyper_server() {
             2,
             "an OPTIONS without ACRM must reach the handler"
         );
-        assert_eq!(res.body(), HANDLER_BODY);
+        assert_eq!(res.text(), HANDLER_BODY);
         assert_eq!(res.header(KIND), Some("NotSoSimple"));
         assert_eq!(res.header("access-control-allow-origin"), Some("*"));
 

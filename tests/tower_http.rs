@@ -21,7 +21,7 @@ use common::*;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body::{Body, Frame};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use tower::util::BoxCloneService;
 use tower::{service_fn, ServiceExt};
 use tower_cors::{ConfigError, CorsBody, CorsBuilder, CorsLayer, Refusal, RequestKind, Wildcard};
@@ -82,21 +82,6 @@ fn handler(upstream: &[(&'static str, &'static str)], calls: Arc<AtomicUsize>) -
     }))
 }
 
-/// Reads a whole response, whatever its body type.
-async fn read<B>(res: Response<B>) -> Answer
-where
-    B: Body<Data = Bytes>,
-    B::Error: std::fmt::Debug,
-{
-    let (parts, body) = res.into_parts();
-    Answer {
-        status: parts.status,
-        headers: parts.headers,
-        extensions: parts.extensions,
-        body: body.collect().await.unwrap().to_bytes(),
-    }
-}
-
 /// Sends `req` through tower-http's `layer` around [`handler`]; returns the
 /// answer and how many times the handler ran.
 async fn send_theirs(
@@ -107,7 +92,7 @@ async fn send_theirs(
     let calls = Arc::new(AtomicUsize::new(0));
     let service = layer.layer(handler(upstream, Arc::clone(&calls)));
     let res = service.oneshot(req).await.unwrap();
-    (read(res).await, calls.load(Ordering::SeqCst))
+    (collect(res).await, calls.load(Ordering::SeqCst))
 }
 
 /// An identical copy of `req`.
@@ -531,11 +516,11 @@ async fn stacked_layers_do_not_duplicate_vary_with_tower_cors_but_do_with_tower_
     let calls = Arc::new(AtomicUsize::new(0));
     let inner = ours().layer(handler(&[], Arc::clone(&calls)));
     let res = ours().layer(inner).oneshot(copy(&req)).await.unwrap();
-    let stacked_ours = read(res).await;
+    let stacked_ours = collect(res).await;
 
     let inner = theirs().layer(handler(&[], Arc::clone(&calls)));
     let res = theirs().layer(inner).oneshot(req).await.unwrap();
-    let stacked_theirs = read(res).await;
+    let stacked_theirs = collect(res).await;
 
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!(stacked_ours.all("vary"), ["Origin"]);
@@ -653,7 +638,7 @@ async fn tower_cors_wraps_a_body_without_default() {
         .oneshot(preflight(APP, "PUT", None))
         .await
         .unwrap();
-    let pre = read(res).await;
+    let pre = collect(res).await;
     assert_eq!(pre.status, StatusCode::NO_CONTENT);
     assert_eq!(pre.header("access-control-allow-origin"), Some(APP));
     assert!(pre.body.is_empty());
@@ -663,7 +648,7 @@ async fn tower_cors_wraps_a_body_without_default() {
         .oneshot(request("GET", &[("origin", APP)]))
         .await
         .unwrap();
-    let get = read(res).await;
+    let get = collect(res).await;
     assert_eq!(get.status, StatusCode::OK);
     assert_eq!(get.header("access-control-allow-origin"), Some(APP));
     assert_eq!(&get.body[..], b"chunk");

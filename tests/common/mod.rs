@@ -7,10 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{HeaderMap, Request, Response, StatusCode};
+use http::{HeaderMap, Request, Response, StatusCode, Version};
 use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use tower::{service_fn, ServiceExt};
-use tower_cors::{CorsBody, CorsLayer, RequestKind};
+use tower_cors::{CorsLayer, RequestKind};
 use tower_layer::Layer;
 
 /// What the inner handler saw, shared with the test.
@@ -35,6 +38,7 @@ impl Seen {
 /// A finished response: status, headers, extensions and the whole body.
 pub struct Answer {
     pub status: StatusCode,
+    pub version: Version,
     pub headers: HeaderMap,
     pub extensions: http::Extensions,
     pub body: Bytes,
@@ -56,6 +60,11 @@ impl Answer {
             .iter()
             .map(|v| v.to_str().unwrap())
             .collect()
+    }
+
+    /// The body as text; panics if it is not UTF-8.
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap()
     }
 
     /// The names of the `access-control-*` headers in the response, sorted.
@@ -103,11 +112,16 @@ pub async fn send(layer: &CorsLayer, req: Request<Full<Bytes>>) -> (Answer, Seen
     send_with(layer, &[], req).await
 }
 
-/// Reads a whole response.
-pub async fn collect(res: Response<CorsBody<Full<Bytes>>>) -> Answer {
+/// Reads a whole response, whatever its body type.
+pub async fn collect<B>(res: Response<B>) -> Answer
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: std::fmt::Debug,
+{
     let (parts, body) = res.into_parts();
     Answer {
         status: parts.status,
+        version: parts.version,
         headers: parts.headers,
         extensions: parts.extensions,
         body: body.collect().await.unwrap().to_bytes(),
@@ -136,4 +150,23 @@ pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<F
         h.push(("access-control-request-headers", list));
     }
     request("OPTIONS", &h)
+}
+
+/// No test over real TCP may take longer than this, server start and stop
+/// included.
+pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs a test over real TCP, failing it if it takes longer than [`LIMIT`].
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(LIMIT, test)
+        .await
+        .expect("the test did not finish in time");
+}
+
+/// An HTTP/1 client for the servers the tests start on 127.0.0.1.
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// A new [`HttpClient`].
+pub fn client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http()
 }
