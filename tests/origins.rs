@@ -294,6 +294,24 @@ async fn file_origin_is_allowed_when_opted_in_and_listed() {
     assert_eq!(check(&cors, "file:///etc/passwd", false).await, None);
 }
 
+// checklist: O4, O6, C4
+#[tokio::test]
+async fn hosts_longer_than_a_domain_name_never_match_a_pattern() {
+    let cors = CorsLayer::builder()
+        .allow_origins(["https://*.example.com"])
+        .build()
+        .unwrap();
+    let origin = |labels: usize| format!("https://{}example.com", "a.".repeat(labels));
+    // 121 labels make a host of 253 bytes, the longest domain name.
+    assert_eq!(check(&cors, &origin(121), true).await, None);
+    assert_eq!(check(&cors, &origin(122), false).await, None);
+    // Matching walks the labels once, so even a huge origin is refused at
+    // once rather than tried against every suffix.
+    assert_eq!(check(&cors, &origin(64_000), false).await, None);
+    let bad_label = format!("https://{}A.example.com", "a.".repeat(64_000));
+    assert_eq!(check(&cors, &bad_label, false).await, None);
+}
+
 // checklist: O6
 #[tokio::test]
 async fn ten_thousand_exact_origins_still_answer_correctly() {

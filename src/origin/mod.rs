@@ -36,6 +36,11 @@ pub(crate) enum Decision {
     Pending(OriginDecision),
 }
 
+/// The longest host a browser can send: a DNS name has at most 253 bytes,
+/// 254 with a trailing dot. Longer hosts never match a pattern, which also
+/// bounds the cost of matching one.
+const MAX_HOST_LEN: usize = 254;
+
 /// The compiled set of allowed origins.
 ///
 /// Exact origins live in a hash set and patterns in maps keyed by host, so
@@ -140,20 +145,24 @@ impl OriginMatcher {
                 }
             }
         }
-        if self.subdomains.is_empty() || host.starts_with('[') {
+        if self.subdomains.is_empty() || host.starts_with('[') || host.len() > MAX_HOST_LEN {
             return false;
         }
-        // Every suffix after a dot is a candidate base; the labels before it
-        // must be whole and non-empty.
-        host.match_indices('.').any(|(dot, _)| {
-            let (labels, base) = host.split_at(dot);
-            let base = base.get(1..).unwrap_or_default();
-            labels.split('.').all(parse::is_label)
-                && self
-                    .subdomains
-                    .get(base)
-                    .is_some_and(|patterns| patterns.iter().any(fits))
-        })
+        // Every suffix after a dot is a candidate base, and the labels before
+        // it must be whole and non-empty: one walk from the left, which ends
+        // at the first label that is not one.
+        let mut rest = host;
+        while let Some((label, base)) = rest.split_once('.') {
+            if !parse::is_label(label) {
+                return false;
+            }
+            let patterns = self.subdomains.get(base);
+            if patterns.is_some_and(|patterns| patterns.iter().any(fits)) {
+                return true;
+            }
+            rest = base;
+        }
+        false
     }
 }
 
