@@ -178,7 +178,8 @@ impl CorsBuilder {
     }
 
     /// Allows every origin: `Access-Control-Allow-Origin: *`. Cannot be
-    /// combined with credentials.
+    /// combined with credentials. The opaque origin `null` is not covered:
+    /// see [`allow_null_origin`](CorsBuilder::allow_null_origin).
     ///
     /// # Example
     ///

@@ -294,6 +294,41 @@ async fn file_origin_is_allowed_when_opted_in_and_listed() {
     assert_eq!(check(&cors, "file:///etc/passwd", false).await, None);
 }
 
+// checklist: O3, A4
+#[tokio::test]
+async fn any_origin_never_covers_null() {
+    for cors in [
+        CorsLayer::builder().allow_any_origin().build().unwrap(),
+        CorsLayer::gateway(),
+    ] {
+        let (res, seen) = send(&cors, request("GET", &[("origin", "null")])).await;
+        assert_eq!(seen.calls(), 1);
+        assert_eq!(res.cors_headers(), Vec::<String>::new());
+        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+
+        let (res, seen) = send(&cors, preflight("null", "GET", None)).await;
+        assert_eq!(seen.calls(), 0);
+        assert_eq!(res.status, http::StatusCode::FORBIDDEN);
+        assert_eq!(res.cors_headers(), Vec::<String>::new());
+        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+
+        // Every other origin, however unusual, still gets the wildcard.
+        for origin in ["https://example.com", "chrome-extension://abc", "nul"] {
+            let (res, _) = send(&cors, request("GET", &[("origin", origin)])).await;
+            assert_eq!(res.all("access-control-allow-origin"), ["*"], "{origin}");
+        }
+    }
+    // Listing "null" with the opt-in allows it next to `*`.
+    let cors = CorsLayer::builder()
+        .allow_null_origin(true)
+        .allow_origins(["*", "null"])
+        .build()
+        .unwrap();
+    let (res, _) = send(&cors, request("GET", &[("origin", "null")])).await;
+    assert_eq!(res.all("access-control-allow-origin"), ["*"]);
+    assert_eq!(refusal(&res), None);
+}
+
 // checklist: O4, O6, C4
 #[tokio::test]
 async fn hosts_longer_than_a_domain_name_never_match_a_pattern() {

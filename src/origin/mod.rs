@@ -119,9 +119,10 @@ impl OriginMatcher {
     }
 
     /// Whether the synchronous rules allow `origin` for the request whose
-    /// head is `parts`.
+    /// head is `parts`. `*` covers every origin but the opaque `null`, which
+    /// any site can produce: only a listed `"null"` or a predicate allows it.
     pub(crate) fn allows(&self, origin: &HeaderValue, parts: &Parts) -> bool {
-        self.any
+        (self.any && origin != "null")
             || self.exact.contains(origin.as_bytes())
             || self.matches_pattern(origin.as_bytes())
             || self.predicates.iter().any(|p| p(origin, parts))
