@@ -28,7 +28,9 @@ pub enum Precedence {
     /// `Access-Control-Allow-Origin` to another value than the layer would,
     /// the layer adds no `Access-Control-Allow-Credentials`, so it never
     /// grants credentials to an origin the policy did not allow, nor pairs
-    /// them with `*`.
+    /// them with `*`. When the handler set only
+    /// `Access-Control-Allow-Credentials: true` and the layer would answer
+    /// `*`, the layer adds no `Access-Control-Allow-Origin` at all.
     #[default]
     UpstreamWins,
     /// The layer's CORS decision is the whole answer: every CORS header the
@@ -81,6 +83,11 @@ fn upstream_wins(policy: &Policy, outcome: &Outcome, headers: &mut HeaderMap) {
         return;
     };
     let same_origin = match headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        // The handler grants credentials: `*` would pair with them, and
+        // reflecting the origin would grant them to every origin, so the
+        // layer adds no `Access-Control-Allow-Origin` and the browser denies
+        // the response.
+        None if allow_origin == "*" && grants_credentials(headers) => false,
         None => {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
             true
@@ -99,6 +106,15 @@ fn upstream_wins(policy: &Policy, outcome: &Outcome, headers: &mut HeaderMap) {
             headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         }
     }
+}
+
+/// Whether the inner service set `Access-Control-Allow-Credentials: true`
+/// (compared case-insensitively, so that no spelling of it meets `*`).
+fn grants_credentials(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+        .iter()
+        .any(|value| value.as_bytes().trim_ascii().eq_ignore_ascii_case(b"true"))
 }
 
 /// Adds `token` to `Vary` unless it is already there (compared

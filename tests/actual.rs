@@ -156,6 +156,32 @@ async fn upstream_wildcard_never_gets_credentials() {
     assert_eq!(res.header("access-control-allow-credentials"), None);
 }
 
+// checklist: A7, A2
+#[tokio::test]
+async fn upstream_credentials_never_meet_the_layers_wildcard() {
+    let any = CorsLayer::builder().allow_any_origin().build().unwrap();
+    for credentials in ["true", "TRUE", " true "] {
+        let upstream = [("access-control-allow-credentials", credentials)];
+        let (res, _) = send_with(&any, &upstream, get(APP)).await;
+        // Neither `*` nor the request's origin: with credentials the
+        // browser must deny the response.
+        assert_eq!(
+            res.header("access-control-allow-origin"),
+            None,
+            "{credentials:?}"
+        );
+        assert_eq!(
+            res.all("access-control-allow-credentials"),
+            [credentials],
+            "{credentials:?}"
+        );
+    }
+    // A handler that says no to credentials leaves the wildcard in place.
+    let upstream = [("access-control-allow-credentials", "false")];
+    let (res, _) = send_with(&any, &upstream, get(APP)).await;
+    assert_eq!(res.all("access-control-allow-origin"), ["*"]);
+}
+
 // checklist: A7
 #[tokio::test]
 async fn upstream_same_origin_keeps_the_layers_credentials() {
