@@ -732,7 +732,9 @@ fn compile_origin(
             reason,
         })?;
     if credentials {
-        if parsed.subdomains && origin::is_public_suffix(parsed.host) {
+        // `*.localhost` is a public suffix, but every name under it is the
+        // user's own machine.
+        if parsed.subdomains && !parsed.is_loopback() && origin::is_public_suffix(parsed.host) {
             return Err(ConfigError::PublicSuffixPattern {
                 value: value.to_owned(),
             });

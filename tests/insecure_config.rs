@@ -419,6 +419,29 @@ async fn loopback_origins_need_no_opt_in_with_credentials() {
     }
 }
 
+// checklist: C5, C2, O4
+#[tokio::test]
+async fn subdomains_of_localhost_need_no_opt_in_with_credentials() {
+    for (pattern, origin) in [
+        ("http://*.localhost", "http://app.localhost"),
+        ("http://*.localhost:*", "http://app.localhost:5173"),
+    ] {
+        let cors = credentialed(&[pattern])
+            .build()
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        let (res, _) = send(&cors, request("GET", &[("origin", origin)])).await;
+        assert_eq!(res.header("access-control-allow-origin"), Some(origin));
+        assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
+    }
+    // Other single-label suffixes are still refused with credentials.
+    assert_eq!(
+        only_error(credentialed(&["http://*.local:*"])),
+        ConfigError::PublicSuffixPattern {
+            value: "http://*.local:*".to_owned()
+        }
+    );
+}
+
 // checklist: C3
 #[tokio::test]
 async fn custom_methods_and_extension_origins_are_accepted() {
