@@ -442,6 +442,43 @@ async fn subdomains_of_localhost_need_no_opt_in_with_credentials() {
     );
 }
 
+// checklist: O2
+#[test]
+fn ip_addresses_must_be_written_as_browsers_send_them() {
+    for (value, why) in [
+        ("http://127.000.000.001", "IPv4"),
+        ("http://127.1:3000", "IPv4"),
+        ("http://0x7f.0.0.1", "IPv4"),
+        ("http://0x7f.1", "IPv4"),
+        ("http://256.1.1.1", "IPv4"),
+        ("https://example.123", "IPv4"),
+        ("http://[0:0:0:0:0:0:0:1]:8080", "IPv6"),
+        ("http://[::0001]", "IPv6"),
+        ("http://[2001:db8:0:0:1:0:0:1]", "IPv6"),
+        ("http://[::ffff:127.0.0.1]", "IPv6"),
+    ] {
+        let err = only_error(CorsLayer::builder().allow_origins([value]));
+        let ConfigError::InvalidOrigin { value: got, reason } = &err else {
+            panic!("{value}: {err:?}");
+        };
+        assert_eq!(got, value);
+        assert!(reason.contains(why), "{value}: {reason:?}");
+    }
+    // Their canonical forms, and hosts of other schemes, are accepted.
+    for value in [
+        "http://127.0.0.1:3000",
+        "http://10.0.0.255",
+        "http://[::1]:8080",
+        "http://[2001:db8::1:0:0:1]",
+        "http://[::ffff:7f00:1]",
+        "https://1password.example",
+        "chrome-extension://127.1",
+    ] {
+        let built = CorsLayer::builder().allow_origins([value]).build();
+        assert!(built.is_ok(), "{value}: {built:?}");
+    }
+}
+
 // checklist: C3
 #[tokio::test]
 async fn custom_methods_and_extension_origins_are_accepted() {
@@ -467,6 +504,8 @@ fn invalid_patterns_are_refused() {
         ("https://*example.com", "wildcard"),
         ("https://*.*.example.com", "wildcard"),
         ("http://*.127.0.0.1", "IP address"),
+        ("http://*.0.1", "IP address"),
+        ("https://*.example.0x1f", "IP address"),
         // Brackets are no label characters: any reason will do.
         ("http://*.[::1]", ""),
     ] {

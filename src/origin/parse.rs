@@ -6,6 +6,9 @@
 //! more whole labels, never the bare domain) and `*` as the port (any
 //! explicit port).
 
+use std::fmt::Write as _;
+use std::net::Ipv6Addr;
+
 /// The port part of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PortRule {
@@ -60,7 +63,7 @@ impl Parsed<'_> {
         self.host == "localhost"
             || self.host.ends_with(".localhost")
             || self.host == "[::1]"
-            || is_ipv4(self.host) && self.host.starts_with("127.")
+            || is_canonical_ipv4(self.host) && self.host.starts_with("127.")
     }
 }
 
@@ -91,8 +94,11 @@ pub(crate) fn parse(value: &str) -> Result<(Configured, Parsed<'_>), &'static st
         None => (false, host),
     };
     validate_host(host)?;
-    if subdomains && (host.starts_with('[') || is_ipv4(host)) {
+    if subdomains && (host.starts_with('[') || ends_in_number(host)) {
         return Err("a subdomain pattern needs a domain name, not an IP address");
+    }
+    if is_special(scheme) {
+        validate_ip_host(host)?;
     }
     let port = match port {
         None => PortRule::Default,
@@ -191,12 +197,88 @@ pub(crate) fn is_label(label: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-fn is_ipv4(host: &str) -> bool {
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+/// The schemes whose hosts browsers parse as domains or IP addresses (the
+/// URL Standard's special schemes but `file`); other schemes keep their host
+/// as written.
+fn is_special(scheme: &str) -> bool {
+    matches!(scheme, "http" | "https" | "ws" | "wss" | "ftp")
+}
+
+/// Refuses IP addresses that browsers would serialize otherwise, since the
+/// `Origin` header would never carry them as written: a host ending in a
+/// number is an IPv4 address (`127.1`, `0x7f.0.0.1`, `127.000.000.001` are all
+/// sent as `127.0.0.1`), and an IPv6 address is sent in its shortest form.
+fn validate_ip_host(host: &str) -> Result<(), &'static str> {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let address: Ipv6Addr = inner.parse().map_err(|_| "invalid IPv6 address")?;
+        if serialize_ipv6(address) != inner {
+            return Err("browsers send an IPv6 address in its shortest form, without leading zeros and with the longest run of zero groups as `::` (`[::1]`, `[2001:db8::1]`)");
+        }
+        return Ok(());
+    }
+    if ends_in_number(host) && !is_canonical_ipv4(host) {
+        return Err("a host that ends in a number is an IPv4 address, which browsers send as four decimal numbers without leading zeros (`127.0.0.1`)");
+    }
+    Ok(())
+}
+
+/// Whether browsers would parse `host` as an IPv4 address: its last label
+/// (before an optional trailing dot) is a decimal or `0x` hexadecimal number.
+fn ends_in_number(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let last = host.rsplit('.').next().unwrap_or(host);
+    if let Some(hex) = last.strip_prefix("0x") {
+        return hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Four decimal numbers from 0 to 255, without leading zeros.
+fn is_canonical_ipv4(host: &str) -> bool {
+    let mut parts = 0;
+    let canonical = host.split('.').all(|part| {
+        parts += 1;
+        !(part.len() > 1 && part.starts_with('0')) && part.parse::<u8>().is_ok()
+    });
+    canonical && parts == 4
+}
+
+/// An IPv6 address as the URL Standard serializes it: lowercase hexadecimal
+/// groups without leading zeros, the first longest run of two or more zero
+/// groups written `::`.
+fn serialize_ipv6(address: Ipv6Addr) -> String {
+    let groups = address.segments();
+    // The first longest run of zero groups, as (start, length).
+    let mut zeros = (0, 0);
+    let mut run = (0, 0);
+    for (index, &group) in groups.iter().enumerate() {
+        if group != 0 {
+            run.1 = 0;
+            continue;
+        }
+        if run.1 == 0 {
+            run.0 = index;
+        }
+        run.1 += 1;
+        if run.1 > zeros.1 {
+            zeros = run;
+        }
+    }
+    let compressed = zeros.0..zeros.0 + zeros.1;
+    let mut out = String::new();
+    for (index, group) in groups.iter().enumerate() {
+        if zeros.1 >= 2 && compressed.contains(&index) {
+            if index == zeros.0 {
+                out.push_str(if index == 0 { "::" } else { ":" });
+            }
+            continue;
+        }
+        let _ = write!(out, "{group:x}");
+        if index + 1 < groups.len() {
+            out.push(':');
+        }
+    }
+    out
 }
 
 /// A port as browsers serialize it: decimal, no leading zero, in range, and
@@ -245,6 +327,15 @@ mod tests {
             "http://localhost:*",
             "https://*.example.com:*",
             "https://*.example.com:8443",
+            "http://10.0.0.255",
+            "http://0.0.0.0",
+            "http://[2001:db8::1:0:0:1]",
+            "http://[1::]",
+            "http://[::]",
+            "http://[::ffff:7f00:1]",
+            "https://1x.example.com",
+            "https://example.0x1g",
+            "chrome-extension://127.1",
         ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
@@ -275,6 +366,20 @@ mod tests {
             "https://*",
             "https://*.",
             "http://*.127.0.0.1",
+            "http://*.0.1",
+            "http://*.example.0x1",
+            "http://127.000.000.001",
+            "http://127.1",
+            "http://0x7f.0.0.1",
+            "http://0x7f.1",
+            "http://256.0.0.1",
+            "http://127.0.0.1.",
+            "http://1.2.3.4.5",
+            "http://[0:0:0:0:0:0:0:1]",
+            "http://[::0001]",
+            "http://[2001:db8:0:0:1:0:0:1]",
+            "http://[::ffff:127.0.0.1]",
+            "http://[::1::]",
             "http://*.[::1]",
             "*://example.com",
         ] {
