@@ -195,7 +195,11 @@ impl CorsBuilder {
     /// request's `Origin` value and head. Combines with
     /// [`allow_origins`](CorsBuilder::allow_origins): an origin is allowed
     /// when any of them allows it. The allowed origin is echoed in
-    /// `Access-Control-Allow-Origin`.
+    /// `Access-Control-Allow-Origin`, and with
+    /// [`allow_credentials`](CorsBuilder::allow_credentials) it gets
+    /// credentials: `build` cannot see what a predicate allows, so one that
+    /// allows every origin (or `null`) gives every site the user's
+    /// credentials. Check the origin against a fixed set or a domain.
     ///
     /// # Example
     ///
@@ -401,10 +405,11 @@ impl CorsBuilder {
     }
 
     /// How long browsers may cache a preflight answer
-    /// (`Access-Control-Max-Age`, in whole seconds). Without it the header is
-    /// not sent and browsers use their default (5 seconds); zero asks them not
-    /// to cache. Browsers cap the value: Chromium at 7200 seconds, Firefox at
-    /// 86400.
+    /// (`Access-Control-Max-Age`, in whole seconds: a fraction of a second is
+    /// dropped, so a duration under one second sends 0). Without it the
+    /// header is not sent and browsers use their default (5 seconds); zero
+    /// asks them not to cache. Browsers cap the value: Chromium at 7200
+    /// seconds, Firefox at 86400.
     ///
     /// # Example
     ///

@@ -184,6 +184,36 @@ pin_project! {
     /// Errors of the inner service pass through unchanged. When an
     /// asynchronous origin predicate has to decide, its future is polled
     /// first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    ///
+    /// use http::{Request, Response};
+    /// use tower::ServiceExt;
+    /// use tower_cors::{CorsLayer, ResponseFuture};
+    /// use tower_layer::Layer;
+    /// use tower_service::Service;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let handler = tower::service_fn(|_req: Request<String>| async {
+    ///     Ok::<_, Infallible>(Response::new(String::from("hello")))
+    /// });
+    /// let mut cors = CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .build()?
+    ///     .layer(handler);
+    /// let request = Request::builder()
+    ///     .header("origin", "https://app.example.com")
+    ///     .body(String::new())?;
+    /// let future: ResponseFuture<_> = cors.ready().await?.call(request);
+    /// let response = future.await?;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// # Ok(())
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
+    /// ```
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,

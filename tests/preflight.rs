@@ -287,6 +287,23 @@ async fn max_age_is_sent_only_when_configured() {
         .unwrap();
     let (res, _) = send(&zero, preflight(APP, "GET", None)).await;
     assert_eq!(res.header("access-control-max-age"), Some("0"));
+    // Whole seconds: fractions are dropped, as documented.
+    for (max_age, sent) in [
+        (Duration::from_millis(999), "0"),
+        (Duration::from_millis(1500), "1"),
+    ] {
+        let cors = CorsLayer::builder()
+            .allow_origins([APP])
+            .max_age(max_age)
+            .build()
+            .unwrap();
+        let (res, _) = send(&cors, preflight(APP, "GET", None)).await;
+        assert_eq!(
+            res.header("access-control-max-age"),
+            Some(sent),
+            "{max_age:?}"
+        );
+    }
 }
 
 #[tokio::test]
