@@ -54,6 +54,20 @@ async fn assert_accepted(builder: CorsBuilder, origin: &str) {
     );
 }
 
+/// Asserts that `value` alone is refused as an invalid origin, with a
+/// reason that contains `why`; returns the error and the reason.
+fn invalid_origin(value: &str, why: &str) -> (ConfigError, &'static str) {
+    let err = only_error(CorsLayer::builder().allow_origins([value]));
+    let ConfigError::InvalidOrigin { value: got, reason } = &err else {
+        panic!("{value}: {err:?}");
+    };
+    assert_eq!(got, value);
+    assert!(!reason.is_empty(), "{value}: no reason");
+    assert!(reason.contains(why), "{value}: {reason:?}");
+    let reason = *reason;
+    (err, reason)
+}
+
 fn credentialed(origins: &[&str]) -> CorsBuilder {
     CorsLayer::builder()
         .allow_origins(origins)
@@ -457,12 +471,7 @@ fn ip_addresses_must_be_written_as_browsers_send_them() {
         ("http://[2001:db8:0:0:1:0:0:1]", "IPv6"),
         ("http://[::ffff:127.0.0.1]", "IPv6"),
     ] {
-        let err = only_error(CorsLayer::builder().allow_origins([value]));
-        let ConfigError::InvalidOrigin { value: got, reason } = &err else {
-            panic!("{value}: {err:?}");
-        };
-        assert_eq!(got, value);
-        assert!(reason.contains(why), "{value}: {reason:?}");
+        invalid_origin(value, why);
     }
     // Their canonical forms, and hosts of other schemes, are accepted.
     for value in [
@@ -509,13 +518,7 @@ fn invalid_patterns_are_refused() {
         // Brackets are no label characters: any reason will do.
         ("http://*.[::1]", ""),
     ] {
-        let err = only_error(CorsLayer::builder().allow_origins([value]));
-        let ConfigError::InvalidOrigin { value: got, reason } = &err else {
-            panic!("{value}: {err:?}");
-        };
-        assert_eq!(got, value);
-        assert!(!reason.is_empty(), "{value}: no reason");
-        assert!(reason.contains(why), "{value}: {reason:?}");
+        let (err, reason) = invalid_origin(value, why);
         assert_message(&err, &format!("{value:?}"), &["invalid origin", reason]);
     }
 }
