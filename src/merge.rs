@@ -82,12 +82,14 @@ fn upstream_wins(policy: &Policy, outcome: &Outcome, headers: &mut HeaderMap) {
     let Outcome::Allowed(allow_origin) = outcome else {
         return;
     };
+    // Decided when the policy was built: an any-origin policy answers `*`.
+    let wildcard = policy.wildcard_origin.is_some();
     let same_origin = match headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
         // The handler grants credentials: `*` would pair with them, and
         // reflecting the origin would grant them to every origin, so the
         // layer adds no `Access-Control-Allow-Origin` and the browser denies
         // the response.
-        None if allow_origin == "*" && grants_credentials(headers) => false,
+        None if wildcard && grants_credentials(headers) => false,
         None => {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
             true
@@ -96,7 +98,7 @@ fn upstream_wins(policy: &Policy, outcome: &Outcome, headers: &mut HeaderMap) {
     };
     if policy.credentials
         && same_origin
-        && allow_origin != "*"
+        && !wildcard
         && !headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
     {
         headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
