@@ -184,10 +184,7 @@ async fn the_kind_reaches_the_inner_service_in_the_extensions() {
         ),
         (request("PUT", &[ORIGIN]), RequestKind::NotSoSimple),
         // A disallowed origin is classified too.
-        (
-            request("GET", &[("origin", "https://evil.example")]),
-            RequestKind::Simple,
-        ),
+        (get_from("https://evil.example"), RequestKind::Simple),
     ];
     for (req, expected) in cases {
         let (_, seen) = send(&policy(), req).await;

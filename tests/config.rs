@@ -176,7 +176,7 @@ async fn the_policy_is_compiled_once_and_shared() {
     assert_eq!(calls.load(Ordering::SeqCst), 0, "cloning runs nothing");
     let mut actual = Vec::new();
     for layer in [&clones[0], &clones[50], &clones[99], &clones[0]] {
-        let (res, _) = send(layer, request("GET", &[("origin", "https://a.example")])).await;
+        let (res, _) = send(layer, get_from("https://a.example")).await;
         actual.push(res);
     }
     assert_eq!(calls.load(Ordering::SeqCst), 4, "one decision per request");

@@ -13,23 +13,15 @@
 
 mod common;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use common::{bounded, client, HttpClient};
-use http::header::{
-    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
-    CONTENT_TYPE, ORIGIN, VARY,
+use common::{
+    bounded, client, fetch, local_listener, request_to, vary_tokens, Answer, HttpClient, TestServer,
 };
-use http::{HeaderMap, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use http::{Request, StatusCode};
+use http_body_util::Full;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::Server;
 use tonic_health::pb::health_server::HealthServer;
@@ -54,13 +46,11 @@ const EMPTY_REQUEST: [u8; 5] = [0; 5];
 /// A `HealthCheckResponse` with field 1 (`status`, a varint) = 1, SERVING.
 const SERVING: [u8; 2] = [0x08, 0x01];
 
-/// A running server, the count of requests that reached the gRPC services,
-/// and the means to stop it.
+/// A running server and the count of requests that reached the gRPC
+/// services.
 struct GrpcServer {
-    addr: SocketAddr,
+    server: TestServer,
     calls: Arc<AtomicUsize>,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<Result<(), tonic::transport::Error>>,
 }
 
 impl GrpcServer {
@@ -83,33 +73,26 @@ impl GrpcServer {
             })
         };
 
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
-        let (stop, stopped) = oneshot::channel::<()>();
+        let (listener, addr) = local_listener().await;
         let router = Server::builder()
             .accept_http1(true)
             .layer(cors)
             .layer(GrpcWebLayer::new())
             .layer(counter)
             .add_service(health);
-        let task = tokio::spawn(router.serve_with_incoming_shutdown(
-            TcpIncoming::from(listener),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        GrpcServer {
-            addr,
-            calls,
-            stop,
-            task,
-        }
+        let server = TestServer::spawn(addr, |stopped| async move {
+            router
+                .serve_with_incoming_shutdown(TcpIncoming::from(listener), async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("the server ended without error");
+        });
+        GrpcServer { server, calls }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        self.server.url(path)
     }
 
     fn calls(&self) -> usize {
@@ -122,80 +105,58 @@ impl GrpcServer {
         // The client's pooled keep-alive connections would hold the
         // graceful shutdown open.
         drop(client);
-        let _ = self.stop.send(());
-        self.task
-            .await
-            .expect("the server task did not panic")
-            .expect("the server ended without error");
+        self.server.stop().await;
     }
 }
 
 /// What a browser at `origin` sends before a gRPC-web call.
 fn preflight(server: &GrpcServer, origin: &str) -> Request<Full<Bytes>> {
-    Request::builder()
-        .method(Method::OPTIONS)
-        .uri(server.url(CHECK))
-        .header(ORIGIN, origin)
-        .header(ACCESS_CONTROL_REQUEST_METHOD, "POST")
-        .header(ACCESS_CONTROL_REQUEST_HEADERS, REQUESTED_HEADERS)
-        .header("accept", "*/*")
-        .header("sec-fetch-mode", "cors")
-        .header("sec-fetch-site", "cross-site")
-        .header("user-agent", "Mozilla/5.0 (tower-cors test)")
-        .body(Full::new(Bytes::new()))
-        .expect("valid request")
+    request_to(
+        "OPTIONS",
+        &server.url(CHECK),
+        &[
+            ("origin", origin),
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", REQUESTED_HEADERS),
+            ("accept", "*/*"),
+            ("sec-fetch-mode", "cors"),
+            ("sec-fetch-site", "cross-site"),
+            ("user-agent", "Mozilla/5.0 (tower-cors test)"),
+        ],
+    )
 }
 
 /// The gRPC-web call `Health/Check` with an empty request, from `origin`
 /// (or without an `Origin` header).
 fn check_call(server: &GrpcServer, origin: Option<&str>) -> Request<Full<Bytes>> {
-    let mut req = Request::builder()
-        .method(Method::POST)
-        .uri(server.url(CHECK))
-        .header(CONTENT_TYPE, GRPC_WEB_PROTO)
-        .header("x-grpc-web", "1")
-        .header("x-user-agent", "grpc-web-javascript/0.1")
-        .header("accept", GRPC_WEB_PROTO);
+    let mut headers = vec![
+        ("content-type", GRPC_WEB_PROTO),
+        ("x-grpc-web", "1"),
+        ("x-user-agent", "grpc-web-javascript/0.1"),
+        ("accept", GRPC_WEB_PROTO),
+    ];
     if let Some(origin) = origin {
-        req = req.header(ORIGIN, origin);
+        headers.push(("origin", origin));
     }
-    req.body(Full::new(Bytes::from_static(&EMPTY_REQUEST)))
-        .expect("valid request")
+    let mut req = request_to("POST", &server.url(CHECK), &headers);
+    *req.body_mut() = Full::new(Bytes::from_static(&EMPTY_REQUEST));
+    req
 }
 
-async fn send(client: &HttpClient, req: Request<Full<Bytes>>) -> (Response<()>, Bytes) {
-    let res: Response<Incoming> = client.request(req).await.expect("the server answers");
-    let (parts, body) = res.into_parts();
-    let body = body.collect().await.expect("the whole body").to_bytes();
-    (Response::from_parts(parts, ()), body)
-}
-
-/// The comma-separated elements of every `name` field line, lowercased.
-fn list(headers: &HeaderMap, name: http::header::HeaderName) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .flat_map(|value| value.to_str().expect("a visible ASCII value").split(','))
-        .map(|element| element.trim().to_ascii_lowercase())
-        .filter(|element| !element.is_empty())
-        .collect()
-}
-
-fn assert_no_cors_headers(headers: &HeaderMap) {
-    let cors: Vec<_> = headers
-        .keys()
-        .filter(|name| name.as_str().starts_with("access-control-"))
-        .collect();
+fn assert_no_cors_headers(res: &Answer) {
     assert!(
-        cors.is_empty(),
-        "unexpected CORS headers {cors:?} in {headers:?}"
+        res.cors_headers().is_empty(),
+        "unexpected CORS headers {:?} in {:?}",
+        res.cors_headers(),
+        res.headers
     );
 }
 
-fn assert_varies_on_origin(headers: &HeaderMap) {
+fn assert_varies_on_origin(res: &Answer) {
     assert!(
-        list(headers, VARY).contains(&"origin".to_owned()),
-        "no `Vary: Origin` in {headers:?}"
+        vary_tokens(res).contains(&"origin".to_owned()),
+        "no `Vary: Origin` in {:?}",
+        res.headers
     );
 }
 
@@ -274,25 +235,21 @@ async fn browser_preflight_is_answered_by_the_layer() {
         let server = GrpcServer::start().await;
         let client = client();
 
-        let (res, body) = send(&client, preflight(&server, APP)).await;
+        let res = fetch(&client, preflight(&server, APP)).await;
 
-        assert_eq!(res.status(), StatusCode::NO_CONTENT);
-        assert!(body.is_empty());
-        let headers = res.headers();
-        assert_eq!(headers[ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-        assert_eq!(
-            headers.get_all(ACCESS_CONTROL_ALLOW_ORIGIN).iter().count(),
-            1
-        );
-        let allowed = list(headers, ACCESS_CONTROL_ALLOW_HEADERS);
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        assert!(res.body.is_empty());
+        // `header` also asserts that there is a single line.
+        assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+        let allowed = res.tokens("access-control-allow-headers");
         for name in REQUESTED_HEADERS.split(',') {
             assert!(
                 allowed.contains(&name.to_owned()),
                 "{name} not in {allowed:?}"
             );
         }
-        assert!(headers.get(ACCESS_CONTROL_ALLOW_CREDENTIALS).is_none());
-        assert_varies_on_origin(headers);
+        assert_eq!(res.header("access-control-allow-credentials"), None);
+        assert_varies_on_origin(&res);
         assert_eq!(server.calls(), 0, "the preflight reached the gRPC service");
 
         server.stop(client).await;
@@ -308,27 +265,22 @@ async fn grpc_web_call_from_the_app_gets_cors_headers_and_the_answer() {
         let client = client();
 
         // What a browser does: the preflight, then the call.
-        let (preflight_res, _) = send(&client, preflight(&server, APP)).await;
-        assert_eq!(preflight_res.status(), StatusCode::NO_CONTENT);
-        let (res, body) = send(&client, check_call(&server, Some(APP))).await;
+        let preflight_res = fetch(&client, preflight(&server, APP)).await;
+        assert_eq!(preflight_res.status, StatusCode::NO_CONTENT);
+        let res = fetch(&client, check_call(&server, Some(APP))).await;
 
-        assert_eq!(res.status(), StatusCode::OK);
-        let headers = res.headers();
-        assert_eq!(headers[CONTENT_TYPE], GRPC_WEB_PROTO);
-        assert_eq!(headers[ACCESS_CONTROL_ALLOW_ORIGIN], APP);
-        assert_eq!(
-            headers.get_all(ACCESS_CONTROL_ALLOW_ORIGIN).iter().count(),
-            1
-        );
-        let exposed = list(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(res.header("content-type"), Some(GRPC_WEB_PROTO));
+        assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+        let exposed = res.tokens("access-control-expose-headers");
         for name in ["grpc-status", "grpc-message", "grpc-status-details-bin"] {
             assert!(
                 exposed.contains(&name.to_owned()),
                 "{name} not in {exposed:?}"
             );
         }
-        assert_varies_on_origin(headers);
-        assert_serving(body);
+        assert_varies_on_origin(&res);
+        assert_serving(res.body);
         assert_eq!(server.calls(), 1);
 
         server.stop(client).await;
@@ -343,15 +295,15 @@ async fn grpc_web_call_from_a_disallowed_origin_is_answered_without_cors_headers
         let server = GrpcServer::start().await;
         let client = client();
 
-        let (res, body) = send(&client, check_call(&server, Some(EVIL))).await;
+        let res = fetch(&client, check_call(&server, Some(EVIL))).await;
 
         // The service still answers; the browser withholds the answer from
         // the page because no CORS header allows it.
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(res.headers()[CONTENT_TYPE], GRPC_WEB_PROTO);
-        assert_no_cors_headers(res.headers());
-        assert_varies_on_origin(res.headers());
-        assert_serving(body);
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(res.header("content-type"), Some(GRPC_WEB_PROTO));
+        assert_no_cors_headers(&res);
+        assert_varies_on_origin(&res);
+        assert_serving(res.body);
         assert_eq!(server.calls(), 1);
 
         server.stop(client).await;
@@ -366,12 +318,12 @@ async fn preflight_from_a_disallowed_origin_is_refused() {
         let server = GrpcServer::start().await;
         let client = client();
 
-        let (res, body) = send(&client, preflight(&server, EVIL)).await;
+        let res = fetch(&client, preflight(&server, EVIL)).await;
 
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        assert!(body.is_empty());
-        assert_no_cors_headers(res.headers());
-        assert_varies_on_origin(res.headers());
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(res.body.is_empty());
+        assert_no_cors_headers(&res);
+        assert_varies_on_origin(&res);
         assert_eq!(server.calls(), 0, "the preflight reached the gRPC service");
 
         server.stop(client).await;
@@ -386,12 +338,12 @@ async fn grpc_web_call_without_origin_is_not_cors() {
         let server = GrpcServer::start().await;
         let client = client();
 
-        let (res, body) = send(&client, check_call(&server, None)).await;
+        let res = fetch(&client, check_call(&server, None)).await;
 
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_no_cors_headers(res.headers());
-        assert_varies_on_origin(res.headers());
-        assert_serving(body);
+        assert_eq!(res.status, StatusCode::OK);
+        assert_no_cors_headers(&res);
+        assert_varies_on_origin(&res);
+        assert_serving(res.body);
         assert_eq!(server.calls(), 1);
 
         server.stop(client).await;

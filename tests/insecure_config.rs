@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use http::StatusCode;
-use tower_cors::{ConfigError, CorsBuilder, CorsLayer, HeaderList, Refusal, Wildcard};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, HeaderList, Wildcard};
 
 const APP: &str = "https://app.example.com";
 
@@ -47,7 +47,7 @@ async fn assert_accepted(builder: CorsBuilder, origin: &str) -> Answer {
     let cors = builder
         .build()
         .unwrap_or_else(|e| panic!("{origin}: refused: {e}"));
-    let (res, _) = send(&cors, request("GET", &[("origin", origin)])).await;
+    let (res, _) = send(&cors, get_from(origin)).await;
     assert_eq!(
         res.header("access-control-allow-origin"),
         Some(origin),
@@ -496,7 +496,7 @@ async fn custom_methods_and_extension_origins_are_accepted() {
         Some("chrome-extension://abc")
     );
     assert_eq!(res.header("access-control-allow-methods"), Some("PURGE"));
-    assert_eq!(res.extensions.get::<Refusal>(), None);
+    assert_eq!(res.refusal(), None);
 }
 
 // checklist: O2, O4

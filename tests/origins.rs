@@ -157,14 +157,10 @@ const ROWS: &[Row] = &[
     no(EXTENSION, "chrome-extension://abc/"),
 ];
 
-fn refusal(res: &Answer) -> Option<&Refusal> {
-    res.extensions.get::<Refusal>()
-}
-
 /// Sends an actual GET from `origin` and describes what went wrong, if
 /// anything.
 async fn check(cors: &CorsLayer, origin: &str, allowed: bool) -> Option<String> {
-    let (res, seen) = send(cors, request("GET", &[("origin", origin)])).await;
+    let (res, seen) = send(cors, get_from(origin)).await;
     if seen.calls() != 1 {
         return Some(format!("the inner service ran {} times", seen.calls()));
     }
@@ -178,11 +174,11 @@ async fn check(cors: &CorsLayer, origin: &str, allowed: bool) -> Option<String> 
         if acao != [origin] {
             return Some(format!(
                 "expected allowed, got access-control-allow-origin {acao:?}, refusal {:?}",
-                refusal(&res)
+                res.refusal()
             ));
         }
-        if refusal(&res).is_some() {
-            return Some(format!("allowed but refusal {:?}", refusal(&res)));
+        if res.refusal().is_some() {
+            return Some(format!("allowed but refusal {:?}", res.refusal()));
         }
     } else {
         if !res.cors_headers().is_empty() {
@@ -191,8 +187,8 @@ async fn check(cors: &CorsLayer, origin: &str, allowed: bool) -> Option<String> 
                 res.cors_headers()
             ));
         }
-        if refusal(&res) != Some(&Refusal::OriginNotAllowed) {
-            return Some(format!("refused but the refusal is {:?}", refusal(&res)));
+        if res.refusal() != Some(&Refusal::OriginNotAllowed) {
+            return Some(format!("refused but the refusal is {:?}", res.refusal()));
         }
     }
     None
@@ -300,20 +296,20 @@ async fn any_origin_never_covers_null() {
         CorsLayer::builder().allow_any_origin().build().unwrap(),
         CorsLayer::gateway(),
     ] {
-        let (res, seen) = send(&cors, request("GET", &[("origin", "null")])).await;
+        let (res, seen) = send(&cors, get_from("null")).await;
         assert_eq!(seen.calls(), 1);
         assert_eq!(res.cors_headers(), Vec::<String>::new());
-        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+        assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
 
         let (res, seen) = send(&cors, preflight("null", "GET", None)).await;
         assert_eq!(seen.calls(), 0);
         assert_eq!(res.status, http::StatusCode::FORBIDDEN);
         assert_eq!(res.cors_headers(), Vec::<String>::new());
-        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+        assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
 
         // Every other origin, however unusual, still gets the wildcard.
         for origin in ["https://example.com", "chrome-extension://abc", "nul"] {
-            let (res, _) = send(&cors, request("GET", &[("origin", origin)])).await;
+            let (res, _) = send(&cors, get_from(origin)).await;
             assert_eq!(res.all("access-control-allow-origin"), ["*"], "{origin}");
         }
     }
@@ -323,9 +319,9 @@ async fn any_origin_never_covers_null() {
         .allow_origins(["*", "null"])
         .build()
         .unwrap();
-    let (res, _) = send(&cors, request("GET", &[("origin", "null")])).await;
+    let (res, _) = send(&cors, get_from("null")).await;
     assert_eq!(res.all("access-control-allow-origin"), ["*"]);
-    assert_eq!(refusal(&res), None);
+    assert_eq!(res.refusal(), None);
 }
 
 // checklist: O4, O6, C4

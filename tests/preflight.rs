@@ -23,10 +23,6 @@ fn policy() -> CorsLayer {
         .unwrap()
 }
 
-fn refusal(res: &Answer) -> Option<&Refusal> {
-    res.extensions.get::<Refusal>()
-}
-
 // checklist: P1, P2, A2
 #[tokio::test]
 async fn accepted_preflight_is_answered_by_the_layer() {
@@ -48,7 +44,7 @@ async fn accepted_preflight_is_answered_by_the_layer() {
     // 204 has no body and therefore no Content-Length.
     assert_eq!(res.header("content-length"), None);
     assert!(res.body.is_empty());
-    assert_eq!(refusal(&res), None);
+    assert_eq!(res.refusal(), None);
 }
 
 // checklist: P2
@@ -79,7 +75,7 @@ async fn a_disallowed_origin_is_refused_with_403_and_no_cors_headers() {
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin}");
         assert!(res.cors_headers().is_empty(), "{origin}: {:?}", res.headers);
         assert_eq!(res.header("vary"), Some("Origin"));
-        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+        assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
         assert!(res.body.is_empty());
     }
 }
@@ -95,7 +91,7 @@ async fn the_refusal_status_is_configurable() {
     let (res, _) = send(&cors, preflight(APP, "DELETE", None)).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        refusal(&res),
+        res.refusal(),
         Some(&Refusal::MethodNotAllowed(Method::DELETE))
     );
 }
@@ -113,14 +109,14 @@ async fn methods_are_checked_case_sensitively() {
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{method}");
         assert!(res.cors_headers().is_empty());
         assert_eq!(
-            refusal(&res),
+            res.refusal(),
             Some(&Refusal::MethodNotAllowed(
                 Method::from_bytes(method.as_bytes()).unwrap()
             ))
         );
     }
     let (res, _) = send(&policy(), preflight(APP, "P U T", None)).await;
-    assert_eq!(refusal(&res), Some(&Refusal::InvalidRequestMethod));
+    assert_eq!(res.refusal(), Some(&Refusal::InvalidRequestMethod));
 }
 
 // checklist: P3
@@ -183,7 +179,7 @@ async fn requested_headers_are_checked_case_insensitively_across_field_lines() {
     let (res, _) = send(&policy(), req).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        refusal(&res),
+        res.refusal(),
         Some(&Refusal::HeaderNotAllowed(HeaderName::from_static(
             "x-other"
         )))
@@ -201,7 +197,7 @@ async fn a_disallowed_or_malformed_header_is_refused() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.cors_headers().is_empty());
     assert_eq!(
-        refusal(&res),
+        res.refusal(),
         Some(&Refusal::HeaderNotAllowed(HeaderName::from_static(
             "x-secret"
         )))
@@ -209,7 +205,7 @@ async fn a_disallowed_or_malformed_header_is_refused() {
     for bad in ["content type", "x-custom;", "a\"b"] {
         let (res, _) = send(&policy(), preflight(APP, "PUT", Some(bad))).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{bad:?}");
-        assert_eq!(refusal(&res), Some(&Refusal::InvalidRequestHeaders));
+        assert_eq!(res.refusal(), Some(&Refusal::InvalidRequestHeaders));
     }
 }
 
@@ -250,7 +246,7 @@ async fn a_header_wildcard_never_covers_authorization() {
     .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        refusal(&res),
+        res.refusal(),
         Some(&Refusal::HeaderNotAllowed(HeaderName::from_static(
             "authorization"
         )))

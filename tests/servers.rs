@@ -6,7 +6,6 @@
 mod common;
 
 use std::convert::Infallible;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,15 +13,16 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::{Extension, Router};
 use bytes::Bytes;
-use common::{bounded, client, collect, Answer, HttpClient};
+use common::{
+    bounded, client, fetch, local_listener, preflight_to, request_to, serve_axum, TestServer,
+};
 use http::{Method, Request, Response, StatusCode, Version};
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
 use tower::ServiceBuilder;
 use tower_cors::{CorsBuilder, CorsLayer, RequestKind};
 
@@ -47,77 +47,6 @@ impl Calls {
     fn get(&self) -> usize {
         self.0.load(Ordering::SeqCst)
     }
-}
-
-/// A running server and the means to stop it.
-struct Server {
-    addr: SocketAddr,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<()>,
-}
-
-impl Server {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// Stops accepting, lets open connections finish, and waits for the
-    /// server task to end.
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        self.task.await.expect("the server task panicked");
-    }
-}
-
-async fn listener() -> (TcpListener, SocketAddr) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    (listener, addr)
-}
-
-async fn serve_axum(app: Router) -> Server {
-    let (listener, addr) = listener().await;
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-    });
-    Server { addr, stop, task }
-}
-
-async fn send(client: &HttpClient, method: &str, url: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut req = Request::builder().method(method).uri(url);
-    for (name, value) in headers {
-        req = req.header(*name, *value);
-    }
-    let res = client
-        .request(req.body(Full::new(Bytes::new())).unwrap())
-        .await
-        .unwrap();
-    collect(res).await
-}
-
-/// A preflight from `origin` for `method`, with `Access-Control-Request-Headers`
-/// when `headers` is given.
-async fn preflight(
-    client: &HttpClient,
-    url: &str,
-    origin: &str,
-    method: &str,
-    headers: Option<&str>,
-) -> Answer {
-    let mut h = vec![
-        ("origin", origin),
-        ("access-control-request-method", method),
-    ];
-    if let Some(list) = headers {
-        h.push(("access-control-request-headers", list));
-    }
-    send(client, "OPTIONS", url, &h).await
 }
 
 /// The policy of the axum tests: one origin, credentials, a few methods and
@@ -148,12 +77,16 @@ fn items_routes(calls: &Calls) -> Router {
 }
 
 /// What both axum tests check, whichever way the layer is applied.
-async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: StatusCode) {
+async fn check_app_policy(server: &TestServer, calls: &Calls, preflight_status: StatusCode) {
     let client = client();
     let items = server.url("/items");
 
     // checklist: P1, P2, P4, A2, M1
-    let res = preflight(&client, &items, APP, "PUT", Some("X-Custom, content-type")).await;
+    let res = fetch(
+        &client,
+        preflight_to(&items, APP, "PUT", Some("X-Custom, content-type")),
+    )
+    .await;
     assert_eq!(res.version, Version::HTTP_11);
     assert_eq!(res.status, preflight_status);
     assert_eq!(calls.get(), 0, "the handler ran for a preflight");
@@ -177,11 +110,13 @@ async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: Stat
     }
 
     // checklist: A1, A2, A3, A5, K4
-    let res = send(
+    let res = fetch(
         &client,
-        "PUT",
-        &items,
-        &[("origin", APP), ("content-type", "application/json")],
+        request_to(
+            "PUT",
+            &items,
+            &[("origin", APP), ("content-type", "application/json")],
+        ),
     )
     .await;
     assert_eq!(res.status, StatusCode::OK);
@@ -197,7 +132,7 @@ async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: Stat
     assert_eq!(res.header("vary"), Some("Origin"));
 
     // checklist: K2, K4
-    let res = send(&client, "OPTIONS", &items, &[("origin", APP)]).await;
+    let res = fetch(&client, request_to("OPTIONS", &items, &[("origin", APP)])).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
         calls.get(),
@@ -208,29 +143,33 @@ async fn check_app_policy(server: &Server, calls: &Calls, preflight_status: Stat
     assert_eq!(res.header(KIND), Some("NotSoSimple"));
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
 
-    let res = send(&client, "OPTIONS", &items, &[]).await;
+    let res = fetch(&client, request_to("OPTIONS", &items, &[])).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(calls.get(), 3);
     assert_eq!(res.header(KIND), Some("NotCors"));
     assert_eq!(res.cors_headers(), Vec::<String>::new());
 
     // checklist: P7, P1
-    let res = preflight(&client, &items, EVIL, "PUT", None).await;
+    let res = fetch(&client, preflight_to(&items, EVIL, "PUT", None)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.cors_headers(), Vec::<String>::new());
     assert!(res.body.is_empty());
     // checklist: P3, P7
-    let res = preflight(&client, &items, APP, "PATCH", None).await;
+    let res = fetch(&client, preflight_to(&items, APP, "PATCH", None)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.cors_headers(), Vec::<String>::new());
     // checklist: P4, P7
-    let res = preflight(&client, &items, APP, "PUT", Some("content-type, x-other")).await;
+    let res = fetch(
+        &client,
+        preflight_to(&items, APP, "PUT", Some("content-type, x-other")),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.cors_headers(), Vec::<String>::new());
     assert_eq!(calls.get(), 3, "the handler ran for a refused preflight");
 
     // checklist: A4, A5
-    let res = send(&client, "GET", &items, &[("origin", EVIL)]).await;
+    let res = fetch(&client, request_to("GET", &items, &[("origin", EVIL)])).await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(calls.get(), 4);
     assert_eq!(res.text(), HANDLER_BODY);
@@ -269,7 +208,11 @@ async fn axum_route_layer() {
 
         // `route_layer` runs only for requests that match a route: elsewhere
         // axum answers 404 on its own, without CORS headers.
-        let res = preflight(&client(), &server.url("/nowhere"), APP, "PUT", None).await;
+        let res = fetch(
+            &client(),
+            preflight_to(&server.url("/nowhere"), APP, "PUT", None),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         assert_eq!(res.cors_headers(), Vec::<String>::new());
 
@@ -281,7 +224,7 @@ async fn axum_route_layer() {
 /// A plain hyper 1 server: a tower handler behind `CorsLayer::gateway()`,
 /// bridged with `TowerToHyperService`, one task per connection; on stop,
 /// open connections are shut down gracefully.
-async fn serve_hyper(calls: &Calls) -> Server {
+async fn serve_hyper(calls: &Calls) -> TestServer {
     let calls = calls.clone();
     let handler = tower::service_fn(move |req: Request<hyper::body::Incoming>| {
         calls.hit();
@@ -302,9 +245,8 @@ async fn serve_hyper(calls: &Calls) -> Server {
         .layer(CorsLayer::gateway())
         .service(handler);
 
-    let (listener, addr) = listener().await;
-    let (stop, mut stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
+    let (listener, addr) = local_listener().await;
+    TestServer::spawn(addr, |mut stopped| async move {
         let (closing, closed) = watch::channel(false);
         let mut connections = JoinSet::new();
         loop {
@@ -330,8 +272,7 @@ async fn serve_hyper(calls: &Calls) -> Server {
         while let Some(done) = connections.join_next().await {
             done.unwrap();
         }
-    });
-    Server { addr, stop, task }
+    })
 }
 
 const GATEWAY_ALLOW_HEADERS: &str = "X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range";
@@ -348,12 +289,9 @@ async fn plain_hyper_server() {
 
         // The gateway documentation's preflight.
         // checklist: P1, P2, P4
-        let res = preflight(
+        let res = fetch(
             &client,
-            &server.url("/"),
-            SEED_ORIGIN,
-            "PUT",
-            Some("X-Sdk-Date"),
+            preflight_to(&server.url("/"), SEED_ORIGIN, "PUT", Some("X-Sdk-Date")),
         )
         .await;
         assert_eq!(res.version, Version::HTTP_11);
@@ -380,18 +318,20 @@ async fn plain_hyper_server() {
 
         // The documentation's simple request (Scenario 1).
         // checklist: A1, A5, K3, K4
-        let res = send(
+        let res = fetch(
             &client,
-            "GET",
-            &server.url("/simple"),
-            &[
-                ("origin", SEED_ORIGIN),
-                (
-                    "content-type",
-                    "application/x-www-form-urlencoded; charset=utf-8",
-                ),
-                ("accept", "application/json"),
-            ],
+            request_to(
+                "GET",
+                &server.url("/simple"),
+                &[
+                    ("origin", SEED_ORIGIN),
+                    (
+                        "content-type",
+                        "application/x-www-form-urlencoded; charset=utf-8",
+                    ),
+                    ("accept", "application/json"),
+                ],
+            ),
         )
         .await;
         assert_eq!(res.status, StatusCode::OK);
@@ -402,11 +342,13 @@ async fn plain_hyper_server() {
         assert_eq!(res.header("vary"), None);
 
         // checklist: K2
-        let res = send(
+        let res = fetch(
             &client,
-            "OPTIONS",
-            &server.url("/simple"),
-            &[("origin", SEED_ORIGIN)],
+            request_to(
+                "OPTIONS",
+                &server.url("/simple"),
+                &[("origin", SEED_ORIGIN)],
+            ),
         )
         .await;
         assert_eq!(res.status, StatusCode::OK);
@@ -423,12 +365,9 @@ async fn plain_hyper_server() {
         // (browsers send it as written; the gateway lists `PATCH`).
         // checklist: P3, P4, P7
         for (method, headers) in [("PUT", Some("X-Sdk-Date, X-Evil")), ("patch", None)] {
-            let res = preflight(
+            let res = fetch(
                 &client,
-                &server.url("/simple"),
-                SEED_ORIGIN,
-                method,
-                headers,
+                preflight_to(&server.url("/simple"), SEED_ORIGIN, method, headers),
             )
             .await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{method} {headers:?}");

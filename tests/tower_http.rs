@@ -22,7 +22,6 @@ use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body::{Body, Frame};
 use http_body_util::Full;
-use tower::util::BoxCloneService;
 use tower::{service_fn, ServiceExt};
 use tower_cors::{ConfigError, CorsBody, CorsBuilder, CorsLayer, Refusal, RequestKind, Wildcard};
 use tower_http::cors::{Any, CorsLayer as TowerHttpCors};
@@ -31,8 +30,6 @@ use tower_layer::Layer;
 const APP: &str = "https://app.example.com";
 const ADMIN: &str = "https://admin.example.com";
 const EVIL: &str = "https://evil.example.com";
-
-type Handler = BoxCloneService<Request<Full<Bytes>>, Response<Full<Bytes>>, Infallible>;
 
 /// The shared policy, as this crate's builder (before `build`).
 fn ours_builder() -> CorsBuilder {
@@ -64,24 +61,6 @@ fn theirs() -> TowerHttpCors {
         .max_age(Duration::from_secs(600))
 }
 
-/// A handler like `common::send_with`'s: `200 OK`, body `inner`, the
-/// headers `upstream`; it counts its calls in `calls`.
-fn handler(upstream: &[(&'static str, &'static str)], calls: Arc<AtomicUsize>) -> Handler {
-    let upstream: Vec<_> = upstream.to_vec();
-    BoxCloneService::new(service_fn(move |_req: Request<Full<Bytes>>| {
-        let calls = Arc::clone(&calls);
-        let upstream = upstream.clone();
-        async move {
-            calls.fetch_add(1, Ordering::SeqCst);
-            let mut res = Response::new(Full::new(Bytes::from_static(b"inner")));
-            for (name, value) in upstream {
-                res.headers_mut().append(name, value.parse().unwrap());
-            }
-            Ok::<_, Infallible>(res)
-        }
-    }))
-}
-
 /// Sends `req` through tower-http's `layer` around [`handler`]; returns the
 /// answer and how many times the handler ran.
 async fn send_theirs(
@@ -89,10 +68,10 @@ async fn send_theirs(
     upstream: &[(&'static str, &'static str)],
     req: Request<Full<Bytes>>,
 ) -> (Answer, usize) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let service = layer.layer(handler(upstream, Arc::clone(&calls)));
+    let seen = Seen::default();
+    let service = layer.layer(handler(upstream, &seen));
     let res = service.oneshot(req).await.unwrap();
-    (collect(res).await, calls.load(Ordering::SeqCst))
+    (collect(res).await, seen.calls())
 }
 
 /// An identical copy of `req`.
@@ -135,16 +114,6 @@ async fn both(
     }
 }
 
-/// The `Vary` field lines, lowercased (the two layers spell `Origin`
-/// differently, which does not matter to caches).
-fn vary_lowercase(answer: &Answer) -> Vec<String> {
-    answer
-        .all("vary")
-        .iter()
-        .map(|v| v.to_ascii_lowercase())
-        .collect()
-}
-
 /// The headers both layers put on an accepted preflight, by name and value.
 const PREFLIGHT_HEADERS: [&str; 5] = [
     "access-control-allow-origin",
@@ -161,7 +130,7 @@ const PREFLIGHT_HEADERS: [&str; 5] = [
 // checklist: A1, A2, A3, A5
 #[tokio::test]
 async fn both_echo_an_allowed_origin_on_a_simple_get() {
-    let pair = both(&ours(), &theirs(), &[], request("GET", &[("origin", APP)])).await;
+    let pair = both(&ours(), &theirs(), &[], get_from(APP)).await;
 
     for (name, answer) in [("tower-cors", &pair.ours), ("tower-http", &pair.theirs)] {
         assert_eq!(answer.status, StatusCode::OK, "{name}");
@@ -176,7 +145,7 @@ async fn both_echo_an_allowed_origin_on_a_simple_get() {
             Some("x-request-id"),
             "{name}"
         );
-        assert_eq!(vary_lowercase(answer), ["origin"], "{name}");
+        assert_eq!(vary_tokens(answer), ["origin"], "{name}");
         // Preflight-only headers stay off actual responses in both.
         assert_eq!(
             answer.header("access-control-allow-methods"),
@@ -214,8 +183,8 @@ async fn both_answer_an_accepted_preflight_with_the_same_headers() {
         assert_eq!(pair.ours.header(name), want, "tower-cors {name}");
         assert_eq!(pair.theirs.header(name), want, "tower-http {name}");
     }
-    assert_eq!(vary_lowercase(&pair.ours), ["origin"]);
-    assert_eq!(vary_lowercase(&pair.theirs), ["origin"]);
+    assert_eq!(vary_tokens(&pair.ours), ["origin"]);
+    assert_eq!(vary_tokens(&pair.theirs), ["origin"]);
     // Neither calls the handler for a real preflight; both bodies are empty.
     assert_eq!((pair.ours_calls, pair.theirs_calls), (0, 0));
     assert!(pair.ours.body.is_empty());
@@ -232,7 +201,7 @@ async fn both_send_a_wildcard_and_no_vary_for_any_origin() {
         .unwrap();
     let theirs = TowerHttpCors::new().allow_origin(Any);
 
-    let get = both(&ours, &theirs, &[], request("GET", &[("origin", APP)])).await;
+    let get = both(&ours, &theirs, &[], get_from(APP)).await;
     let pre = both(&ours, &theirs, &[], preflight(APP, "GET", None)).await;
     for (what, pair) in [("GET", &get), ("preflight", &pre)] {
         for (name, answer) in [("tower-cors", &pair.ours), ("tower-http", &pair.theirs)] {
@@ -268,13 +237,7 @@ async fn both_send_a_wildcard_and_no_vary_for_any_origin() {
 async fn upstream_allow_origin_is_kept_by_tower_cors_and_overwritten_by_tower_http() {
     const OTHER: &str = "https://other.example.com";
     let upstream = [("access-control-allow-origin", OTHER)];
-    let pair = both(
-        &ours(),
-        &theirs(),
-        &upstream,
-        request("GET", &[("origin", APP)]),
-    )
-    .await;
+    let pair = both(&ours(), &theirs(), &upstream, get_from(APP)).await;
 
     assert_eq!(pair.ours.all("access-control-allow-origin"), [OTHER]);
     assert_eq!(pair.ours.header("access-control-allow-credentials"), None);
@@ -340,7 +303,7 @@ async fn refused_preflight(req: Request<Full<Bytes>>, why: Refusal, theirs_cors:
         "{:?}",
         pair.ours.headers
     );
-    assert_eq!(pair.ours.extensions.get::<Refusal>(), Some(&why));
+    assert_eq!(pair.ours.refusal(), Some(&why));
     assert_eq!(pair.ours.header("vary"), Some("Origin"));
 
     assert_eq!(pair.theirs.status, StatusCode::OK);
@@ -419,7 +382,7 @@ async fn preflight_for_a_disallowed_header_is_403_with_tower_cors_and_200_with_t
 // checklist: A4, A5
 #[tokio::test]
 async fn actual_request_from_a_disallowed_origin_gets_cors_headers_only_from_tower_http() {
-    let pair = both(&ours(), &theirs(), &[], request("GET", &[("origin", EVIL)])).await;
+    let pair = both(&ours(), &theirs(), &[], get_from(EVIL)).await;
 
     assert!(
         pair.ours.cors_headers().is_empty(),
@@ -427,10 +390,7 @@ async fn actual_request_from_a_disallowed_origin_gets_cors_headers_only_from_tow
         pair.ours.headers
     );
     assert_eq!(pair.ours.header("vary"), Some("Origin"));
-    assert_eq!(
-        pair.ours.extensions.get::<Refusal>(),
-        Some(&Refusal::OriginNotAllowed)
-    );
+    assert_eq!(pair.ours.refusal(), Some(&Refusal::OriginNotAllowed));
 
     assert_eq!(
         pair.theirs.cors_headers(),
@@ -490,13 +450,7 @@ async fn request_without_origin_gets_cors_headers_only_from_tower_http() {
 #[tokio::test]
 async fn vary_from_the_handler_is_not_duplicated_by_tower_cors_but_is_by_tower_http() {
     let upstream = [("vary", "origin")];
-    let pair = both(
-        &ours(),
-        &theirs(),
-        &upstream,
-        request("GET", &[("origin", APP)]),
-    )
-    .await;
+    let pair = both(&ours(), &theirs(), &upstream, get_from(APP)).await;
 
     assert_eq!(pair.ours.all("vary"), ["origin"]);
     assert_eq!(pair.theirs.all("vary"), ["origin", "origin"]);
@@ -511,18 +465,18 @@ async fn vary_from_the_handler_is_not_duplicated_by_tower_cors_but_is_by_tower_h
 // checklist: A6, A7
 #[tokio::test]
 async fn stacked_layers_do_not_duplicate_vary_with_tower_cors_but_do_with_tower_http() {
-    let req = request("GET", &[("origin", APP)]);
+    let req = get_from(APP);
 
-    let calls = Arc::new(AtomicUsize::new(0));
-    let inner = ours().layer(handler(&[], Arc::clone(&calls)));
+    let seen = Seen::default();
+    let inner = ours().layer(handler(&[], &seen));
     let res = ours().layer(inner).oneshot(copy(&req)).await.unwrap();
     let stacked_ours = collect(res).await;
 
-    let inner = theirs().layer(handler(&[], Arc::clone(&calls)));
+    let inner = theirs().layer(handler(&[], &seen));
     let res = theirs().layer(inner).oneshot(req).await.unwrap();
     let stacked_theirs = collect(res).await;
 
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(seen.calls(), 2);
     assert_eq!(stacked_ours.all("vary"), ["Origin"]);
     assert_eq!(stacked_theirs.all("vary"), ["origin", "origin"]);
     // Neither duplicates the other CORS headers.
@@ -566,7 +520,7 @@ fn credentials_with_any_origin_is_an_error_in_tower_cors_and_a_panic_in_tower_ht
     .expect("tower-http's builder calls do not panic");
     // ...wrapping a service does.
     let panic = catch_unwind(AssertUnwindSafe(|| {
-        let _service = theirs.layer(handler(&[], Arc::new(AtomicUsize::new(0))));
+        let _service = theirs.layer(handler(&[], &Seen::default()));
     }))
     .expect_err("tower-http panics in `Layer::layer`");
     let message = panic
@@ -642,10 +596,7 @@ async fn tower_cors_wraps_a_body_without_default() {
     assert!(pre.body.is_empty());
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 
-    let res = service
-        .oneshot(request("GET", &[("origin", APP)]))
-        .await
-        .unwrap();
+    let res = service.oneshot(get_from(APP)).await.unwrap();
     let get = collect(res).await;
     assert_eq!(get.status, StatusCode::OK);
     assert_eq!(get.header("access-control-allow-origin"), Some(APP));

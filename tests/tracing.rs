@@ -51,7 +51,7 @@ async fn refusals_are_traced_with_their_reason() {
     assert_eq!(captured.text(), "", "an accepted preflight is not traced");
 
     send(&cors, preflight("https://app.example.com", "DELETE", None)).await;
-    send(&cors, request("GET", &[("origin", "https://evil.example")])).await;
+    send(&cors, get_from("https://evil.example")).await;
     let text = captured.text();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");

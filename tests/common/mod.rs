@@ -1,8 +1,11 @@
-//! Shared helpers for the integration tests: drive a `CorsLayer` around a
-//! small in-memory handler and look at what comes out.
+//! Shared helpers for the integration tests: build requests and preflights,
+//! drive a `CorsLayer` around a small in-memory handler (or send requests to
+//! a server on 127.0.0.1), and look at what comes out.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -12,8 +15,12 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower::util::BoxCloneService;
 use tower::{service_fn, ServiceExt};
-use tower_cors::{CorsLayer, RequestKind};
+use tower_cors::{CorsLayer, Refusal, RequestKind};
 use tower_layer::Layer;
 
 /// What the inner handler saw, shared with the test.
@@ -67,6 +74,17 @@ impl Answer {
         std::str::from_utf8(&self.body).unwrap()
     }
 
+    /// The elements of every `name` line; see [`header_tokens`].
+    pub fn tokens(&self, name: &str) -> Vec<String> {
+        header_tokens(&self.headers, name)
+    }
+
+    /// Why the layer refused the request, if it did (the [`Refusal`] in the
+    /// response's extensions).
+    pub fn refusal(&self) -> Option<&Refusal> {
+        self.extensions.get::<Refusal>()
+    }
+
     /// The names of the `access-control-*` headers in the response, sorted.
     pub fn cors_headers(&self) -> Vec<String> {
         let mut names: Vec<String> = self
@@ -80,18 +98,36 @@ impl Answer {
     }
 }
 
-/// Sends `req` through `layer` around a handler that answers `200 OK` with
-/// the body `inner` and the headers `upstream`.
-pub async fn send_with(
-    layer: &CorsLayer,
-    upstream: &[(&'static str, &'static str)],
-    req: Request<Full<Bytes>>,
-) -> (Answer, Seen) {
-    let seen = Seen::default();
-    let handler_seen = seen.clone();
+/// The comma-separated elements of every `name` field line, trimmed and
+/// lowercased, empty elements left out: `a, B` and `,b` give `["a", "b",
+/// "b"]`. Panics if a value is not visible ASCII.
+pub fn header_tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .flat_map(|value| value.to_str().unwrap().split(','))
+        .map(|token| token.trim().to_ascii_lowercase())
+        .filter(|token| !token.is_empty())
+        .collect()
+}
+
+/// The tokens of every `Vary` line, trimmed and lowercased (caches compare
+/// them case-insensitively).
+pub fn vary_tokens(answer: &Answer) -> Vec<String> {
+    answer.tokens("vary")
+}
+
+/// The in-memory handler of [`send_with`], boxed.
+pub type Handler = BoxCloneService<Request<Full<Bytes>>, Response<Full<Bytes>>, Infallible>;
+
+/// A handler that answers `200 OK` with the body `inner` and the headers
+/// `upstream`, and records in `seen` each call and the `RequestKind` it
+/// found.
+pub fn handler(upstream: &[(&'static str, &'static str)], seen: &Seen) -> Handler {
+    let seen = seen.clone();
     let upstream: Vec<_> = upstream.to_vec();
-    let handler = service_fn(move |req: Request<Full<Bytes>>| {
-        let seen = handler_seen.clone();
+    BoxCloneService::new(service_fn(move |req: Request<Full<Bytes>>| {
+        let seen = seen.clone();
         let upstream = upstream.clone();
         async move {
             seen.calls.fetch_add(1, Ordering::SeqCst);
@@ -102,8 +138,19 @@ pub async fn send_with(
             }
             Ok::<_, Infallible>(res)
         }
-    });
-    let res = layer.layer(handler).oneshot(req).await.unwrap();
+    }))
+}
+
+/// Sends `req` through `layer` around a handler that answers `200 OK` with
+/// the body `inner` and the headers `upstream`.
+pub async fn send_with(
+    layer: &CorsLayer,
+    upstream: &[(&'static str, &'static str)],
+    req: Request<Full<Bytes>>,
+) -> (Answer, Seen) {
+    let seen = Seen::default();
+    let service = layer.layer(handler(upstream, &seen));
+    let res = service.oneshot(req).await.unwrap();
     (collect(res).await, seen)
 }
 
@@ -128,20 +175,38 @@ where
     }
 }
 
-/// A request with the given method, URI and headers, and an empty body.
-pub fn request(method: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
-    let mut builder = Request::builder()
-        .method(method)
-        .uri("http://api.example.com/r");
+/// The URI of the requests that [`request`], [`preflight`] and [`get_from`]
+/// build.
+pub const REQUEST_URI: &str = "http://api.example.com/r";
+
+/// A request to `uri` with the given method and headers, and an empty body.
+pub fn request_to(method: &str, uri: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder().method(method).uri(uri);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
     builder.body(Full::new(Bytes::new())).unwrap()
 }
 
-/// A preflight from `origin` asking for `method` and the header list `headers`
-/// (no `Access-Control-Request-Headers` when `None`).
-pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<Full<Bytes>> {
+/// A request to [`REQUEST_URI`] with the given method and headers, and an
+/// empty body.
+pub fn request(method: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
+    request_to(method, REQUEST_URI, headers)
+}
+
+/// An actual `GET` from `origin`, with no other header.
+pub fn get_from(origin: &str) -> Request<Full<Bytes>> {
+    request("GET", &[("origin", origin)])
+}
+
+/// A preflight to `uri` from `origin` asking for `method` and the header
+/// list `headers` (no `Access-Control-Request-Headers` when `None`).
+pub fn preflight_to(
+    uri: &str,
+    origin: &str,
+    method: &str,
+    headers: Option<&str>,
+) -> Request<Full<Bytes>> {
     let mut h = vec![
         ("origin", origin),
         ("access-control-request-method", method),
@@ -149,7 +214,13 @@ pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<F
     if let Some(list) = headers {
         h.push(("access-control-request-headers", list));
     }
-    request("OPTIONS", &h)
+    request_to("OPTIONS", uri, &h)
+}
+
+/// A preflight to [`REQUEST_URI`] from `origin` asking for `method` and the
+/// header list `headers` (no `Access-Control-Request-Headers` when `None`).
+pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<Full<Bytes>> {
+    preflight_to(REQUEST_URI, origin, method, headers)
 }
 
 /// No test over real TCP may take longer than this, server start and stop
@@ -169,4 +240,65 @@ pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 /// A new [`HttpClient`].
 pub fn client() -> HttpClient {
     Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// Sends `req` over TCP with `client` and reads the whole answer.
+pub async fn fetch(client: &HttpClient, req: Request<Full<Bytes>>) -> Answer {
+    let res = client.request(req).await.expect("the server answers");
+    collect(res).await
+}
+
+/// A listener on 127.0.0.1, on a port the system picks, and its address.
+pub async fn local_listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    (listener, addr)
+}
+
+/// A server running on its own task, and the means to stop it.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Spawns `serve(stopped)` for a server listening on `addr`; the future
+    /// must stop accepting when `stopped` resolves, let open connections
+    /// finish, and then return.
+    pub fn spawn<F>(addr: SocketAddr, serve: impl FnOnce(oneshot::Receiver<()>) -> F) -> TestServer
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(stopped));
+        TestServer { addr, stop, task }
+    }
+
+    /// `http://` + the address + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops the server and waits for its task to end. Drop the clients
+    /// first: their pooled keep-alive connections would hold a graceful
+    /// shutdown open.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.expect("the server task panicked");
+    }
+}
+
+/// Serves `app` with `axum::serve` on 127.0.0.1, shutting down gracefully
+/// on [`TestServer::stop`].
+pub async fn serve_axum(app: axum::Router) -> TestServer {
+    let (listener, addr) = local_listener().await;
+    TestServer::spawn(addr, |stopped| async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    })
 }
