@@ -4,11 +4,23 @@
 mod common;
 
 use common::*;
-use tower_cors::{CorsBuilder, CorsLayer, RequestKind};
+use tower_cors::{presets, CorsBuilder, CorsLayer, RequestKind};
 
-const ALLOW_HEADERS: &str = "X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range";
-const EXPOSE_HEADERS: &str = "X-Request-Id,X-Apig-Latency,X-Apig-Upstream-Latency,X-Apig-RateLimit-Api,X-Apig-RateLimit-User,X-Apig-RateLimit-App,X-Apig-RateLimit-Ip,X-Apig-RateLimit-Api-Allenv";
-const ALLOW_METHODS: &str = "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH";
+/// The crate's gateway preset spells the documentation's values, which the
+/// tests keep as literal text in `common`.
+#[test]
+fn the_gateway_presets_are_the_documented_values() {
+    assert_eq!(presets::GATEWAY_METHODS.join(","), GATEWAY_ALLOW_METHODS);
+    assert_eq!(
+        presets::GATEWAY_ALLOWED_HEADERS.join(","),
+        GATEWAY_ALLOW_HEADERS
+    );
+    assert_eq!(
+        presets::GATEWAY_EXPOSED_HEADERS.join(","),
+        GATEWAY_EXPOSE_HEADERS
+    );
+    assert_eq!(presets::GATEWAY_MAX_AGE_SECS.to_string(), GATEWAY_MAX_AGE);
+}
 
 /// The browser's request of both simple-request scenarios.
 fn simple_request(method: &str) -> http::Request<http_body_util::Full<bytes::Bytes>> {
@@ -16,7 +28,7 @@ fn simple_request(method: &str) -> http::Request<http_body_util::Full<bytes::Byt
         method,
         &[
             ("host", "www.test.com"),
-            ("origin", "http://www.cors.com"),
+            ("origin", SEED_ORIGIN),
             (
                 "content-type",
                 "application/x-www-form-urlencoded; charset=utf-8",
@@ -55,13 +67,10 @@ async fn scenario_1_backend_without_cors_headers_gets_a_wildcard() {
 #[tokio::test]
 async fn scenario_2_backend_cors_header_overrides_the_gateway() {
     let mut backend = BACKEND.to_vec();
-    backend.push(("access-control-allow-origin", "http://www.cors.com"));
+    backend.push(("access-control-allow-origin", SEED_ORIGIN));
     let (res, _) = send_with(&CorsLayer::gateway(), &backend, simple_request("GET")).await;
     assert_eq!(res.status, 200);
-    assert_eq!(
-        res.all("access-control-allow-origin"),
-        ["http://www.cors.com"]
-    );
+    assert_eq!(res.all("access-control-allow-origin"), [SEED_ORIGIN]);
 }
 
 // checklist: P1, P2, P8
@@ -73,7 +82,7 @@ async fn not_so_simple_preflight_gets_the_gateway_answer() {
             ("user-agent", "curl/7.29.0"),
             ("host", "localhost"),
             ("accept", "*/*"),
-            ("origin", "http://www.cors.com"),
+            ("origin", SEED_ORIGIN),
             ("access-control-request-method", "PUT"),
             ("access-control-request-headers", "X-Sdk-Date"),
         ],
@@ -84,17 +93,17 @@ async fn not_so_simple_preflight_gets_the_gateway_answer() {
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
     assert_eq!(
         res.header("access-control-allow-headers"),
-        Some(ALLOW_HEADERS)
+        Some(GATEWAY_ALLOW_HEADERS)
     );
     assert_eq!(
         res.header("access-control-expose-headers"),
-        Some(EXPOSE_HEADERS)
+        Some(GATEWAY_EXPOSE_HEADERS)
     );
     assert_eq!(
         res.header("access-control-allow-methods"),
-        Some(ALLOW_METHODS)
+        Some(GATEWAY_ALLOW_METHODS)
     );
-    assert_eq!(res.header("access-control-max-age"), Some("172800"));
+    assert_eq!(res.header("access-control-max-age"), Some(GATEWAY_MAX_AGE));
     assert_eq!(
         res.cors_headers(),
         [
@@ -118,7 +127,7 @@ async fn the_actual_put_after_the_preflight_gets_a_wildcard() {
     // Exposed headers are sent where browsers read them: on actual responses.
     assert_eq!(
         res.header("access-control-expose-headers"),
-        Some(EXPOSE_HEADERS)
+        Some(GATEWAY_EXPOSE_HEADERS)
     );
 }
 
@@ -126,13 +135,7 @@ async fn the_actual_put_after_the_preflight_gets_a_wildcard() {
 async fn the_gateway_builder_gives_the_same_answers_as_the_preset() {
     let built = CorsBuilder::gateway().build().unwrap();
     for req in [
-        || {
-            preflight(
-                "http://www.cors.com",
-                "PUT",
-                Some("x-sdk-date, authorization"),
-            )
-        },
+        || preflight(SEED_ORIGIN, "PUT", Some("x-sdk-date, authorization")),
         || preflight("https://a.example", "PATCH", None),
         || preflight("https://a.example", "PURGE", None),
         || preflight("https://a.example", "GET", Some("x-unknown")),
@@ -146,16 +149,12 @@ async fn the_gateway_builder_gives_the_same_answers_as_the_preset() {
 
 #[tokio::test]
 async fn the_gateway_refuses_methods_and_headers_it_does_not_list() {
-    let (res, _) = send(
-        &CorsLayer::gateway(),
-        preflight("http://www.cors.com", "PURGE", None),
-    )
-    .await;
+    let (res, _) = send(&CorsLayer::gateway(), preflight(SEED_ORIGIN, "PURGE", None)).await;
     assert_eq!(res.status, 403);
     assert!(res.cors_headers().is_empty());
     let (res, _) = send(
         &CorsLayer::gateway(),
-        preflight("http://www.cors.com", "PUT", Some("X-Sdk-Date, X-Other")),
+        preflight(SEED_ORIGIN, "PUT", Some("X-Sdk-Date, X-Other")),
     )
     .await;
     assert_eq!(res.status, 403);

@@ -15,6 +15,8 @@ use axum::{Extension, Router};
 use bytes::Bytes;
 use common::{
     bounded, client, fetch, local_listener, preflight_to, request_to, serve_axum, TestServer,
+    GATEWAY_ALLOW_HEADERS, GATEWAY_ALLOW_METHODS, GATEWAY_EXPOSE_HEADERS, GATEWAY_MAX_AGE,
+    SEED_ORIGIN,
 };
 use http::{Method, Request, Response, StatusCode, Version};
 use http_body_util::Full;
@@ -28,7 +30,6 @@ use tower_cors::{CorsBuilder, CorsLayer, RequestKind};
 
 const APP: &str = "https://app.example.com";
 const EVIL: &str = "https://evil.example.net";
-const SEED_ORIGIN: &str = "http://www.cors.com";
 
 /// The body of every handler, to tell its answers from the layer's.
 const HANDLER_BODY: &str = "handler";
@@ -275,10 +276,6 @@ async fn serve_hyper(calls: &Calls) -> TestServer {
     })
 }
 
-const GATEWAY_ALLOW_HEADERS: &str = "X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range";
-const GATEWAY_EXPOSE_HEADERS: &str = "X-Request-Id,X-Apig-Latency,X-Apig-Upstream-Latency,X-Apig-RateLimit-Api,X-Apig-RateLimit-User,X-Apig-RateLimit-App,X-Apig-RateLimit-Ip,X-Apig-RateLimit-Api-Allenv";
-const GATEWAY_ALLOW_METHODS: &str = "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH";
-
 // checklist: M1
 #[tokio::test]
 async fn plain_hyper_server() {
@@ -312,7 +309,7 @@ async fn plain_hyper_server() {
             res.header("access-control-allow-methods"),
             Some(GATEWAY_ALLOW_METHODS)
         );
-        assert_eq!(res.header("access-control-max-age"), Some("172800"));
+        assert_eq!(res.header("access-control-max-age"), Some(GATEWAY_MAX_AGE));
         assert_eq!(res.header("access-control-allow-credentials"), None);
         assert_eq!(res.header("vary"), None);
 

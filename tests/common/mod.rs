@@ -23,6 +23,28 @@ use tower::{service_fn, ServiceExt};
 use tower_cors::{CorsLayer, Refusal, RequestKind};
 use tower_layer::Layer;
 
+/// The origin of the browser in the API gateway documentation's exchanges.
+pub const SEED_ORIGIN: &str = "http://www.cors.com";
+
+/// `Access-Control-Allow-Methods` of the gateway's preflight answer, as the
+/// API gateway documentation writes it. This and the next three constants
+/// are the tests' only copy of the gateway's values: tests compare the
+/// layer's output with them, never with `tower_cors::presets` (`seed.rs`
+/// checks that the presets spell the same values).
+pub const GATEWAY_ALLOW_METHODS: &str = "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH";
+
+/// `Access-Control-Allow-Headers` of the gateway's preflight answer, as the
+/// API gateway documentation writes it.
+pub const GATEWAY_ALLOW_HEADERS: &str = "X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range";
+
+/// `Access-Control-Expose-Headers` of the gateway's answers, as the API
+/// gateway documentation writes it.
+pub const GATEWAY_EXPOSE_HEADERS: &str = "X-Request-Id,X-Apig-Latency,X-Apig-Upstream-Latency,X-Apig-RateLimit-Api,X-Apig-RateLimit-User,X-Apig-RateLimit-App,X-Apig-RateLimit-Ip,X-Apig-RateLimit-Api-Allenv";
+
+/// `Access-Control-Max-Age` of the gateway's preflight answer (two days),
+/// as the API gateway documentation writes it.
+pub const GATEWAY_MAX_AGE: &str = "172800";
+
 /// What the inner handler saw, shared with the test.
 #[derive(Clone, Default)]
 pub struct Seen {
