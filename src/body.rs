@@ -29,7 +29,7 @@ pin_project! {
     /// let inner = CorsBody::new(String::from("hello"));
     /// assert_eq!(inner.size_hint().exact(), Some(5));
     /// ```
-    #[derive(Debug, Clone, Default)]
+    #[derive(Debug, Clone)]
     pub struct CorsBody<B> {
         #[pin]
         inner: Option<B>,
@@ -71,6 +71,22 @@ impl<B> CorsBody<B> {
     /// ```
     pub fn into_inner(self) -> Option<B> {
         self.inner
+    }
+}
+
+/// The empty body, whatever `B` is: no `B: Default` bound.
+///
+/// # Example
+///
+/// ```
+/// struct NoDefault;
+///
+/// let body: tower_cors::CorsBody<NoDefault> = Default::default();
+/// assert!(body.into_inner().is_none());
+/// ```
+impl<B> Default for CorsBody<B> {
+    fn default() -> Self {
+        CorsBody::empty()
     }
 }
 

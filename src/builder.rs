@@ -1,5 +1,6 @@
-//! The fluent policy builder: turns what the user asks for into a validated,
-//! precomputed policy, or into every problem at once.
+//! The fluent policy builder: a thin façade that records what the user asks
+//! for. [`build`](CorsBuilder::build) hands each rule to the module that
+//! checks and compiles it, and gathers their problems.
 
 use std::fmt;
 use std::future::Future;
@@ -7,22 +8,26 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::request::Parts;
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 
-use crate::classify::is_forbidden_request_header;
-use crate::error::{BuildError, ConfigError, HeaderList, Wildcard};
+use crate::answer::{self, Answers};
+use crate::error::{BuildError, ConfigError};
+use crate::headers;
 use crate::layer::CorsLayer;
-use crate::merge::Precedence;
-use crate::origin::{
-    self, AsyncOriginPredicate, Configured, OriginDecision, OriginMatcher, OriginPredicate,
-};
-use crate::policy::{HeaderRule, MethodRule, Policy, Spec};
+use crate::methods;
+use crate::origin::{OriginRules, PendingDecision};
+use crate::policy::{Policy, Precedence};
 
 /// Builds a [`CorsLayer`] from a policy, checked as a whole by
 /// [`build`](CorsBuilder::build).
 ///
-/// List methods add to what earlier calls gave; `"*"` in a list is the
-/// wildcard, the same as the matching `*_any_*` method.
+/// Every setter replaces what an earlier call of the same setter set, so a
+/// preset can be narrowed as well as widened:
+/// `CorsBuilder::gateway().allow_methods(["GET"])` allows `GET` only.
+/// `"*"` in a list is the wildcard, the same as the matching `*_any_*`
+/// method. The three ways to allow origins (a list, a predicate, an
+/// asynchronous predicate) combine: an origin is allowed when any of them
+/// allows it.
 ///
 /// # Example
 ///
@@ -44,46 +49,32 @@ use crate::policy::{HeaderRule, MethodRule, Policy, Spec};
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct CorsBuilder {
-    origins: Vec<String>,
-    predicates: Vec<OriginPredicate>,
-    async_predicate: Option<AsyncOriginPredicate>,
+    origins: OriginRules,
     methods: Vec<String>,
     headers: Vec<String>,
-    expose: Vec<String>,
+    exposed: Vec<String>,
     credentials: bool,
     max_age: Option<Duration>,
     preflight_status: StatusCode,
     refusal_status: StatusCode,
     precedence: Precedence,
     block_disallowed: bool,
-    origin_opt_ins: OriginOptIns,
     private_network: bool,
-}
-
-/// Origins that are refused unless the user opts in by name.
-#[derive(Debug, Clone, Copy, Default)]
-struct OriginOptIns {
-    null: bool,
-    file: bool,
-    insecure_with_credentials: bool,
 }
 
 impl Default for CorsBuilder {
     fn default() -> Self {
         CorsBuilder {
-            origins: Vec::new(),
-            predicates: Vec::new(),
-            async_predicate: None,
+            origins: OriginRules::default(),
             methods: Vec::new(),
             headers: Vec::new(),
-            expose: Vec::new(),
+            exposed: Vec::new(),
             credentials: false,
             max_age: None,
             preflight_status: StatusCode::NO_CONTENT,
             refusal_status: StatusCode::FORBIDDEN,
             precedence: Precedence::UpstreamWins,
             block_disallowed: false,
-            origin_opt_ins: OriginOptIns::default(),
             private_network: false,
         }
     }
@@ -93,29 +84,42 @@ impl fmt::Debug for CorsBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsBuilder")
             .field("origins", &self.origins)
-            .field("predicates", &self.predicates.len())
-            .field("async_predicate", &self.async_predicate.is_some())
             .field("methods", &self.methods)
             .field("headers", &self.headers)
-            .field("expose", &self.expose)
+            .field("exposed", &self.exposed)
             .field("credentials", &self.credentials)
             .field("max_age", &self.max_age)
             .field("preflight_status", &self.preflight_status)
             .field("refusal_status", &self.refusal_status)
             .field("precedence", &self.precedence)
             .field("block_disallowed", &self.block_disallowed)
-            .field("origin_opt_ins", &self.origin_opt_ins)
             .field("private_network", &self.private_network)
             .finish()
     }
 }
 
-fn strings<I, T>(items: I) -> impl Iterator<Item = String>
+fn strings<I, T>(items: I) -> Vec<String>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<str>,
 {
-    items.into_iter().map(|s| s.as_ref().to_owned())
+    items.into_iter().map(|s| s.as_ref().to_owned()).collect()
+}
+
+impl CorsLayer {
+    /// Starts a policy; see [`CorsBuilder`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn builder() -> CorsBuilder {
+        CorsBuilder::new()
+    }
 }
 
 impl CorsBuilder {
@@ -137,7 +141,8 @@ impl CorsBuilder {
     /// cookies or `Authorization`: credentials allowed, methods `GET`,
     /// `POST`, `PUT`, `PATCH`, `DELETE`, request headers `Content-Type` and
     /// `Authorization`, max-age 600 seconds. Adjust it with the other
-    /// methods before [`build`](CorsBuilder::build).
+    /// methods before [`build`](CorsBuilder::build); each replaces the
+    /// preset's value (`.allow_methods(["GET"])` allows `GET` only).
     ///
     /// # Example
     ///
@@ -159,6 +164,12 @@ impl CorsBuilder {
     /// Allows these origins, each written exactly as browsers send it
     /// (`https://app.example.com`, `http://localhost:3000`): lowercase,
     /// no trailing slash, no default port. `"*"` allows any origin.
+    /// Patterns are accepted too: `https://*.example.com` (one or more
+    /// whole labels) and `http://localhost:*` (any explicit port).
+    ///
+    /// Replaces the origins of an earlier call; combines with
+    /// [`allow_origin_predicate`](CorsBuilder::allow_origin_predicate) and
+    /// [`allow_origin_async`](CorsBuilder::allow_origin_async).
     ///
     /// # Example
     ///
@@ -173,13 +184,15 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.origins.extend(strings(origins));
+        self.origins.list = strings(origins);
         self
     }
 
-    /// Allows every origin: `Access-Control-Allow-Origin: *`. Cannot be
-    /// combined with credentials. The opaque origin `null` is not covered:
-    /// see [`allow_null_origin`](CorsBuilder::allow_null_origin).
+    /// Allows every origin: `Access-Control-Allow-Origin: *` on every
+    /// response, the opaque origin `null` and requests without `Origin`
+    /// included, so that a response stored by a shared cache serves every
+    /// later request alike. Cannot be combined with credentials. The same as
+    /// `allow_origins(["*"])`: it replaces the origins of an earlier call.
     ///
     /// # Example
     ///
@@ -192,9 +205,11 @@ impl CorsBuilder {
     }
 
     /// Allows the origins for which `predicate` returns `true`, given the
-    /// request's `Origin` value and head. Combines with
+    /// request's `Origin` value and head. Replaces the predicate of an
+    /// earlier call; combines with
     /// [`allow_origins`](CorsBuilder::allow_origins): an origin is allowed
-    /// when any of them allows it. The allowed origin is echoed in
+    /// when either allows it. It is never asked about the opaque origin
+    /// `null`, which only a listed `"null"` allows. The allowed origin is echoed in
     /// `Access-Control-Allow-Origin`, and with
     /// [`allow_credentials`](CorsBuilder::allow_credentials) it gets
     /// credentials: `build` cannot see what a predicate allows, so one that
@@ -216,22 +231,25 @@ impl CorsBuilder {
     where
         F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
     {
-        self.predicates.push(Arc::new(predicate));
+        self.origins.predicate = Some(Arc::new(predicate));
         self
     }
 
     /// Lets an asynchronous function decide the origins that the other rules
     /// do not allow: a tenant lookup in a database, a call to a
-    /// configuration service. It is given the request's `Origin` value and
-    /// head, takes from them what it needs, and returns a future (`'static`,
-    /// so it owns what it uses) that resolves to `true` to allow the origin.
-    /// A later call replaces an earlier one.
+    /// configuration service. It is given the request's `Origin` value (an
+    /// owned [`HeaderValue`], cheap to clone, so the future can move it) and
+    /// head, and returns a `'static` future that resolves to `true` to allow
+    /// the origin. Replaces the function of an earlier call; combines with
+    /// the other origin rules. Like the predicate, it is never asked about
+    /// `null`.
     ///
     /// The future is boxed and polled only for origins that the exact
-    /// origins, patterns and synchronous predicates do not allow; a policy
+    /// origins, patterns and synchronous predicate do not allow; a policy
     /// without an asynchronous predicate boxes nothing. An actual request
-    /// is passed to the inner service at once, and the decision is awaited
-    /// before its response. It cannot be combined with
+    /// is passed to the inner service at once, and the decision is polled
+    /// alongside it: the handler does not wait for the decision, the
+    /// response does. It cannot be combined with
     /// [`block_disallowed_origins`](CorsBuilder::block_disallowed_origins),
     /// which must decide before calling the inner service.
     ///
@@ -245,10 +263,9 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origin_async(move |origin, _parts| {
     ///         let tenants = Arc::clone(&tenants);
-    ///         let origin = origin.to_str().unwrap_or_default().to_owned();
     ///         async move {
     ///             // e.g. a database query
-    ///             tenants.contains(&origin)
+    ///             origin.to_str().is_ok_and(|origin| tenants.contains(origin))
     ///         }
     ///     })
     ///     .build()?;
@@ -256,11 +273,11 @@ impl CorsBuilder {
     /// ```
     pub fn allow_origin_async<F, Fut>(mut self, decide: F) -> Self
     where
-        F: Fn(&HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
+        F: Fn(HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
-        self.async_predicate = Some(Arc::new(move |origin: &HeaderValue, parts: &Parts| {
-            Box::pin(decide(origin, parts)) as OriginDecision
+        self.origins.async_predicate = Some(Arc::new(move |origin, parts: &Parts| {
+            Box::pin(decide(origin, parts)) as PendingDecision
         }));
         self
     }
@@ -269,7 +286,8 @@ impl CorsBuilder {
     /// always allowed and need no listing). Methods compare case-sensitively,
     /// as in browsers, except the six standard methods that browsers
     /// upper-case (`put` is `PUT`, but `patch` is not `PATCH`). `"*"` allows
-    /// any method.
+    /// any method (see [`allow_any_method`](CorsBuilder::allow_any_method)).
+    /// Replaces the methods of an earlier call.
     ///
     /// # Example
     ///
@@ -278,29 +296,31 @@ impl CorsBuilder {
     ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_any_origin()
-    ///     .allow_methods([Method::PUT, Method::DELETE])
-    ///     .allow_methods(["PURGE"])
+    ///     .allow_methods([Method::PUT, Method::DELETE, Method::from_bytes(b"PURGE")?])
     ///     .build()?;
-    /// # Ok::<(), tower_cors::BuildError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn allow_methods<I, T>(mut self, methods: I) -> Self
     where
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.methods.extend(strings(methods));
+        self.methods = strings(methods);
         self
     }
 
-    /// Allows any method: `Access-Control-Allow-Methods: *`. Cannot be
-    /// combined with credentials.
+    /// Allows any method: `Access-Control-Allow-Methods: *`. With
+    /// credentials, where browsers do not accept `*`, a preflight's answer
+    /// names the method it asked for instead. The same as
+    /// `allow_methods(["*"])`: it replaces the methods of an earlier call.
     ///
     /// # Example
     ///
     /// ```
     /// let cors = tower_cors::CorsLayer::builder()
-    ///     .allow_any_origin()
-    ///     .allow_any_method()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .allow_any_method() // answers `PURGE` to a preflight for PURGE
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
@@ -310,7 +330,9 @@ impl CorsBuilder {
 
     /// Allows these request headers in preflights. Names compare
     /// case-insensitively; the answer spells them as given. `"*"` allows any
-    /// header but `Authorization`, which must be listed too if wanted.
+    /// header but `Authorization`, which must be listed too if wanted:
+    /// `allow_headers(["*", "authorization"])`. Replaces the headers of an
+    /// earlier call.
     ///
     /// # Example
     ///
@@ -326,13 +348,16 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.headers.extend(strings(headers));
+        self.headers = strings(headers);
         self
     }
 
     /// Allows any request header but `Authorization`:
-    /// `Access-Control-Allow-Headers: *`. Cannot be combined with
-    /// credentials.
+    /// `Access-Control-Allow-Headers: *`. With credentials, where browsers
+    /// do not accept `*`, a preflight's answer names the headers it asked
+    /// for instead. The same as `allow_headers(["*"])`: it replaces the
+    /// headers of an earlier call, so to allow `Authorization` as well,
+    /// write `allow_headers(["*", "authorization"])`.
     ///
     /// # Example
     ///
@@ -340,7 +365,6 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_any_origin()
     ///     .allow_any_header()
-    ///     .allow_headers(["authorization"]) // `*` never covers it
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
@@ -350,7 +374,8 @@ impl CorsBuilder {
 
     /// Lets scripts read these response headers
     /// (`Access-Control-Expose-Headers`). `"*"` exposes all of them but
-    /// `Set-Cookie`.
+    /// `Set-Cookie`, and cannot be combined with credentials. Replaces the
+    /// headers of an earlier call.
     ///
     /// # Example
     ///
@@ -366,12 +391,13 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.expose.extend(strings(headers));
+        self.exposed = strings(headers);
         self
     }
 
     /// Exposes every response header: `Access-Control-Expose-Headers: *`.
-    /// Cannot be combined with credentials.
+    /// Cannot be combined with credentials. The same as
+    /// `expose_headers(["*"])`: it replaces the headers of an earlier call.
     ///
     /// # Example
     ///
@@ -490,6 +516,13 @@ impl CorsBuilder {
     /// reaching the inner service. Off unless set: the browser already
     /// keeps the response from the script, and same-site tools keep working.
     ///
+    /// Browsers send `Origin` on same-origin `POST`, `PUT`, `PATCH` and
+    /// `DELETE` requests too. Those that also send `Sec-Fetch-Site:
+    /// same-origin` (every current engine; scripts cannot set it) are never
+    /// blocked; for older browsers, list the site's own origins in
+    /// [`allow_origins`](CorsBuilder::allow_origins), or they get the
+    /// refusal status on their own forms and `fetch` calls.
+    ///
     /// # Example
     ///
     /// ```
@@ -509,7 +542,11 @@ impl CorsBuilder {
     /// Browsers send `Origin: null` from sandboxed frames, `data:` URLs,
     /// `file:` pages and after some cross-origin redirects, so any site can
     /// make a request that carries it: allowing `null` is close to allowing
-    /// every origin. `*` never covers it.
+    /// every origin. With credentials it also needs
+    /// [`dangerously_allow_null_or_file_origin_with_credentials`](CorsBuilder::dangerously_allow_null_or_file_origin_with_credentials).
+    /// Predicates are never asked about `null`. Under
+    /// [`allow_any_origin`](CorsBuilder::allow_any_origin) it needs nothing:
+    /// `null` gets `*`, as every other origin.
     ///
     /// # Example
     ///
@@ -521,13 +558,15 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn allow_null_origin(mut self, allow: bool) -> Self {
-        self.origin_opt_ins.null = allow;
+        self.origins.opt_ins.null = allow;
         self
     }
 
     /// Lets `"file://"` be listed in
     /// [`allow_origins`](CorsBuilder::allow_origins), for app shells that
     /// send it from local pages. Any local file can then make requests.
+    /// With credentials it also needs
+    /// [`dangerously_allow_null_or_file_origin_with_credentials`](CorsBuilder::dangerously_allow_null_or_file_origin_with_credentials).
     ///
     /// # Example
     ///
@@ -539,7 +578,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn allow_file_origin(mut self, allow: bool) -> Self {
-        self.origin_opt_ins.file = allow;
+        self.origins.opt_ins.file = allow;
         self
     }
 
@@ -549,8 +588,9 @@ impl CorsBuilder {
     /// Anyone on the network path of such an origin (public Wi-Fi, a
     /// compromised router) can inject a script into it and make credentialed
     /// requests as the user; without this opt-in `build` refuses the
-    /// combination. `http://localhost`, `http://*.localhost`,
-    /// `http://127.x.x.x` and `http://[::1]` need no opt-in.
+    /// combination. Loopback origins need no opt-in: `http://localhost`,
+    /// `http://*.localhost` (with or without a trailing dot),
+    /// `http://127.x.x.x`, `http://[::1]` and `http://[::ffff:7f00:1]`.
     ///
     /// # Example
     ///
@@ -563,14 +603,40 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn dangerously_allow_insecure_origins_with_credentials(mut self, allow: bool) -> Self {
-        self.origin_opt_ins.insecure_with_credentials = allow;
+        self.origins.opt_ins.insecure_with_credentials = allow;
+        self
+    }
+
+    /// Lets a listed `"null"` or `"file://"` (each with its own opt-in) be
+    /// allowed together with credentials.
+    ///
+    /// Any site can make a request whose `Origin` is `null` (a sandboxed
+    /// frame, a `data:` URL), and any local file one from `file://`: with
+    /// credentials, each of them could act as the user. Without this opt-in
+    /// `build` refuses the combination.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_file_origin(true)
+    ///     .allow_origins(["file://"])
+    ///     .allow_credentials(true)
+    ///     .dangerously_allow_null_or_file_origin_with_credentials(true)
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn dangerously_allow_null_or_file_origin_with_credentials(mut self, allow: bool) -> Self {
+        self.origins.opt_ins.null_or_file_with_credentials = allow;
         self
     }
 
     /// Answers Private Network Access preflights: when a preflight from an
     /// allowed origin carries `Access-Control-Request-Private-Network: true`,
     /// the answer carries `Access-Control-Allow-Private-Network: true`.
-    /// Without this opt-in such preflights are refused.
+    /// Without this opt-in the request header is ignored: the preflight is
+    /// answered as any other, without the allow header, and the browser
+    /// decides.
     ///
     /// Chromium sent these preflights from version 98 to 141 without
     /// enforcing them by default, then put Private Network Access on hold:
@@ -609,9 +675,9 @@ impl CorsBuilder {
     /// ```
     pub fn build(self) -> Result<CorsLayer, BuildError> {
         let mut errors = Vec::new();
-        let spec = self.compile(&mut errors);
+        let policy = self.compile(&mut errors);
         if errors.is_empty() {
-            Ok(CorsLayer::from_policy(Policy::new(spec)))
+            Ok(CorsLayer::new(policy))
         } else {
             Err(BuildError::new(errors))
         }
@@ -620,250 +686,30 @@ impl CorsBuilder {
     /// Compiles the policy without reporting problems; for presets whose
     /// constants a test checks with [`build`](CorsBuilder::build).
     pub(crate) fn build_unchecked(self) -> CorsLayer {
-        CorsLayer::from_policy(Policy::new(self.compile(&mut Vec::new())))
+        CorsLayer::new(self.compile(&mut Vec::new()))
     }
 
-    fn compile(self, errors: &mut Vec<ConfigError>) -> Spec {
-        if self.async_predicate.is_some() && self.block_disallowed {
+    /// Hands each rule to the module that checks and compiles it.
+    fn compile(self, errors: &mut Vec<ConfigError>) -> Policy {
+        let credentials = self.credentials;
+        if self.origins.async_predicate.is_some() && self.block_disallowed {
             errors.push(ConfigError::AsyncOriginWithBlocking);
         }
-        let origins = compile_origins(
-            &self.origins,
-            self.predicates,
-            self.async_predicate,
-            self.origin_opt_ins,
-            self.credentials,
-            errors,
-        );
-        let (methods, allow_methods) = compile_methods(&self.methods, errors);
-        let (headers, allow_headers) = compile_headers(&self.headers, HeaderList::Allowed, errors);
-        let (expose, expose_headers) = compile_headers(&self.expose, HeaderList::Exposed, errors);
-
-        if self.credentials {
-            let wildcards = [
-                (origins.is_any(), Wildcard::Origins),
-                (matches!(methods, MethodRule::Any), Wildcard::Methods),
-                (headers.any, Wildcard::Headers),
-                (expose.any, Wildcard::ExposedHeaders),
-            ];
-            for (_, what) in wildcards.iter().filter(|(set, _)| *set) {
-                errors.push(ConfigError::WildcardWithCredentials(*what));
-            }
-        }
-        if !self.preflight_status.is_success() {
-            errors.push(ConfigError::PreflightStatusNotSuccess {
-                status: self.preflight_status.as_u16(),
-            });
-        }
-        if !(self.refusal_status.is_client_error() || self.refusal_status.is_server_error()) {
-            errors.push(ConfigError::RefusalStatusNotError {
-                status: self.refusal_status.as_u16(),
-            });
-        }
-
-        Spec {
-            origins,
-            credentials: self.credentials,
-            methods,
-            allow_methods,
-            headers,
-            allow_headers,
-            expose_headers,
-            max_age: self.max_age.map(|d| HeaderValue::from(d.as_secs())),
-            preflight_status: self.preflight_status,
-            refusal_status: self.refusal_status,
+        answer::check_statuses(self.preflight_status, self.refusal_status, errors);
+        let mut policy = Policy {
+            origins: self.origins.compile(credentials, errors),
+            methods: methods::compile(&self.methods, credentials, errors),
+            headers: headers::compile_allowed(&self.headers, credentials, errors),
+            exposed: headers::compile_exposed(&self.exposed, credentials, errors),
+            credentials,
+            private_network: self.private_network,
             precedence: self.precedence,
             block_disallowed: self.block_disallowed,
-            private_network: self.private_network,
-        }
-    }
-}
-
-fn compile_origins(
-    origins: &[String],
-    predicates: Vec<OriginPredicate>,
-    async_predicate: Option<AsyncOriginPredicate>,
-    opt_ins: OriginOptIns,
-    credentials: bool,
-    errors: &mut Vec<ConfigError>,
-) -> OriginMatcher {
-    let mut matcher = OriginMatcher::default();
-    let errors_before = errors.len();
-    for value in origins {
-        match compile_origin(value, opt_ins, credentials, &mut matcher) {
-            Ok(()) => {}
-            Err(error) => errors.push(error),
-        }
-    }
-    for predicate in predicates {
-        matcher.add_predicate(predicate);
-    }
-    if let Some(predicate) = async_predicate {
-        matcher.set_async_predicate(predicate);
-    }
-    if matcher.is_empty() && errors.len() == errors_before {
-        errors.push(ConfigError::NoOrigins);
-    }
-    matcher
-}
-
-fn compile_origin(
-    value: &str,
-    opt_ins: OriginOptIns,
-    credentials: bool,
-    matcher: &mut OriginMatcher,
-) -> Result<(), ConfigError> {
-    let opted_in = match value {
-        "*" => {
-            matcher.set_any();
-            return Ok(());
-        }
-        "null" => Some(opt_ins.null),
-        "file://" => Some(opt_ins.file),
-        _ => None,
-    };
-    if let Some(opted_in) = opted_in {
-        if !opted_in {
-            return Err(ConfigError::NullOrFileOrigin {
-                value: value.to_owned(),
-            });
-        }
-        matcher.add_exact(value);
-        return Ok(());
-    }
-    let (configured, parsed) =
-        origin::parse(value).map_err(|reason| ConfigError::InvalidOrigin {
-            value: value.to_owned(),
-            reason,
-        })?;
-    if credentials {
-        // `*.localhost` is a public suffix, but every name under it is the
-        // user's own machine.
-        if parsed.subdomains && !parsed.is_loopback() && origin::is_public_suffix(parsed.host) {
-            return Err(ConfigError::PublicSuffixPattern {
-                value: value.to_owned(),
-            });
-        }
-        if parsed.scheme == "http" && !parsed.is_loopback() && !opt_ins.insecure_with_credentials {
-            return Err(ConfigError::InsecureOriginWithCredentials {
-                value: value.to_owned(),
-            });
-        }
-    }
-    match configured {
-        Configured::Exact => matcher.add_exact(value),
-        Configured::Pattern(pattern) => matcher.add_pattern(pattern),
-    }
-    Ok(())
-}
-
-/// Browsers upper-case these methods whatever the script wrote; every other
-/// method is sent as written.
-const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
-
-fn compile_methods(
-    methods: &[String],
-    errors: &mut Vec<ConfigError>,
-) -> (MethodRule, Option<HeaderValue>) {
-    let mut any = false;
-    let mut list: Vec<Method> = Vec::new();
-    for value in methods {
-        if value == "*" {
-            any = true;
-            continue;
-        }
-        if FORBIDDEN_METHODS
-            .iter()
-            .any(|m| m.eq_ignore_ascii_case(value))
-        {
-            errors.push(ConfigError::ForbiddenMethod {
-                value: value.clone(),
-            });
-            continue;
-        }
-        let normalized = NORMALIZED_METHODS
-            .iter()
-            .find(|m| m.eq_ignore_ascii_case(value))
-            .map_or(value.as_str(), |m| m);
-        match Method::from_bytes(normalized.as_bytes()) {
-            Ok(method) if !list.contains(&method) => list.push(method),
-            Ok(_) => {}
-            Err(_) => errors.push(ConfigError::InvalidMethod {
-                value: value.clone(),
-            }),
-        }
-    }
-    let mut shown: Vec<&str> = list.iter().map(Method::as_str).collect();
-    if any {
-        shown.insert(0, "*");
-    }
-    let value = joined(&shown);
-    let rule = if any {
-        MethodRule::Any
-    } else {
-        MethodRule::List(list)
-    };
-    (rule, value)
-}
-
-fn compile_headers(
-    names: &[String],
-    list: HeaderList,
-    errors: &mut Vec<ConfigError>,
-) -> (HeaderRule, Option<HeaderValue>) {
-    let mut rule = HeaderRule::default();
-    let mut shown: Vec<&str> = Vec::new();
-    for value in names {
-        if value == "*" {
-            if !rule.any {
-                rule.any = true;
-                shown.push("*");
-            }
-            continue;
-        }
-        let name = match HeaderName::from_bytes(value.as_bytes()) {
-            Ok(name) => name,
-            Err(_) => {
-                errors.push(ConfigError::InvalidHeaderName {
-                    value: value.clone(),
-                    list,
-                });
-                continue;
-            }
+            answers: Answers::default(),
         };
-        if is_forbidden_in(list, name.as_str()) {
-            errors.push(ConfigError::ForbiddenHeaderName {
-                value: value.clone(),
-                list,
-            });
-            continue;
-        }
-        if rule
-            .names
-            .insert(name.as_str().as_bytes().to_vec().into_boxed_slice())
-        {
-            shown.push(value);
-        }
+        let max_age = self.max_age.map(|age| HeaderValue::from(age.as_secs()));
+        policy.answers =
+            Answers::compile(&policy, max_age, self.preflight_status, self.refusal_status);
+        policy
     }
-    (rule, joined(&shown))
-}
-
-/// Names that make no sense in a list: for allowed request headers, those a
-/// script can never set; for exposed response headers, those a script can
-/// never read. CORS protocol headers belong to neither.
-fn is_forbidden_in(list: HeaderList, name: &str) -> bool {
-    name.starts_with("access-control-")
-        || match list {
-            HeaderList::Allowed => is_forbidden_request_header(name),
-            HeaderList::Exposed => name == "set-cookie" || name == "set-cookie2",
-        }
-}
-
-/// The comma-separated header value for a list, `None` for an empty list.
-fn joined(items: &[&str]) -> Option<HeaderValue> {
-    if items.is_empty() {
-        return None;
-    }
-    HeaderValue::from_str(&items.join(",")).ok()
 }

@@ -3,6 +3,9 @@
 use http::header::{self, HeaderName};
 use http::{HeaderMap, HeaderValue, Method};
 
+use crate::headers::is_forbidden_request_header;
+use crate::methods::is_safelisted as is_safelisted_method;
+
 /// What kind of request the layer saw, following the Fetch Standard.
 ///
 /// The layer stores it in the request's extensions before it calls the
@@ -100,11 +103,6 @@ pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
     }
 }
 
-/// GET, HEAD and POST: the CORS-safelisted methods (byte-case-sensitive).
-pub(crate) fn is_safelisted_method(method: &Method) -> bool {
-    *method == Method::GET || *method == Method::HEAD || *method == Method::POST
-}
-
 fn only_safelisted_headers(headers: &HeaderMap) -> bool {
     let mut total = 0usize;
     for (name, value) in headers {
@@ -185,36 +183,6 @@ fn is_simple_range(value: &[u8]) -> bool {
 
 fn parse_u64(digits: &[u8]) -> Option<u64> {
     std::str::from_utf8(digits).ok()?.parse().ok()
-}
-
-/// The Fetch Standard's forbidden request-header names: a script cannot set
-/// them, the browser does.
-pub(crate) fn is_forbidden_request_header(name: &str) -> bool {
-    matches!(
-        name,
-        "accept-charset"
-            | "accept-encoding"
-            | "access-control-request-headers"
-            | "access-control-request-method"
-            | "connection"
-            | "content-length"
-            | "cookie"
-            | "cookie2"
-            | "date"
-            | "dnt"
-            | "expect"
-            | "host"
-            | "keep-alive"
-            | "origin"
-            | "referer"
-            | "set-cookie"
-            | "te"
-            | "trailer"
-            | "transfer-encoding"
-            | "upgrade"
-            | "via"
-    ) || name.starts_with("sec-")
-        || name.starts_with("proxy-")
 }
 
 /// Headers that a browser or an intermediary sets on its own: they are

@@ -36,7 +36,9 @@ impl fmt::Display for HeaderList {
     }
 }
 
-/// Which part of the policy a wildcard (`*`) was given for.
+/// Which part of the policy a wildcard (`*`) that cannot go with credentials
+/// was given for. (Any method and any request header can: with credentials
+/// the answer names what the preflight asked for.)
 ///
 /// # Example
 ///
@@ -45,20 +47,16 @@ impl fmt::Display for HeaderList {
 ///
 /// let err = CorsLayer::builder()
 ///     .allow_origins(["https://app.example.com"])
-///     .allow_any_method()
+///     .expose_any_header()
 ///     .allow_credentials(true)
 ///     .build()
 ///     .unwrap_err();
-/// assert!(err.errors().contains(&ConfigError::WildcardWithCredentials(Wildcard::Methods)));
+/// assert!(err.errors().contains(&ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wildcard {
     /// Any origin (`Access-Control-Allow-Origin: *`).
     Origins,
-    /// Any method (`Access-Control-Allow-Methods: *`).
-    Methods,
-    /// Any request header (`Access-Control-Allow-Headers: *`).
-    Headers,
     /// Every response header (`Access-Control-Expose-Headers: *`).
     ExposedHeaders,
 }
@@ -67,8 +65,6 @@ impl fmt::Display for Wildcard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Wildcard::Origins => "any origin",
-            Wildcard::Methods => "any method",
-            Wildcard::Headers => "any request header",
             Wildcard::ExposedHeaders => "exposing every response header",
         })
     }
@@ -110,6 +106,13 @@ pub enum ConfigError {
         /// The value as configured.
         value: String,
     },
+    /// A listed `"null"` or `"file://"` together with credentials, without
+    /// [`dangerously_allow_null_or_file_origin_with_credentials`](crate::CorsBuilder::dangerously_allow_null_or_file_origin_with_credentials):
+    /// any site or local file could then act as the user.
+    NullOrFileOriginWithCredentials {
+        /// The value as configured.
+        value: String,
+    },
     /// A plain `http://` origin that is not a loopback one, together with
     /// credentials, without
     /// [`dangerously_allow_insecure_origins_with_credentials`](crate::CorsBuilder::dangerously_allow_insecure_origins_with_credentials):
@@ -119,8 +122,10 @@ pub enum ConfigError {
         value: String,
     },
     /// A subdomain pattern on a public suffix (`https://*.co.uk`,
-    /// `https://*.github.io`) together with credentials: it would give
-    /// credentialed access to sites of unrelated owners.
+    /// `https://*.github.io`, `https://*.myshopify.com`) together with
+    /// credentials: it would give credentialed access to sites of unrelated
+    /// owners. With the default `psl` feature every suffix of the Public
+    /// Suffix List counts; without it, only single-label ones (`*.com`).
     PublicSuffixPattern {
         /// The value as configured.
         value: String,
@@ -151,9 +156,10 @@ pub enum ConfigError {
         /// The list it was given in.
         list: HeaderList,
     },
-    /// A wildcard together with `allow_credentials(true)`: browsers reject
-    /// `*` on credentialed requests, and allowing any origin with
-    /// credentials would let every site read users' data.
+    /// Any origin, or exposing every header, together with
+    /// `allow_credentials(true)`: browsers reject `*` on credentialed
+    /// requests, and allowing any origin with credentials would let every
+    /// site read users' data.
     WildcardWithCredentials(Wildcard),
     /// An asynchronous origin predicate together with
     /// `block_disallowed_origins(true)`: blocking must decide before the
@@ -183,6 +189,10 @@ impl fmt::Display for ConfigError {
             ConfigError::NullOrFileOrigin { value } => write!(
                 f,
                 "origin {value:?} can be produced by any site or local file: opt in with allow_null_origin or allow_file_origin"
+            ),
+            ConfigError::NullOrFileOriginWithCredentials { value } => write!(
+                f,
+                "origin {value:?} with credentials would let any site or local file act as the user: opt in with dangerously_allow_null_or_file_origin_with_credentials"
             ),
             ConfigError::InsecureOriginWithCredentials { value } => write!(
                 f,

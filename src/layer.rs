@@ -4,14 +4,13 @@ use std::sync::Arc;
 
 use tower_layer::Layer;
 
-use crate::builder::CorsBuilder;
 use crate::policy::Policy;
 use crate::service::Cors;
 
 /// A tower [`Layer`] that applies a compiled CORS policy to a service.
 ///
 /// Make one with [`CorsLayer::builder`], or take a preset:
-/// [`CorsLayer::gateway`], [`CorsBuilder::single_page_app`]. The policy is
+/// [`CorsLayer::gateway`], [`CorsBuilder::single_page_app`](crate::CorsBuilder::single_page_app). The policy is
 /// compiled once; the layer and every service it makes share it behind an
 /// [`Arc`].
 ///
@@ -34,21 +33,7 @@ pub struct CorsLayer {
 }
 
 impl CorsLayer {
-    /// Starts a policy; see [`CorsBuilder`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let cors = tower_cors::CorsLayer::builder()
-    ///     .allow_origins(["https://app.example.com"])
-    ///     .build()?;
-    /// # Ok::<(), tower_cors::BuildError>(())
-    /// ```
-    pub fn builder() -> CorsBuilder {
-        CorsBuilder::new()
-    }
-
-    pub(crate) fn from_policy(policy: Policy) -> Self {
+    pub(crate) fn new(policy: Policy) -> Self {
         CorsLayer {
             policy: Arc::new(policy),
         }

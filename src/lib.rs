@@ -79,12 +79,16 @@
     clippy::unreachable
 )]
 
+mod answer;
 mod body;
 mod builder;
 mod classify;
 mod error;
+mod future;
+mod headers;
 mod layer;
 mod merge;
+mod methods;
 mod origin;
 mod policy;
 mod preflight;
@@ -96,7 +100,8 @@ pub use body::CorsBody;
 pub use builder::CorsBuilder;
 pub use classify::RequestKind;
 pub use error::{BuildError, ConfigError, HeaderList, Wildcard};
+pub use future::ResponseFuture;
 pub use layer::CorsLayer;
-pub use merge::Precedence;
+pub use policy::Precedence;
 pub use refusal::Refusal;
-pub use service::{Cors, ResponseFuture};
+pub use service::Cors;

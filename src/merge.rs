@@ -3,109 +3,63 @@
 use bytes::BytesMut;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
-use crate::policy::{Policy, TRUE};
+use crate::answer::ALLOW_PRIVATE_NETWORK;
+use crate::policy::{Access, Policy, Precedence};
 
-/// Who decides when both the inner service and the layer have a value for
-/// the same CORS response header.
-///
-/// # Example
-///
-/// ```
-/// use tower_cors::{CorsLayer, Precedence};
-///
-/// // Behave like tower-http's CorsLayer: the layer's headers replace the handler's.
-/// let cors = CorsLayer::builder()
-///     .allow_any_origin()
-///     .precedence(Precedence::LayerWins)
-///     .build()?;
-/// # Ok::<(), tower_cors::BuildError>(())
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Precedence {
-    /// The inner (upstream) service's CORS headers win, as at an API gateway:
-    /// a header the handler set reaches the browser unchanged, and the layer
-    /// adds only the headers the handler did not set. When the handler set
-    /// `Access-Control-Allow-Origin` to another value than the layer would,
-    /// the layer adds no `Access-Control-Allow-Credentials`, so it never
-    /// grants credentials to an origin the policy did not allow, nor pairs
-    /// them with `*`. When the handler set only
-    /// `Access-Control-Allow-Credentials: true` and the layer would answer
-    /// `*`, the layer adds no `Access-Control-Allow-Origin` at all.
-    #[default]
-    UpstreamWins,
-    /// The layer's CORS decision is the whole answer: every CORS header the
-    /// handler set is removed, then the layer's are added (for an origin
-    /// that is not allowed, none). This is how tower-http's `CorsLayer`
-    /// behaves, for users migrating from it.
-    LayerWins,
-}
-
-/// The layer's decision for an actual (non-preflight) request.
-#[derive(Debug, Clone)]
-pub(crate) enum Outcome {
-    /// Not a CORS request: only `Vary`.
-    NoCors,
-    /// An origin that is not allowed: only `Vary`.
-    Refused,
-    /// An allowed origin, with the value of `Access-Control-Allow-Origin`.
-    Allowed(HeaderValue),
-}
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
 
 /// The CORS response headers a handler might set.
-const CORS_HEADERS: [HeaderName; 6] = [
+const CORS_HEADERS: [HeaderName; 7] = [
     header::ACCESS_CONTROL_ALLOW_ORIGIN,
     header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
     header::ACCESS_CONTROL_EXPOSE_HEADERS,
     header::ACCESS_CONTROL_ALLOW_METHODS,
     header::ACCESS_CONTROL_ALLOW_HEADERS,
     header::ACCESS_CONTROL_MAX_AGE,
+    ALLOW_PRIVATE_NETWORK,
 ];
 
-/// Adds the layer's headers for `outcome` to the inner service's response
-/// headers, following the policy's precedence.
-pub(crate) fn apply(policy: &Policy, outcome: &Outcome, headers: &mut HeaderMap) {
-    if let Some(vary) = &policy.vary {
-        merge_vary(headers, vary);
+/// Merges the layer's headers for `access` into the inner service's
+/// response headers, following the policy's precedence.
+pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
+    if !policy.origins.is_any() {
+        merge_vary(headers, &VARY_ORIGIN);
     }
-    match policy.precedence {
-        Precedence::UpstreamWins => upstream_wins(policy, outcome, headers),
-        Precedence::LayerWins => {
-            for name in &CORS_HEADERS {
-                headers.remove(name);
-            }
-            upstream_wins(policy, outcome, headers);
+    if policy.precedence == Precedence::LayerWins {
+        for name in &CORS_HEADERS {
+            headers.remove(name);
         }
+    }
+    if let Access::Granted(allow_origin) = access {
+        add_missing(policy, allow_origin, headers);
     }
 }
 
-fn upstream_wins(policy: &Policy, outcome: &Outcome, headers: &mut HeaderMap) {
-    let Outcome::Allowed(allow_origin) = outcome else {
-        return;
-    };
-    // Decided when the policy was built: an any-origin policy answers `*`.
-    let wildcard = policy.wildcard_origin.is_some();
-    let same_origin = match headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-        // The handler grants credentials: `*` would pair with them, and
-        // reflecting the origin would grant them to every origin, so the
-        // layer adds no `Access-Control-Allow-Origin` and the browser denies
-        // the response.
-        None if wildcard && grants_credentials(headers) => false,
+/// Adds the layer's CORS headers that the response lacks. Credentials and
+/// exposed headers go only next to the layer's own
+/// `Access-Control-Allow-Origin`, never next to a value the handler chose.
+fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut HeaderMap) {
+    let ours = match headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        Some(upstream) => upstream == allow_origin,
+        // The handler grants credentials and the layer would answer `*`,
+        // which browsers refuse with credentials; echoing the origin instead
+        // would grant them to every site. So the layer adds nothing.
+        None if policy.origins.is_any() && grants_credentials(headers) => false,
         None => {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
             true
         }
-        Some(upstream) => upstream == allow_origin,
     };
-    if policy.credentials
-        && same_origin
-        && !wildcard
-        && !headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
-    {
+    if !ours {
+        return;
+    }
+    if policy.credentials && !headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
     }
-    if let Some(expose) = &policy.expose_headers {
+    if let Some(exposed) = &policy.exposed {
         if !headers.contains_key(header::ACCESS_CONTROL_EXPOSE_HEADERS) {
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, exposed.clone());
         }
     }
 }
@@ -122,7 +76,7 @@ fn grants_credentials(headers: &HeaderMap) -> bool {
 /// Adds `token` to `Vary` unless it is already there (compared
 /// case-insensitively) or `Vary` is `*`. Several `Vary` field lines are
 /// folded into one.
-pub(crate) fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
+fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
     let mut lines = 0;
     for line in headers.get_all(header::VARY) {
         lines += 1;

@@ -43,10 +43,6 @@ pub enum Refusal {
     /// `Access-Control-Request-Headers` is not a comma-separated list of
     /// header names.
     InvalidRequestHeaders,
-    /// The preflight asked for private network access
-    /// (`Access-Control-Request-Private-Network: true`) and the policy does
-    /// not allow it.
-    PrivateNetworkNotAllowed,
 }
 
 impl fmt::Display for Refusal {
@@ -57,13 +53,13 @@ impl fmt::Display for Refusal {
             Refusal::InvalidRequestMethod => f.write_str("invalid Access-Control-Request-Method"),
             Refusal::HeaderNotAllowed(h) => write!(f, "request header {h} not allowed"),
             Refusal::InvalidRequestHeaders => f.write_str("invalid Access-Control-Request-Headers"),
-            Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
         }
     }
 }
 
+/// Reports a refusal as a `DEBUG` event, with the `tracing` feature.
 #[cfg(feature = "tracing")]
-pub(crate) fn trace(refusal: &Refusal, origin: &http::HeaderValue) {
+pub(crate) fn trace(refusal: &Refusal, origin: Option<&http::HeaderValue>) {
     tracing::debug!(
         target: "tower_cors",
         reason = %refusal,
@@ -73,4 +69,4 @@ pub(crate) fn trace(refusal: &Refusal, origin: &http::HeaderValue) {
 }
 
 #[cfg(not(feature = "tracing"))]
-pub(crate) fn trace(_refusal: &Refusal, _origin: &http::HeaderValue) {}
+pub(crate) fn trace(_refusal: &Refusal, _origin: Option<&http::HeaderValue>) {}

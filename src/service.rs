@@ -1,25 +1,23 @@
-//! The [`Cors`] service: classifies each request, answers preflights, and
-//! merges CORS headers into the inner service's responses.
+//! The [`Cors`] service: the request path, top-down, as the Fetch
+//! Standard's steps read.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use std::task::ready;
-
+use http::header::{self, HeaderName};
 use http::request::Parts;
-use http::{header, HeaderValue, Request, Response};
-use pin_project_lite::pin_project;
+use http::{HeaderMap, Request, Response};
 use tower_service::Service;
 
 use crate::body::CorsBody;
 use crate::classify::{classify, RequestKind};
-use crate::merge::{self, Outcome};
-use crate::origin::{Decision, OriginDecision};
-use crate::policy::Policy;
+use crate::future::{OriginDecision, ResponseFuture};
+use crate::origin::Verdict;
+use crate::policy::{Access, Policy};
 use crate::preflight;
 use crate::refusal::{self, Refusal};
+
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// Middleware that applies a CORS policy to an inner service.
 ///
@@ -121,198 +119,75 @@ where
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let kind = classify(req.method(), req.headers());
-        let (mut parts, body) = req.into_parts();
-        let policy = &self.policy;
-        let (outcome, pending) = match (kind, parts.headers.get(header::ORIGIN)) {
-            (RequestKind::Preflight, Some(origin)) => {
-                return match policy.origins.decide(origin, &parts) {
-                    Decision::Allowed => {
-                        ResponseFuture::ready(preflight::answer(policy, &parts, true))
-                    }
-                    Decision::Refused => {
-                        ResponseFuture::ready(preflight::answer(policy, &parts, false))
-                    }
-                    Decision::Pending(decision) => {
-                        ResponseFuture::preflight(decision, parts, Arc::clone(policy))
-                    }
-                };
-            }
-            (RequestKind::NotCors, _) | (_, None) => (Outcome::NoCors, None),
-            (_, Some(origin)) => match policy.origins.decide(origin, &parts) {
-                Decision::Allowed => (allowed(policy, origin), None),
-                Decision::Refused => {
-                    refusal::trace(&Refusal::OriginNotAllowed, origin);
-                    if policy.block_disallowed {
-                        let mut res = preflight::refused(policy, Refusal::OriginNotAllowed);
-                        res.extensions_mut().insert(kind);
-                        return ResponseFuture::ready(res);
-                    }
-                    (Outcome::Refused, None)
+        let (parts, body) = req.into_parts();
+        let policy = Arc::clone(&self.policy);
+
+        // No `Origin`: not a CORS request. The inner service answers, and the
+        // layer adds what a shared cache needs.
+        let Some(origin) = parts.headers.get(header::ORIGIN) else {
+            let access = policy.access(None, false);
+            return self.forward(parts, body, kind, OriginDecision::Decided(access));
+        };
+        let verdict = policy.origins.decide(origin, &parts);
+
+        // A preflight: the layer answers it itself.
+        if kind == RequestKind::Preflight {
+            return match verdict {
+                Verdict::Decided(allowed) => {
+                    let access = policy.access(Some(origin), allowed);
+                    ResponseFuture::answered(preflight::answer(&policy, &parts, access))
                 }
-                Decision::Pending(decision) => (Outcome::Refused, Some((decision, origin.clone()))),
+                Verdict::Pending(decision) => ResponseFuture::preflight(decision, parts, policy),
+            };
+        }
+
+        // An actual request: the inner service answers, and the layer merges
+        // its headers into the response.
+        let decision = match verdict {
+            Verdict::Decided(allowed) => {
+                let access = policy.access(Some(origin), allowed);
+                if access == Access::Refused {
+                    refusal::trace(&Refusal::OriginNotAllowed, Some(origin));
+                    if blocks(&policy, &parts.headers) {
+                        return ResponseFuture::answered(policy.answers.blocked(kind));
+                    }
+                }
+                OriginDecision::Decided(access)
+            }
+            Verdict::Pending(future) => OriginDecision::Pending {
+                future,
+                origin: origin.clone(),
             },
         };
+        self.forward(parts, body, kind, decision)
+    }
+}
+
+impl<S> Cors<S> {
+    /// Calls the inner service, telling it the request's kind.
+    fn forward<ReqBody, ResBody>(
+        &mut self,
+        mut parts: Parts,
+        body: ReqBody,
+        kind: RequestKind,
+        decision: OriginDecision,
+    ) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    {
         parts.extensions.insert(kind);
         let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture {
-            state: State::Inner {
-                pending,
-                future,
-                policy: Arc::clone(&self.policy),
-                outcome,
-            },
-        }
+        ResponseFuture::inner(future, decision, Arc::clone(&self.policy))
     }
 }
 
-/// The outcome for an allowed origin: `*` for an any-origin policy, else the
-/// origin itself.
-fn allowed(policy: &Policy, origin: &HeaderValue) -> Outcome {
-    Outcome::Allowed(
-        policy
-            .wildcard_origin
-            .clone()
-            .unwrap_or_else(|| origin.clone()),
-    )
-}
-
-pin_project! {
-    /// The response future of [`Cors`].
-    ///
-    /// It resolves to the layer's own answer (a preflight or a refusal), or
-    /// to the inner service's response with the CORS headers merged in.
-    /// Errors of the inner service pass through unchanged. When an
-    /// asynchronous origin predicate has to decide, its future is polled
-    /// first.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use std::convert::Infallible;
-    ///
-    /// use http::{Request, Response};
-    /// use tower::ServiceExt;
-    /// use tower_cors::{CorsLayer, ResponseFuture};
-    /// use tower_layer::Layer;
-    /// use tower_service::Service;
-    ///
-    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// let handler = tower::service_fn(|_req: Request<String>| async {
-    ///     Ok::<_, Infallible>(Response::new(String::from("hello")))
-    /// });
-    /// let mut cors = CorsLayer::builder()
-    ///     .allow_any_origin()
-    ///     .build()?
-    ///     .layer(handler);
-    /// let request = Request::builder()
-    ///     .header("origin", "https://app.example.com")
-    ///     .body(String::new())?;
-    /// let future: ResponseFuture<_> = cors.ready().await?.call(request);
-    /// let response = future.await?;
-    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
-    /// # Ok(())
-    /// # }
-    /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
-    /// ```
-    pub struct ResponseFuture<F> {
-        #[pin]
-        state: State<F>,
-    }
-}
-
-pin_project! {
-    #[project = StateProj]
-    enum State<F> {
-        Inner {
-            // The asynchronous decision about this origin, if one is needed.
-            pending: Option<(OriginDecision, HeaderValue)>,
-            #[pin]
-            future: F,
-            policy: Arc<Policy>,
-            outcome: Outcome,
-        },
-        Preflight {
-            decision: OriginDecision,
-            parts: Parts,
-            policy: Arc<Policy>,
-        },
-        Ready {
-            response: Option<Response<()>>,
-        },
-    }
-}
-
-impl<F> ResponseFuture<F> {
-    fn ready(response: Response<()>) -> Self {
-        ResponseFuture {
-            state: State::Ready {
-                response: Some(response),
-            },
-        }
-    }
-
-    fn preflight(decision: OriginDecision, parts: Parts, policy: Arc<Policy>) -> Self {
-        ResponseFuture {
-            state: State::Preflight {
-                decision,
-                parts,
-                policy,
-            },
-        }
-    }
-}
-
-impl<F, B, E> Future for ResponseFuture<F>
-where
-    F: Future<Output = Result<Response<B>, E>>,
-{
-    type Output = Result<Response<CorsBody<B>>, E>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let answer = match self.as_mut().project().state.project() {
-            StateProj::Inner {
-                pending,
-                future,
-                policy,
-                outcome,
-            } => {
-                if let Some((decision, origin)) = pending {
-                    let allowed_origin = ready!(decision.as_mut().poll(cx));
-                    if allowed_origin {
-                        *outcome = allowed(policy, origin);
-                    } else {
-                        refusal::trace(&Refusal::OriginNotAllowed, origin);
-                    }
-                    *pending = None;
-                }
-                let mut res = ready!(future.poll(cx))?;
-                merge::apply(policy, outcome, res.headers_mut());
-                if matches!(outcome, Outcome::Refused) {
-                    res.extensions_mut().insert(Refusal::OriginNotAllowed);
-                }
-                return Poll::Ready(Ok(res.map(CorsBody::new)));
-            }
-            StateProj::Preflight {
-                decision,
-                parts,
-                policy,
-            } => {
-                let allowed_origin = ready!(decision.as_mut().poll(cx));
-                preflight::answer(policy, parts, allowed_origin)
-            }
-            StateProj::Ready { response } => match response.take() {
-                Some(res) => res,
-                None => return Poll::Pending,
-            },
-        };
-        // The layer's own answer is complete: nothing is left to poll.
-        self.project().state.set(State::Ready { response: None });
-        Poll::Ready(Ok(answer.map(|()| CorsBody::empty())))
-    }
-}
-
-impl<F> std::fmt::Debug for ResponseFuture<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseFuture").finish_non_exhaustive()
-    }
+/// Whether the policy answers a request from a refused origin itself.
+/// Browsers send `Origin` on same-origin writes too; `Sec-Fetch-Site:
+/// same-origin`, which scripts cannot set, tells them apart, and they are
+/// never blocked.
+fn blocks(policy: &Policy, headers: &HeaderMap) -> bool {
+    policy.block_disallowed
+        && !headers
+            .get(SEC_FETCH_SITE)
+            .is_some_and(|site| site == "same-origin")
 }

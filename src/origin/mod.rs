@@ -1,5 +1,5 @@
-//! Origins: parsed and checked when the policy is built ([`parse`]), matched
-//! per request ([`OriginMatcher`]).
+//! Origins: what the user asked for ([`OriginRules`]), checked and compiled
+//! once into [`AllowedOrigins`], which decides each request's `Origin`.
 
 mod parse;
 mod public_suffix;
@@ -13,27 +13,57 @@ use std::sync::Arc;
 use http::request::Parts;
 use http::HeaderValue;
 
-pub(crate) use parse::{parse, Configured, Pattern};
-pub(crate) use public_suffix::is_public_suffix;
+use crate::error::{ConfigError, Wildcard};
+use parse::ConfiguredOrigin;
+use public_suffix::is_public_suffix;
 
 /// A synchronous predicate that decides whether an origin is allowed, given
 /// the request's `Origin` value and the rest of the request head.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &Parts) -> bool + Send + Sync>;
 
 /// A boxed future that decides an origin.
-pub(crate) type OriginDecision = Pin<Box<dyn Future<Output = bool> + Send>>;
+pub(crate) type PendingDecision = Pin<Box<dyn Future<Output = bool> + Send>>;
 
 /// An asynchronous predicate: given the request's `Origin` value and head,
 /// returns a future that decides whether the origin is allowed.
 pub(crate) type AsyncOriginPredicate =
-    Arc<dyn Fn(&HeaderValue, &Parts) -> OriginDecision + Send + Sync>;
+    Arc<dyn Fn(HeaderValue, &Parts) -> PendingDecision + Send + Sync>;
+
+/// The origins a user asked for, as the builder records them. Each field is
+/// set by one builder method, and a later call of that method replaces it.
+#[derive(Clone, Default)]
+pub(crate) struct OriginRules {
+    pub(crate) list: Vec<String>,
+    pub(crate) predicate: Option<OriginPredicate>,
+    pub(crate) async_predicate: Option<AsyncOriginPredicate>,
+    pub(crate) opt_ins: OptIns,
+}
+
+/// Origins that are refused unless the user opts in by name.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OptIns {
+    pub(crate) null: bool,
+    pub(crate) file: bool,
+    pub(crate) null_or_file_with_credentials: bool,
+    pub(crate) insecure_with_credentials: bool,
+}
+
+impl fmt::Debug for OriginRules {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OriginRules")
+            .field("list", &self.list)
+            .field("predicate", &self.predicate.is_some())
+            .field("async_predicate", &self.async_predicate.is_some())
+            .field("opt_ins", &self.opt_ins)
+            .finish()
+    }
+}
 
 /// The decision for one request's origin.
-pub(crate) enum Decision {
-    Allowed,
-    Refused,
+pub(crate) enum Verdict {
+    Decided(bool),
     /// Only the asynchronous predicate can tell.
-    Pending(OriginDecision),
+    Pending(PendingDecision),
 }
 
 /// The longest host a browser can send: a DNS name has at most 253 bytes,
@@ -47,85 +77,151 @@ const MAX_HOST_LEN: usize = 254;
 /// a lookup costs the same whatever their number: one hash lookup for an
 /// exact origin, one per label of the request's host for patterns.
 #[derive(Default)]
-pub(crate) struct OriginMatcher {
+pub(crate) struct AllowedOrigins {
     any: bool,
+    null: bool,
     exact: HashSet<Box<[u8]>>,
     /// `scheme://*.base[:port]`, keyed by `base`.
-    subdomains: HashMap<Box<str>, Vec<Pattern>>,
+    subdomains: HashMap<Box<str>, Vec<ConfiguredOrigin>>,
     /// `scheme://host:*`, keyed by `host`.
-    any_port: HashMap<Box<str>, Vec<Pattern>>,
-    predicates: Vec<OriginPredicate>,
+    any_port: HashMap<Box<str>, Vec<ConfiguredOrigin>>,
+    predicate: Option<OriginPredicate>,
     async_predicate: Option<AsyncOriginPredicate>,
 }
 
-impl OriginMatcher {
-    /// Allows every origin.
-    pub(crate) fn set_any(&mut self) {
-        self.any = true;
-    }
-
-    /// Allows `origin`, byte for byte.
-    pub(crate) fn add_exact(&mut self, origin: &str) {
-        self.exact.insert(origin.as_bytes().into());
-    }
-
-    /// Allows the origins that `pattern` matches.
-    pub(crate) fn add_pattern(&mut self, pattern: Pattern) {
-        let index = if pattern.subdomains {
-            &mut self.subdomains
-        } else {
-            &mut self.any_port
+impl OriginRules {
+    /// Checks every configured origin, reporting each problem to `errors`,
+    /// and compiles what is valid.
+    pub(crate) fn compile(
+        self,
+        credentials: bool,
+        errors: &mut Vec<ConfigError>,
+    ) -> AllowedOrigins {
+        let mut allowed = AllowedOrigins {
+            predicate: self.predicate,
+            async_predicate: self.async_predicate,
+            ..AllowedOrigins::default()
         };
-        index.entry(pattern.host.clone()).or_default().push(pattern);
+        let errors_before = errors.len();
+        for value in &self.list {
+            if let Err(error) = allowed.add(value, self.opt_ins, credentials) {
+                errors.push(error);
+            }
+        }
+        if allowed.any && credentials {
+            errors.push(ConfigError::WildcardWithCredentials(Wildcard::Origins));
+        }
+        if allowed.is_empty() && errors.len() == errors_before {
+            errors.push(ConfigError::NoOrigins);
+        }
+        allowed
+    }
+}
+
+impl AllowedOrigins {
+    /// Adds one configured value, or says why it cannot be allowed.
+    fn add(&mut self, value: &str, opt_ins: OptIns, credentials: bool) -> Result<(), ConfigError> {
+        let opted_in = match value {
+            "*" => {
+                self.any = true;
+                return Ok(());
+            }
+            "null" => opt_ins.null,
+            "file://" => opt_ins.file,
+            _ => return self.add_parsed(value, opt_ins, credentials),
+        };
+        if !opted_in {
+            return Err(ConfigError::NullOrFileOrigin {
+                value: value.to_owned(),
+            });
+        }
+        if credentials && !opt_ins.null_or_file_with_credentials {
+            return Err(ConfigError::NullOrFileOriginWithCredentials {
+                value: value.to_owned(),
+            });
+        }
+        if value == "null" {
+            self.null = true;
+        } else {
+            self.exact.insert(value.as_bytes().into());
+        }
+        Ok(())
     }
 
-    /// Allows the origins for which `predicate` returns `true`.
-    pub(crate) fn add_predicate(&mut self, predicate: OriginPredicate) {
-        self.predicates.push(predicate);
+    fn add_parsed(
+        &mut self,
+        value: &str,
+        opt_ins: OptIns,
+        credentials: bool,
+    ) -> Result<(), ConfigError> {
+        let origin = parse::parse(value).map_err(|reason| ConfigError::InvalidOrigin {
+            value: value.to_owned(),
+            reason,
+        })?;
+        if credentials && !origin.is_loopback() {
+            if origin.subdomains && is_public_suffix(&origin.host) {
+                return Err(ConfigError::PublicSuffixPattern {
+                    value: value.to_owned(),
+                });
+            }
+            if &*origin.scheme == "http" && !opt_ins.insecure_with_credentials {
+                return Err(ConfigError::InsecureOriginWithCredentials {
+                    value: value.to_owned(),
+                });
+            }
+        }
+        if origin.is_exact() {
+            self.exact.insert(value.as_bytes().into());
+        } else {
+            let index = if origin.subdomains {
+                &mut self.subdomains
+            } else {
+                &mut self.any_port
+            };
+            index.entry(origin.host.clone()).or_default().push(origin);
+        }
+        Ok(())
     }
 
-    /// Asks `predicate` about the origins that nothing else allows.
-    pub(crate) fn set_async_predicate(&mut self, predicate: AsyncOriginPredicate) {
-        self.async_predicate = Some(predicate);
-    }
-
-    /// True when every origin is allowed, so that the answer does not
-    /// depend on the request's origin.
+    /// True when every origin is allowed, so that the answer is the same
+    /// for every request: `*`, with or without `Origin`.
     pub(crate) fn is_any(&self) -> bool {
         self.any
     }
 
     /// True when no origin at all can be allowed.
-    pub(crate) fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         !self.any
+            && !self.null
             && self.exact.is_empty()
             && self.subdomains.is_empty()
             && self.any_port.is_empty()
-            && self.predicates.is_empty()
+            && self.predicate.is_none()
             && self.async_predicate.is_none()
     }
 
     /// Decides `origin` for the request whose head is `parts`: at once when
     /// the synchronous rules allow it or when there is no asynchronous
     /// predicate, else by a future of the asynchronous predicate.
-    pub(crate) fn decide(&self, origin: &HeaderValue, parts: &Parts) -> Decision {
-        if self.allows(origin, parts) {
-            return Decision::Allowed;
+    ///
+    /// `*` covers every origin, the opaque `null` included (browsers accept
+    /// `*` for it). Otherwise `null` is allowed only when listed with its
+    /// opt-in; predicates are never asked about it, since any site can
+    /// produce it.
+    pub(crate) fn decide(&self, origin: &HeaderValue, parts: &Parts) -> Verdict {
+        if self.any {
+            return Verdict::Decided(true);
         }
-        match &self.async_predicate {
-            Some(predicate) => Decision::Pending(predicate(origin, parts)),
-            None => Decision::Refused,
+        if origin == "null" {
+            return Verdict::Decided(self.null);
         }
-    }
-
-    /// Whether the synchronous rules allow `origin` for the request whose
-    /// head is `parts`. `*` covers every origin but the opaque `null`, which
-    /// any site can produce: only a listed `"null"` or a predicate allows it.
-    pub(crate) fn allows(&self, origin: &HeaderValue, parts: &Parts) -> bool {
-        (self.any && origin != "null")
-            || self.exact.contains(origin.as_bytes())
+        let allowed = self.exact.contains(origin.as_bytes())
             || self.matches_pattern(origin.as_bytes())
-            || self.predicates.iter().any(|p| p(origin, parts))
+            || self.predicate.as_ref().is_some_and(|p| p(origin, parts));
+        match &self.async_predicate {
+            Some(predicate) if !allowed => Verdict::Pending(predicate(origin.clone(), parts)),
+            _ => Verdict::Decided(allowed),
+        }
     }
 
     fn matches_pattern(&self, origin: &[u8]) -> bool {
@@ -138,7 +234,7 @@ impl OriginMatcher {
         if port.is_some_and(|port| !parse::is_canonical_port(scheme, port)) {
             return false;
         }
-        let fits = |p: &Pattern| *p.scheme == *scheme && p.port.matches(port);
+        let fits = |p: &ConfiguredOrigin| *p.scheme == *scheme && p.port.matches(port);
         if port.is_some() {
             if let Some(patterns) = self.any_port.get(host) {
                 if patterns.iter().any(fits) {
@@ -176,14 +272,15 @@ fn split_origin(origin: &[u8]) -> Option<(&str, &str, Option<&str>)> {
     Some((scheme, host, port))
 }
 
-impl fmt::Debug for OriginMatcher {
+impl fmt::Debug for AllowedOrigins {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OriginMatcher")
+        f.debug_struct("AllowedOrigins")
             .field("any", &self.any)
+            .field("null", &self.null)
             .field("exact", &self.exact.len())
             .field("subdomains", &self.subdomains.len())
             .field("any_port", &self.any_port.len())
-            .field("predicates", &self.predicates.len())
+            .field("predicate", &self.predicate.is_some())
             .field("async_predicate", &self.async_predicate.is_some())
             .finish()
     }

@@ -31,44 +31,48 @@ impl PortRule {
     }
 }
 
-/// A pattern: `scheme://*.base[:port]` or `scheme://host:*`.
+/// A configured origin or pattern, parsed: `scheme://[*.]host[:port]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Pattern {
+pub(crate) struct ConfiguredOrigin {
     pub(crate) scheme: Box<str>,
-    /// The domain under which subdomains match, or the exact host.
+    /// The exact host, or the domain under which subdomains match.
     pub(crate) host: Box<str>,
+    /// `*.` before the host: one or more whole labels, never the bare host.
     pub(crate) subdomains: bool,
     pub(crate) port: PortRule,
 }
 
-/// A configured origin, parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Configured {
-    Exact,
-    Pattern(Pattern),
-}
+impl ConfiguredOrigin {
+    /// Whether it matches exactly one origin, so that it can be compared
+    /// byte for byte with the request's `Origin`.
+    pub(crate) fn is_exact(&self) -> bool {
+        !self.subdomains && self.port != PortRule::Any
+    }
 
-/// The parts of a configured origin that the security checks look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Parsed<'a> {
-    pub(crate) scheme: &'a str,
-    pub(crate) host: &'a str,
-    pub(crate) subdomains: bool,
-}
-
-impl Parsed<'_> {
-    /// Loopback hosts, where plain `http://` is as safe as it gets:
-    /// `localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`.
+    /// Loopback hosts, where plain `http://` is as safe as it gets and whose
+    /// names belong to the user's own machine: `localhost`, `*.localhost`
+    /// (with or without the trailing dot), `127.0.0.0/8`, `[::1]` and the
+    /// IPv4-mapped `[::ffff:7f00:1]`.
     pub(crate) fn is_loopback(&self) -> bool {
-        self.host == "localhost"
-            || self.host.ends_with(".localhost")
-            || self.host == "[::1]"
-            || is_canonical_ipv4(self.host) && self.host.starts_with("127.")
+        let host = self.host.strip_suffix('.').unwrap_or(&self.host);
+        if host == "localhost" || host.ends_with(".localhost") {
+            return true;
+        }
+        if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            return inner.parse::<Ipv6Addr>().is_ok_and(|address| {
+                address.is_loopback()
+                    || address
+                        .to_ipv4_mapped()
+                        .is_some_and(|mapped| mapped.is_loopback())
+            });
+        }
+        is_canonical_ipv4(host) && host.starts_with("127.")
     }
 }
 
-/// Parses a configured origin or pattern, or says why it is not one.
-pub(crate) fn parse(value: &str) -> Result<(Configured, Parsed<'_>), &'static str> {
+/// Parses a configured origin or pattern, or says why browsers would never
+/// send it.
+pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
     if value == "null" {
         return Err("the opaque origin \"null\" is sent by sandboxed frames, file:// pages and redirects, so any site can produce it: opt in with allow_null_origin");
     }
@@ -108,22 +112,12 @@ pub(crate) fn parse(value: &str) -> Result<(Configured, Parsed<'_>), &'static st
             PortRule::Exact(port.into())
         }
     };
-    let parsed = Parsed {
-        scheme,
-        host,
+    Ok(ConfiguredOrigin {
+        scheme: scheme.into(),
+        host: host.into(),
         subdomains,
-    };
-    let configured = if subdomains || port == PortRule::Any {
-        Configured::Pattern(Pattern {
-            scheme: scheme.into(),
-            host: host.into(),
-            subdomains,
-            port,
-        })
-    } else {
-        Configured::Exact
-    };
-    Ok((configured, parsed))
+        port,
+    })
 }
 
 fn validate_scheme(scheme: &str) -> Result<(), &'static str> {
@@ -298,9 +292,16 @@ fn validate_port(scheme: &str, port: &str) -> Result<(), &'static str> {
     if number > 65535 {
         return Err("the port is out of range");
     }
+    if number == 0 {
+        return Err(
+            "port 0 cannot be connected to: browsers block it, so no page is served from it",
+        );
+    }
+    // The URL Standard's default ports, which browsers drop from origins.
     let default = match scheme {
         "http" | "ws" => Some(80),
         "https" | "wss" => Some(443),
+        "ftp" => Some(21),
         _ => None,
     };
     if default == Some(number) {
@@ -336,6 +337,7 @@ mod tests {
             "https://1x.example.com",
             "https://example.0x1g",
             "chrome-extension://127.1",
+            "ftp://example.com:2121",
         ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
@@ -380,6 +382,8 @@ mod tests {
             "http://[2001:db8:0:0:1:0:0:1]",
             "http://[::ffff:127.0.0.1]",
             "http://[::1::]",
+            "http://example.com:0",
+            "ftp://example.com:21",
             "http://*.[::1]",
             "*://example.com",
         ] {
@@ -391,16 +395,31 @@ mod tests {
     fn loopback() {
         for (origin, loopback) in [
             ("http://localhost:3000", true),
+            ("http://localhost.:3000", true),
             ("http://app.localhost", true),
+            ("http://*.localhost", true),
+            ("http://*.localhost.", true),
             ("http://127.0.0.1:8080", true),
             ("http://127.1.2.3", true),
             ("http://[::1]:8080", true),
+            ("http://[::ffff:7f00:1]:8080", true),
+            ("http://[::ffff:7f01:203]", true),
             ("http://example.com", false),
-            ("http://127.0.0.1.example.com", false),
             ("http://localhost.example.com", false),
+            ("http://localhost..", false),
+            ("http://[::ffff:a00:1]", false),
+            ("http://[::2]", false),
         ] {
-            let (_, parsed) = parse(origin).unwrap();
-            assert_eq!(parsed.is_loopback(), loopback, "{origin}");
+            let loopback_seen = parse(origin).map(|o| o.is_loopback());
+            assert_eq!(loopback_seen.unwrap_or(false), loopback, "{origin}");
         }
+    }
+
+    #[test]
+    fn exact_or_pattern() {
+        assert!(parse("https://a.example").unwrap().is_exact());
+        assert!(parse("https://a.example:8443").unwrap().is_exact());
+        assert!(!parse("https://*.a.example").unwrap().is_exact());
+        assert!(!parse("http://localhost:*").unwrap().is_exact());
     }
 }

@@ -1,0 +1,219 @@
+//! [`ResponseFuture`]: the future of one request through the
+//! [`Cors`](crate::Cors) service.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+use http::request::Parts;
+use http::{header, HeaderValue, Response};
+use pin_project_lite::pin_project;
+
+use crate::body::CorsBody;
+use crate::merge::merge;
+use crate::origin::PendingDecision;
+use crate::policy::{Access, Policy};
+use crate::preflight;
+use crate::refusal::{self, Refusal};
+
+/// The decision about an actual request's origin.
+pub(crate) enum OriginDecision {
+    Decided(Access),
+    /// Only the asynchronous predicate can tell; it is polled alongside the
+    /// inner service.
+    Pending {
+        future: PendingDecision,
+        origin: HeaderValue,
+    },
+}
+
+pin_project! {
+    /// The response future of [`Cors`](crate::Cors).
+    ///
+    /// It resolves to the layer's own answer (a preflight or a refusal), or
+    /// to the inner service's response with the CORS headers merged in.
+    /// Errors of the inner service pass through unchanged. When an
+    /// asynchronous origin decision is needed, it is polled together with
+    /// the inner service's future: the handler runs while the decision is
+    /// made, and the response waits for both.
+    ///
+    /// Like every future, it must not be polled after it completed; if it
+    /// is, it returns [`Poll::Pending`] and never completes again.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    ///
+    /// use http::{Request, Response};
+    /// use tower::ServiceExt;
+    /// use tower_cors::{CorsLayer, ResponseFuture};
+    /// use tower_layer::Layer;
+    /// use tower_service::Service;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let handler = tower::service_fn(|_req: Request<String>| async {
+    ///     Ok::<_, Infallible>(Response::new(String::from("hello")))
+    /// });
+    /// let mut cors = CorsLayer::builder()
+    ///     .allow_any_origin()
+    ///     .build()?
+    ///     .layer(handler);
+    /// let request = Request::builder()
+    ///     .header("origin", "https://app.example.com")
+    ///     .body(String::new())?;
+    /// let future: ResponseFuture<_> = cors.ready().await?.call(request);
+    /// let response = future.await?;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// # Ok(())
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
+    /// ```
+    pub struct ResponseFuture<F>
+    where
+        F: Future,
+    {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F>
+    where
+        F: Future,
+    {
+        /// The inner service answers; its output is kept here when it comes
+        /// before the origin's decision.
+        Inner {
+            #[pin]
+            future: F,
+            output: Option<F::Output>,
+            decision: OriginDecision,
+            policy: Arc<Policy>,
+        },
+        /// A preflight whose origin only the asynchronous predicate can
+        /// decide.
+        Preflight {
+            decision: PendingDecision,
+            parts: Parts,
+            policy: Arc<Policy>,
+        },
+        /// The layer's own answer, ready.
+        Answered {
+            response: Option<Response<()>>,
+        },
+        Done,
+    }
+}
+
+impl<F: Future> ResponseFuture<F> {
+    pub(crate) fn inner(future: F, decision: OriginDecision, policy: Arc<Policy>) -> Self {
+        let state = State::Inner {
+            future,
+            output: None,
+            decision,
+            policy,
+        };
+        ResponseFuture { state }
+    }
+
+    pub(crate) fn preflight(decision: PendingDecision, parts: Parts, policy: Arc<Policy>) -> Self {
+        let state = State::Preflight {
+            decision,
+            parts,
+            policy,
+        };
+        ResponseFuture { state }
+    }
+
+    pub(crate) fn answered(response: Response<()>) -> Self {
+        let state = State::Answered {
+            response: Some(response),
+        };
+        ResponseFuture { state }
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<CorsBody<B>>, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let output = match self.as_mut().project().state.project() {
+            StateProj::Inner {
+                future,
+                output,
+                decision,
+                policy,
+            } => {
+                if output.is_none() {
+                    if let Poll::Ready(out) = future.poll(cx) {
+                        *output = Some(out);
+                    }
+                }
+                // An error of the inner service needs no decision.
+                if !matches!(output, Some(Err(_))) {
+                    ready!(poll_decision(decision, policy, cx));
+                }
+                match output.take() {
+                    None => return Poll::Pending,
+                    Some(Err(error)) => Err(error),
+                    Some(Ok(mut res)) => {
+                        if let OriginDecision::Decided(access) = decision {
+                            merge(policy, access, res.headers_mut());
+                            if *access == Access::Refused {
+                                res.extensions_mut().insert(Refusal::OriginNotAllowed);
+                            }
+                        }
+                        Ok(res.map(CorsBody::new))
+                    }
+                }
+            }
+            StateProj::Preflight {
+                decision,
+                parts,
+                policy,
+            } => {
+                let allowed = ready!(decision.as_mut().poll(cx));
+                let access = policy.access(parts.headers.get(header::ORIGIN), allowed);
+                Ok(empty(preflight::answer(policy, parts, access)))
+            }
+            StateProj::Answered { response } => match response.take() {
+                Some(res) => Ok(empty(res)),
+                None => return Poll::Pending,
+            },
+            StateProj::Done => return Poll::Pending,
+        };
+        self.project().state.set(State::Done);
+        Poll::Ready(output)
+    }
+}
+
+/// Polls a pending origin decision; ready once the origin is decided.
+fn poll_decision(decision: &mut OriginDecision, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
+    if let OriginDecision::Pending { future, origin } = decision {
+        let allowed = ready!(future.as_mut().poll(cx));
+        let access = policy.access(Some(origin), allowed);
+        if access == Access::Refused {
+            refusal::trace(&Refusal::OriginNotAllowed, Some(origin));
+        }
+        *decision = OriginDecision::Decided(access);
+    }
+    Poll::Ready(())
+}
+
+fn empty<B>(response: Response<()>) -> Response<CorsBody<B>> {
+    response.map(|()| CorsBody::empty())
+}
+
+impl<F: Future> fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}

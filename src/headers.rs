@@ -1,0 +1,250 @@
+//! Header names: the request headers a policy allows and the response
+//! headers it exposes, checked and compiled once, and the check of a
+//! preflight's `Access-Control-Request-Headers`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use bytes::BytesMut;
+use http::header::{GetAll, HeaderName, HeaderValue};
+
+use crate::error::{ConfigError, HeaderList, Wildcard};
+use crate::refusal::Refusal;
+
+/// The request headers a preflight may ask for, compiled.
+#[derive(Debug, Default)]
+pub(crate) struct AllowedHeaders {
+    /// `*`: any name but `Authorization`, which must be listed.
+    any: bool,
+    /// Answer with the requested names instead of `*`, which browsers do
+    /// not accept on credentialed requests.
+    echo: bool,
+    /// Listed names, lowercase.
+    names: HashSet<Box<[u8]>>,
+    /// `Access-Control-Allow-Headers`, when it does not depend on the request.
+    value: Option<HeaderValue>,
+}
+
+/// Checks the configured request-header names, reporting each problem to
+/// `errors`, and compiles the valid ones. `"*"` allows any name but
+/// `Authorization`; with credentials the answer then names the requested
+/// headers.
+pub(crate) fn compile_allowed(
+    names: &[String],
+    credentials: bool,
+    errors: &mut Vec<ConfigError>,
+) -> AllowedHeaders {
+    let mut allowed = AllowedHeaders::default();
+    let mut shown = Vec::new();
+    for name in valid_names(names, HeaderList::Allowed, errors) {
+        match name {
+            None => allowed.any = true,
+            Some((name, value)) => {
+                if allowed.names.insert(name.as_str().as_bytes().into()) {
+                    shown.push(value);
+                }
+            }
+        }
+    }
+    allowed.echo = allowed.any && credentials;
+    if allowed.any && !allowed.echo {
+        shown.insert(0, "*");
+    }
+    if !allowed.echo {
+        allowed.value = joined(&shown);
+    }
+    allowed
+}
+
+/// Checks the configured exposed-header names, reporting each problem to
+/// `errors`, and returns `Access-Control-Expose-Headers`. `"*"` exposes
+/// every header, which browsers honour only without credentials.
+pub(crate) fn compile_exposed(
+    names: &[String],
+    credentials: bool,
+    errors: &mut Vec<ConfigError>,
+) -> Option<HeaderValue> {
+    let mut any = false;
+    let mut seen = HashSet::new();
+    let mut shown = Vec::new();
+    for name in valid_names(names, HeaderList::Exposed, errors) {
+        match name {
+            None => any = true,
+            Some((name, value)) => {
+                if seen.insert(name) {
+                    shown.push(value);
+                }
+            }
+        }
+    }
+    if any {
+        if credentials {
+            errors.push(ConfigError::WildcardWithCredentials(
+                Wildcard::ExposedHeaders,
+            ));
+        }
+        shown.insert(0, "*");
+    }
+    joined(&shown)
+}
+
+/// The configured names that are valid in `list`, each with its spelling
+/// as given (`None` for `"*"`); every other one is reported to `errors`.
+fn valid_names<'n>(
+    names: &'n [String],
+    list: HeaderList,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Option<(HeaderName, &'n str)>> {
+    names
+        .iter()
+        .filter_map(|value| {
+            if value == "*" {
+                return Some(None);
+            }
+            let Ok(name) = HeaderName::from_bytes(value.as_bytes()) else {
+                errors.push(ConfigError::InvalidHeaderName {
+                    value: value.clone(),
+                    list,
+                });
+                return None;
+            };
+            if is_forbidden_in(list, name.as_str()) {
+                errors.push(ConfigError::ForbiddenHeaderName {
+                    value: value.clone(),
+                    list,
+                });
+                return None;
+            }
+            Some(Some((name, value.as_str())))
+        })
+        .collect()
+}
+
+impl AllowedHeaders {
+    /// `Access-Control-Allow-Headers` when it is the same for every
+    /// preflight; `None` when there is nothing to list or the policy echoes
+    /// the requested names.
+    pub(crate) fn fixed_value(&self) -> Option<&HeaderValue> {
+        self.value.as_ref()
+    }
+
+    /// Checks every name in every `Access-Control-Request-Headers` field
+    /// line. Returns the requested list when the policy echoes it in
+    /// `Access-Control-Allow-Headers` (`None` when nothing was requested).
+    ///
+    /// Names compare case-insensitively; empty elements and optional
+    /// whitespace are skipped. The cost is linear in the length of the
+    /// values.
+    pub(crate) fn check(
+        &self,
+        requested: GetAll<'_, HeaderValue>,
+    ) -> Result<Option<HeaderValue>, Refusal> {
+        let mut any_name = false;
+        for line in requested.iter() {
+            for name in line.as_bytes().split(|&b| b == b',') {
+                let name = name.trim_ascii();
+                if !name.is_empty() {
+                    self.check_name(name)?;
+                    any_name = true;
+                }
+            }
+        }
+        if !(self.echo && any_name) {
+            return Ok(None);
+        }
+        Ok(Some(echoed(requested)))
+    }
+
+    fn check_name(&self, name: &[u8]) -> Result<(), Refusal> {
+        if !name.iter().copied().all(is_token_byte) {
+            return Err(Refusal::InvalidRequestHeaders);
+        }
+        let lower = if name.iter().any(u8::is_ascii_uppercase) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        if self.names.contains(&*lower) || (self.any && *lower != *b"authorization") {
+            return Ok(());
+        }
+        match HeaderName::from_bytes(&lower) {
+            Ok(name) => Err(Refusal::HeaderNotAllowed(name)),
+            Err(_) => Err(Refusal::InvalidRequestHeaders),
+        }
+    }
+}
+
+/// The requested header list as one value: the field line itself when
+/// there is one, else the lines joined with commas.
+fn echoed(lines: GetAll<'_, HeaderValue>) -> HeaderValue {
+    let mut iter = lines.iter();
+    let first = iter.next();
+    match (first, iter.next()) {
+        (Some(only), None) => only.clone(),
+        _ => {
+            let mut joined = BytesMut::new();
+            for line in lines.iter().filter(|line| !line.is_empty()) {
+                if !joined.is_empty() {
+                    joined.extend_from_slice(b",");
+                }
+                joined.extend_from_slice(line.as_bytes());
+            }
+            // Joining valid field values with commas gives a valid one.
+            HeaderValue::from_maybe_shared(joined.freeze()).unwrap_or(HeaderValue::from_static(""))
+        }
+    }
+}
+
+/// RFC 9110 `tchar`.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Names that make no sense in a list: for allowed request headers, those a
+/// script can never set; for exposed response headers, those a script can
+/// never read. CORS protocol headers belong to neither.
+fn is_forbidden_in(list: HeaderList, name: &str) -> bool {
+    name.starts_with("access-control-")
+        || match list {
+            HeaderList::Allowed => is_forbidden_request_header(name),
+            HeaderList::Exposed => name == "set-cookie" || name == "set-cookie2",
+        }
+}
+
+/// The Fetch Standard's forbidden request-header names: a script cannot set
+/// them, the browser does.
+pub(crate) fn is_forbidden_request_header(name: &str) -> bool {
+    matches!(
+        name,
+        "accept-charset"
+            | "accept-encoding"
+            | "access-control-request-headers"
+            | "access-control-request-method"
+            | "connection"
+            | "content-length"
+            | "cookie"
+            | "cookie2"
+            | "date"
+            | "dnt"
+            | "expect"
+            | "host"
+            | "keep-alive"
+            | "origin"
+            | "referer"
+            | "set-cookie"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "via"
+    ) || name.starts_with("sec-")
+        || name.starts_with("proxy-")
+}
+
+/// The comma-separated header value for a list, `None` for an empty list.
+pub(crate) fn joined(items: &[&str]) -> Option<HeaderValue> {
+    if items.is_empty() {
+        return None;
+    }
+    HeaderValue::from_str(&items.join(",")).ok()
+}
