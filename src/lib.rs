@@ -5,7 +5,8 @@
 //! - A policy is written with a fluent [`CorsBuilder`] whose
 //!   [`build`](CorsBuilder::build) checks it as a whole and returns every
 //!   problem as a typed [`ConfigError`]: nothing panics, at build time or per
-//!   request.
+//!   request. Every setter replaces what an earlier call of it set, so
+//!   presets narrow as easily as they widen.
 //! - Each request is classified ([`RequestKind`]): not CORS, simple,
 //!   not-so-simple, or preflight. The kind is put into the request's
 //!   extensions for handlers and logs. Only `OPTIONS` with `Origin` and
@@ -24,9 +25,13 @@
 //! - Origins can be exact, patterns (`https://*.example.com`,
 //!   `http://localhost:*`), or decided by a predicate, synchronous or
 //!   asynchronous ([`CorsBuilder::allow_origin_async`]). Configurations that
-//!   would be insecure (credentials with a wildcard, with plain `http://`
-//!   origins, or with a pattern on a public suffix; `null`) are refused unless
+//!   would be insecure (credentials with any origin, with plain `http://`
+//!   origins, with `null` or `file://`, or with a pattern on a public suffix
+//!   of the whole Public Suffix List; `null` at all) are refused unless
 //!   opted into by name.
+//! - Every response is safe to store in a shared cache: an any-origin
+//!   policy answers `*` on every response, with or without `Origin`, and
+//!   `Vary` names what the other answers depend on.
 //! - The policy is compiled once into ready header values, shared behind an
 //!   `Arc`: cloning the service copies no lists.
 //!
@@ -64,6 +69,9 @@
 //!
 //! # Features
 //!
+//! - `psl` (default): check subdomain patterns used with credentials
+//!   against the whole Public Suffix List. Without it only single-label
+//!   suffixes (`*.com`) are recognised.
 //! - `tracing`: emit a `DEBUG` event on target `tower_cors` whenever the
 //!   layer refuses an origin, a method or a header.
 
