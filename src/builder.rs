@@ -213,8 +213,8 @@ impl CorsBuilder {
     /// `Access-Control-Allow-Origin`, and with
     /// [`allow_credentials`](CorsBuilder::allow_credentials) it gets
     /// credentials: `build` cannot see what a predicate allows, so one that
-    /// allows every origin (or `null`) gives every site the user's
-    /// credentials. Check the origin against a fixed set or a domain.
+    /// allows every origin gives every site the user's credentials. Check
+    /// the origin against a fixed set or a domain.
     ///
     /// # Example
     ///
@@ -695,7 +695,6 @@ impl CorsBuilder {
         if self.origins.async_predicate.is_some() && self.block_disallowed {
             errors.push(ConfigError::AsyncOriginWithBlocking);
         }
-        answer::check_statuses(self.preflight_status, self.refusal_status, errors);
         let mut policy = Policy {
             origins: self.origins.compile(credentials, errors),
             methods: methods::compile(&self.methods, credentials, errors),
@@ -707,6 +706,7 @@ impl CorsBuilder {
             block_disallowed: self.block_disallowed,
             answers: Answers::default(),
         };
+        answer::check_statuses(self.preflight_status, self.refusal_status, errors);
         let max_age = self.max_age.map(|age| HeaderValue::from(age.as_secs()));
         policy.answers =
             Answers::compile(&policy, max_age, self.preflight_status, self.refusal_status);
