@@ -324,3 +324,12 @@ pub async fn serve_axum(app: axum::Router) -> TestServer {
             .unwrap();
     })
 }
+
+/// The `Vary` of a preflight answer under a policy of listed origins: every
+/// request header that decides it.
+pub const PREFLIGHT_VARY: &str =
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+
+/// The `Vary` of a preflight answer under an any-origin policy.
+pub const ANY_ORIGIN_PREFLIGHT_VARY: &str =
+    "Access-Control-Request-Method, Access-Control-Request-Headers";
