@@ -10,13 +10,12 @@ use std::time::Duration;
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 
-use crate::answer::{self, Answers};
 use crate::error::{BuildError, ConfigError};
 use crate::headers;
 use crate::layer::CorsLayer;
 use crate::methods;
-use crate::origin::{OriginRules, PendingDecision};
-use crate::policy::{Policy, Precedence};
+use crate::origin::{DecisionFuture, OriginRules};
+use crate::policy::{self, Answers, Policy, Precedence};
 
 /// Builds a [`CorsLayer`] from a policy, checked as a whole by
 /// [`build`](CorsBuilder::build).
@@ -277,7 +276,7 @@ impl CorsBuilder {
         Fut: Future<Output = bool> + Send + 'static,
     {
         self.origins.async_predicate = Some(Arc::new(move |origin, parts: &Parts| {
-            Box::pin(decide(origin, parts)) as PendingDecision
+            Box::pin(decide(origin, parts)) as DecisionFuture
         }));
         self
     }
@@ -706,7 +705,7 @@ impl CorsBuilder {
             block_disallowed: self.block_disallowed,
             answers: Answers::default(),
         };
-        answer::check_statuses(self.preflight_status, self.refusal_status, errors);
+        policy::check_statuses(self.preflight_status, self.refusal_status, errors);
         let max_age = self.max_age.map(|age| HeaderValue::from(age.as_secs()));
         policy.answers =
             Answers::compile(&policy, max_age, self.preflight_status, self.refusal_status);

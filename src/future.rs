@@ -13,7 +13,7 @@ use pin_project_lite::pin_project;
 
 use crate::body::CorsBody;
 use crate::merge::merge;
-use crate::origin::PendingDecision;
+use crate::origin::DecisionFuture;
 use crate::policy::{Access, Policy};
 use crate::preflight;
 use crate::refusal::{self, Refusal};
@@ -24,7 +24,7 @@ pub(crate) enum OriginDecision {
     /// Only the asynchronous predicate can tell; it is polled alongside the
     /// inner service.
     Pending {
-        future: PendingDecision,
+        future: DecisionFuture,
         origin: HeaderValue,
     },
 }
@@ -98,7 +98,7 @@ pin_project! {
         /// A preflight whose origin only the asynchronous predicate can
         /// decide.
         Preflight {
-            decision: PendingDecision,
+            decision: DecisionFuture,
             parts: Parts,
             policy: Arc<Policy>,
         },
@@ -121,7 +121,7 @@ impl<F: Future> ResponseFuture<F> {
         ResponseFuture { state }
     }
 
-    pub(crate) fn preflight(decision: PendingDecision, parts: Parts, policy: Arc<Policy>) -> Self {
+    pub(crate) fn preflight(decision: DecisionFuture, parts: Parts, policy: Arc<Policy>) -> Self {
         let state = State::Preflight {
             decision,
             parts,

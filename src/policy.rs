@@ -2,9 +2,10 @@
 //! request, and the answers the layer gives itself, rendered once by
 //! [`CorsBuilder::build`](crate::CorsBuilder::build).
 
-use http::HeaderValue;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::StatusCode;
 
-use crate::answer::Answers;
+use crate::error::ConfigError;
 use crate::headers::AllowedHeaders;
 use crate::methods::AllowedMethods;
 use crate::origin::AllowedOrigins;
@@ -78,6 +79,8 @@ pub(crate) enum Access {
 }
 
 const WILDCARD: HeaderValue = HeaderValue::from_static("*");
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Policy {
     /// What a request from `origin` (`None`: no `Origin` header) gets, given
@@ -93,4 +96,115 @@ impl Policy {
             Some(_) => Access::Refused,
         }
     }
+}
+
+/// The prebuilt headers and statuses of the layer's own answers.
+#[derive(Debug, Default)]
+pub(crate) struct Answers {
+    pub(crate) accepted_status: StatusCode,
+    /// Everything an accepted preflight carries that does not depend on the
+    /// request.
+    pub(crate) accepted: HeaderMap,
+    pub(crate) refused_status: StatusCode,
+    /// A refused preflight: its `Vary`, no CORS header.
+    pub(crate) refused_preflight: HeaderMap,
+    /// A blocked actual request: its `Vary`, no CORS header.
+    pub(crate) blocked: HeaderMap,
+}
+
+/// Checks the statuses of the layer's answers, reporting each problem to
+/// `errors`.
+pub(crate) fn check_statuses(
+    accepted: StatusCode,
+    refused: StatusCode,
+    errors: &mut Vec<ConfigError>,
+) {
+    if !accepted.is_success() {
+        errors.push(ConfigError::PreflightStatusNotSuccess {
+            status: accepted.as_u16(),
+        });
+    }
+    if !(refused.is_client_error() || refused.is_server_error()) {
+        errors.push(ConfigError::RefusalStatusNotError {
+            status: refused.as_u16(),
+        });
+    }
+}
+
+impl Answers {
+    /// Renders the answers of `policy`, from its rules.
+    pub(crate) fn compile(
+        policy: &Policy,
+        max_age: Option<HeaderValue>,
+        accepted_status: StatusCode,
+        refused_status: StatusCode,
+    ) -> Answers {
+        let by_origin = !policy.origins.is_any();
+        let preflight_vary = preflight_vary(by_origin, policy.private_network);
+
+        let mut refused_preflight = empty_body(refused_status);
+        refused_preflight.insert(header::VARY, preflight_vary.clone());
+
+        let mut blocked = empty_body(refused_status);
+        if by_origin {
+            blocked.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+
+        let credentials = TRUE;
+        let mut accepted = empty_body(accepted_status);
+        accepted.insert(header::VARY, preflight_vary);
+        let fixed = [
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                policy.methods.fixed_value(),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                policy.headers.fixed_value(),
+            ),
+            (
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                policy.exposed.as_ref(),
+            ),
+            (header::ACCESS_CONTROL_MAX_AGE, max_age.as_ref()),
+            (
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                policy.credentials.then_some(&credentials),
+            ),
+        ];
+        for (name, value) in fixed {
+            if let Some(value) = value {
+                accepted.insert(name, value.clone());
+            }
+        }
+        Answers {
+            accepted_status,
+            accepted,
+            refused_status,
+            refused_preflight,
+            blocked,
+        }
+    }
+}
+
+/// The `Vary` of preflight answers: every request header that decides them.
+/// `Origin` only when the answer depends on it, and
+/// `Access-Control-Request-Private-Network` only when the policy reads it.
+fn preflight_vary(by_origin: bool, private_network: bool) -> HeaderValue {
+    HeaderValue::from_static(match (by_origin, private_network) {
+        (true, false) => "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        (false, false) => "Access-Control-Request-Method, Access-Control-Request-Headers",
+        (true, true) => "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
+        (false, true) => "Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
+    })
+}
+
+/// Headers of an empty body: `Content-Length: 0` where the status allows a
+/// body (a 204 has none).
+fn empty_body(status: StatusCode) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if status != StatusCode::NO_CONTENT {
+        headers.insert(header::CONTENT_LENGTH, ZERO);
+    }
+    headers
 }

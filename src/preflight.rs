@@ -6,7 +6,7 @@ use http::header::{self, HeaderName};
 use http::request::Parts;
 use http::Response;
 
-use crate::answer::Grant;
+use crate::answer::{self, Grant};
 use crate::policy::{Access, Policy};
 use crate::refusal::{self, Refusal};
 
@@ -17,10 +17,10 @@ const REQUEST_PRIVATE_NETWORK: HeaderName =
 /// granted.
 pub(crate) fn answer(policy: &Policy, parts: &Parts, access: Access) -> Response<()> {
     match check(policy, parts, access) {
-        Ok(grant) => policy.answers.accepted(grant),
+        Ok(grant) => answer::accepted(&policy.answers, grant),
         Err(why) => {
             refusal::trace(&why, parts.headers.get(header::ORIGIN));
-            policy.answers.refused_preflight(why)
+            answer::refused_preflight(&policy.answers, why)
         }
     }
 }

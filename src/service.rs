@@ -9,6 +9,7 @@ use http::request::Parts;
 use http::{HeaderMap, Request, Response};
 use tower_service::Service;
 
+use crate::answer;
 use crate::body::CorsBody;
 use crate::classify::{classify, RequestKind};
 use crate::future::{OriginDecision, ResponseFuture};
@@ -149,7 +150,7 @@ where
                 if access == Access::Refused {
                     refusal::trace(&Refusal::OriginNotAllowed, Some(origin));
                     if blocks(&policy, &parts.headers) {
-                        return ResponseFuture::answered(policy.answers.blocked(kind));
+                        return ResponseFuture::answered(answer::blocked(&policy.answers, kind));
                     }
                 }
                 OriginDecision::Decided(access)

@@ -22,12 +22,12 @@ use public_suffix::is_public_suffix;
 pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &Parts) -> bool + Send + Sync>;
 
 /// A boxed future that decides an origin.
-pub(crate) type PendingDecision = Pin<Box<dyn Future<Output = bool> + Send>>;
+pub(crate) type DecisionFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
 
 /// An asynchronous predicate: given the request's `Origin` value and head,
 /// returns a future that decides whether the origin is allowed.
 pub(crate) type AsyncOriginPredicate =
-    Arc<dyn Fn(HeaderValue, &Parts) -> PendingDecision + Send + Sync>;
+    Arc<dyn Fn(HeaderValue, &Parts) -> DecisionFuture + Send + Sync>;
 
 /// The origins a user asked for, as the builder records them. Each field is
 /// set by one builder method, and a later call of that method replaces it.
@@ -63,7 +63,7 @@ impl fmt::Debug for OriginRules {
 pub(crate) enum Verdict {
     Decided(bool),
     /// Only the asynchronous predicate can tell.
-    Pending(PendingDecision),
+    Pending(DecisionFuture),
 }
 
 /// The longest host a browser can send: a DNS name has at most 253 bytes,
