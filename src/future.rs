@@ -201,7 +201,7 @@ fn poll_decision(decision: &mut OriginDecision, policy: &Policy, cx: &mut Contex
         let allowed = ready!(future.as_mut().poll(cx));
         let access = policy.access(Some(origin), allowed);
         if access == Access::Refused {
-            refusal::trace(&Refusal::OriginNotAllowed, Some(origin));
+            refusal::trace(&Refusal::OriginNotAllowed, origin);
         }
         *decision = OriginDecision::Decided(access);
     }

@@ -19,7 +19,9 @@ pub(crate) fn answer(policy: &Policy, parts: &Parts, access: Access) -> Response
     match check(policy, parts, access) {
         Ok(grant) => answer::accepted(&policy.answers, grant),
         Err(why) => {
-            refusal::trace(&why, parts.headers.get(header::ORIGIN));
+            if let Some(origin) = parts.headers.get(header::ORIGIN) {
+                refusal::trace(&why, origin);
+            }
             answer::refused_preflight(&policy.answers, why)
         }
     }

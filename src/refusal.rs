@@ -59,7 +59,7 @@ impl fmt::Display for Refusal {
 
 /// Reports a refusal as a `DEBUG` event, with the `tracing` feature.
 #[cfg(feature = "tracing")]
-pub(crate) fn trace(refusal: &Refusal, origin: Option<&http::HeaderValue>) {
+pub(crate) fn trace(refusal: &Refusal, origin: &http::HeaderValue) {
     tracing::debug!(
         target: "tower_cors",
         reason = %refusal,
@@ -69,4 +69,4 @@ pub(crate) fn trace(refusal: &Refusal, origin: Option<&http::HeaderValue>) {
 }
 
 #[cfg(not(feature = "tracing"))]
-pub(crate) fn trace(_refusal: &Refusal, _origin: Option<&http::HeaderValue>) {}
+pub(crate) fn trace(_refusal: &Refusal, _origin: &http::HeaderValue) {}

@@ -127,7 +127,7 @@ where
         // layer adds what a shared cache needs.
         let Some(origin) = parts.headers.get(header::ORIGIN) else {
             let access = policy.access(None, false);
-            return self.forward(parts, body, kind, OriginDecision::Decided(access));
+            return self.forward(policy, parts, body, kind, OriginDecision::Decided(access));
         };
         let verdict = policy.origins.decide(origin, &parts);
 
@@ -148,7 +148,7 @@ where
             Verdict::Decided(allowed) => {
                 let access = policy.access(Some(origin), allowed);
                 if access == Access::Refused {
-                    refusal::trace(&Refusal::OriginNotAllowed, Some(origin));
+                    refusal::trace(&Refusal::OriginNotAllowed, origin);
                     if blocks(&policy, &parts.headers) {
                         return ResponseFuture::answered(answer::blocked(&policy.answers, kind));
                     }
@@ -160,7 +160,7 @@ where
                 origin: origin.clone(),
             },
         };
-        self.forward(parts, body, kind, decision)
+        self.forward(policy, parts, body, kind, decision)
     }
 }
 
@@ -168,6 +168,7 @@ impl<S> Cors<S> {
     /// Calls the inner service, telling it the request's kind.
     fn forward<ReqBody, ResBody>(
         &mut self,
+        policy: Arc<Policy>,
         mut parts: Parts,
         body: ReqBody,
         kind: RequestKind,
@@ -178,7 +179,7 @@ impl<S> Cors<S> {
     {
         parts.extensions.insert(kind);
         let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::inner(future, decision, Arc::clone(&self.policy))
+        ResponseFuture::inner(future, decision, policy)
     }
 }
 
