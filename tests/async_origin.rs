@@ -7,10 +7,15 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use common::*;
-use http::StatusCode;
-use tokio::sync::{mpsc, oneshot};
+use http::request::Parts;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::Full;
+use tokio::sync::{mpsc, oneshot, Notify};
+use tower::{service_fn, ServiceExt};
 use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Refusal};
+use tower_layer::Layer;
 
 /// A lookup request: the origin, and where to send the answer.
 type Lookup = (String, oneshot::Sender<bool>);
@@ -38,10 +43,13 @@ fn policy(db: mpsc::Sender<Lookup>) -> CorsBuilder {
         .allow_origins(["https://static.example"])
         .allow_methods(["PUT"])
         .allow_credentials(true)
-        .allow_origin_async(move |origin, _parts| {
+        // The origin comes by value: the future can own it.
+        .allow_origin_async(move |origin: HeaderValue, _parts: &Parts| {
             let db = db.clone();
-            let origin = origin.to_str().unwrap_or_default().to_owned();
             async move {
+                let Ok(origin) = origin.to_str().map(str::to_owned) else {
+                    return false;
+                };
                 let (reply, answer) = oneshot::channel();
                 if db.send((origin, reply)).await.is_err() {
                     return false;
@@ -57,7 +65,7 @@ async fn a_tenant_origin_is_allowed_after_the_lookup() {
     let (db, served) = tenant_database(&["https://acme.example"]);
     let cors = policy(db).build().unwrap();
 
-    let (res, seen) = send(&cors, request("GET", &[("origin", "https://acme.example")])).await;
+    let (res, seen) = send(&cors, get_from("https://acme.example")).await;
     assert_eq!(seen.calls(), 1);
     assert_eq!(
         res.header("access-control-allow-origin"),
@@ -82,7 +90,7 @@ async fn an_unknown_origin_is_refused_after_the_lookup() {
     let (db, served) = tenant_database(&["https://acme.example"]);
     let cors = policy(db).build().unwrap();
 
-    let (res, seen) = send(&cors, request("GET", &[("origin", "https://evil.example")])).await;
+    let (res, seen) = send(&cors, get_from("https://evil.example")).await;
     assert_eq!(
         seen.calls(),
         1,
@@ -117,11 +125,7 @@ async fn an_unknown_origin_is_refused_after_the_lookup() {
 async fn origins_the_static_rules_allow_need_no_lookup() {
     let (db, served) = tenant_database(&[]);
     let cors = policy(db).build().unwrap();
-    let (res, _) = send(
-        &cors,
-        request("GET", &[("origin", "https://static.example")]),
-    )
-    .await;
+    let (res, _) = send(&cors, get_from("https://static.example")).await;
     assert_eq!(
         res.header("access-control-allow-origin"),
         Some("https://static.example")
@@ -129,6 +133,75 @@ async fn origins_the_static_rules_allow_need_no_lookup() {
     let (res, _) = send(&cors, request("GET", &[])).await;
     assert!(res.cors_headers().is_empty());
     assert_eq!(served.load(Ordering::SeqCst), 0);
+}
+
+/// Sends a GET from `TENANT` through a policy whose only origin rule is an
+/// asynchronous decision that waits until the handler has run, then says
+/// `decision`. A layer that awaited the decision before polling the handler
+/// would wait forever: `bounded` fails the test then.
+async fn decided_after_the_handler_ran(decision: bool) -> (Answer, usize) {
+    const TENANT: &str = "https://acme.example";
+    let handler_ran = Arc::new(Notify::new());
+    let waiter = Arc::clone(&handler_ran);
+    let cors = CorsLayer::builder()
+        .allow_origin_async(move |origin: HeaderValue, _parts: &Parts| {
+            let handler_ran = Arc::clone(&waiter);
+            async move {
+                handler_ran.notified().await;
+                decision && origin == TENANT
+            }
+        })
+        .build()
+        .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let handler = service_fn(move |_req: Request<Full<Bytes>>| {
+        let handler_ran = Arc::clone(&handler_ran);
+        let counter = Arc::clone(&counter);
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            // Stored as a permit if the decision is not waiting yet.
+            handler_ran.notify_one();
+            Ok::<_, std::convert::Infallible>(Response::new(Full::new(Bytes::from_static(
+                b"inner",
+            ))))
+        }
+    });
+    let req = get_from(TENANT);
+    let mut answer = None;
+    bounded(async {
+        let res = cors.layer(handler).oneshot(req).await.unwrap();
+        answer = Some(collect(res).await);
+    })
+    .await;
+    (answer.unwrap(), calls.load(Ordering::SeqCst))
+}
+
+// checklist: A8, O7
+#[tokio::test]
+async fn the_handler_runs_while_an_allowing_decision_is_pending() {
+    let (res, calls) = decided_after_the_handler_ran(true).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.text(), "inner");
+    assert_eq!(
+        res.all("access-control-allow-origin"),
+        ["https://acme.example"]
+    );
+    assert_eq!(res.header("vary"), Some("Origin"));
+    assert_eq!(res.refusal(), None);
+}
+
+// checklist: A8, O7, A4
+#[tokio::test]
+async fn the_handler_runs_while_a_refusing_decision_is_pending() {
+    let (res, calls) = decided_after_the_handler_ran(false).await;
+    assert_eq!(calls, 1);
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.text(), "inner");
+    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    assert_eq!(res.header("vary"), Some("Origin"));
+    assert_eq!(res.extensions.get(), Some(&Refusal::OriginNotAllowed));
 }
 
 // checklist: C1

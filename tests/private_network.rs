@@ -1,12 +1,11 @@
 //! Private Network Access preflights: `Access-Control-Allow-Private-Network`
 //! only for an opted-in policy, an allowed origin and a preflight that asks.
+//! Without the opt-in the question is ignored, not refused.
 
 mod common;
 
-use bytes::Bytes;
 use common::*;
-use http::{Method, Request, StatusCode};
-use http_body_util::Full;
+use http::{Method, StatusCode};
 use tower_cors::{CorsBuilder, CorsLayer, Refusal};
 
 const APP: &str = "https://app.example.com";
@@ -27,32 +26,15 @@ fn not_opted_in() -> CorsLayer {
     builder().build().unwrap()
 }
 
-/// A preflight from `origin` for `method`, with
-/// `Access-Control-Request-Private-Network: value` when given.
-fn pna_preflight(origin: &str, method: &str, value: Option<&str>) -> Request<Full<Bytes>> {
-    let mut headers = vec![
-        ("origin", origin),
-        ("access-control-request-method", method),
-    ];
-    if let Some(value) = value {
-        headers.push((ASK, value));
-    }
-    request("OPTIONS", &headers)
-}
-
-fn refusal(res: &Answer) -> Option<&Refusal> {
-    res.extensions.get::<Refusal>()
-}
-
 // checklist: P9, P1
 #[tokio::test]
 async fn opted_in_allowed_origin_asking_gets_the_header() {
-    let (res, seen) = send(&opted_in(), pna_preflight(APP, "PUT", Some("true"))).await;
+    let (res, seen) = send(&opted_in(), pna_preflight(APP, "PUT", None, Some("true"))).await;
     assert_eq!(seen.calls(), 0);
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
     assert_eq!(res.header(ALLOW), Some("true"));
-    assert_eq!(refusal(&res), None);
+    assert_eq!(res.refusal(), None);
 }
 
 // checklist: P9, A2
@@ -63,7 +45,7 @@ async fn the_header_comes_with_credentials_too() {
         .allow_private_network(true)
         .build()
         .unwrap();
-    let (res, _) = send(&cors, pna_preflight(APP, "GET", Some("true"))).await;
+    let (res, _) = send(&cors, pna_preflight(APP, "GET", None, Some("true"))).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
     assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
@@ -73,7 +55,7 @@ async fn the_header_comes_with_credentials_too() {
 // checklist: P9
 #[tokio::test]
 async fn opted_in_but_not_asked_sends_no_header() {
-    let (res, _) = send(&opted_in(), pna_preflight(APP, "PUT", None)).await;
+    let (res, _) = send(&opted_in(), pna_preflight(APP, "PUT", None, None)).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
     assert_eq!(res.header(ALLOW), None);
@@ -83,40 +65,54 @@ async fn opted_in_but_not_asked_sends_no_header() {
 #[tokio::test]
 async fn opted_in_but_disallowed_origin_is_refused_without_cors_headers() {
     for origin in ["https://evil.example", "null", "https://app.example.com."] {
-        let (res, seen) = send(&opted_in(), pna_preflight(origin, "PUT", Some("true"))).await;
+        let (res, seen) = send(
+            &opted_in(),
+            pna_preflight(origin, "PUT", None, Some("true")),
+        )
+        .await;
         assert_eq!(seen.calls(), 0);
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin}");
         assert!(res.cors_headers().is_empty(), "{origin}: {:?}", res.headers);
-        assert_eq!(refusal(&res), Some(&Refusal::OriginNotAllowed));
+        assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
     }
 }
 
 // checklist: P9, P7
 #[tokio::test]
 async fn opted_in_but_disallowed_method_is_refused_without_the_header() {
-    let (res, _) = send(&opted_in(), pna_preflight(APP, "DELETE", Some("true"))).await;
+    let (res, _) = send(
+        &opted_in(),
+        pna_preflight(APP, "DELETE", None, Some("true")),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
     assert_eq!(
-        refusal(&res),
+        res.refusal(),
         Some(&Refusal::MethodNotAllowed(Method::DELETE))
     );
 }
 
-// checklist: P9, P7
+// checklist: P9, P1
 #[tokio::test]
-async fn not_opted_in_and_asked_is_refused() {
-    let (res, seen) = send(&not_opted_in(), pna_preflight(APP, "PUT", Some("true"))).await;
+async fn not_opted_in_the_question_is_ignored() {
+    let (res, seen) = send(
+        &not_opted_in(),
+        pna_preflight(APP, "PUT", None, Some("true")),
+    )
+    .await;
     assert_eq!(seen.calls(), 0);
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
-    assert_eq!(refusal(&res), Some(&Refusal::PrivateNetworkNotAllowed));
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header("access-control-allow-origin"), Some(APP));
+    assert_eq!(res.header("access-control-allow-methods"), Some("PUT"));
+    assert_eq!(res.header(ALLOW), None, "{:?}", res.headers);
+    assert_eq!(res.refusal(), None);
     assert!(res.body.is_empty());
 
-    // The same preflight without the question is accepted.
-    let (res, _) = send(&not_opted_in(), pna_preflight(APP, "PUT", None)).await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT);
-    assert_eq!(res.header(ALLOW), None);
+    // The answer is the one the same preflight gets without the question.
+    let (plain, _) = send(&not_opted_in(), pna_preflight(APP, "PUT", None, None)).await;
+    assert_eq!(plain.status, res.status);
+    assert_eq!(plain.cors_headers(), res.cors_headers());
 
     // Opting in and out again is no opt-in.
     let cors = builder()
@@ -124,22 +120,41 @@ async fn not_opted_in_and_asked_is_refused() {
         .allow_private_network(false)
         .build()
         .unwrap();
-    let (res, _) = send(&cors, pna_preflight(APP, "PUT", Some("true"))).await;
-    assert_eq!(refusal(&res), Some(&Refusal::PrivateNetworkNotAllowed));
+    let (res, _) = send(&cors, pna_preflight(APP, "PUT", None, Some("true"))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header(ALLOW), None);
+    assert_eq!(res.refusal(), None);
+}
+
+// checklist: P9, P7
+#[tokio::test]
+async fn not_opted_in_a_disallowed_origin_is_still_refused() {
+    let (res, _) = send(
+        &not_opted_in(),
+        pna_preflight("https://evil.example", "PUT", None, Some("true")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
 }
 
 // checklist: P9
 #[tokio::test]
 async fn a_value_other_than_true_is_not_asking() {
     for value in ["false", "", "1", "yes"] {
-        let (res, _) = send(&opted_in(), pna_preflight(APP, "PUT", Some(value))).await;
+        let (res, _) = send(&opted_in(), pna_preflight(APP, "PUT", None, Some(value))).await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{value:?}");
         assert_eq!(res.header(ALLOW), None, "{value:?}");
 
-        let (res, _) = send(&not_opted_in(), pna_preflight(APP, "PUT", Some(value))).await;
+        let (res, _) = send(
+            &not_opted_in(),
+            pna_preflight(APP, "PUT", None, Some(value)),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{value:?}");
         assert_eq!(res.header(ALLOW), None, "{value:?}");
-        assert_eq!(refusal(&res), None, "{value:?}");
+        assert_eq!(res.refusal(), None, "{value:?}");
     }
 }
 

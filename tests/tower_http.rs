@@ -61,19 +61,6 @@ fn theirs() -> TowerHttpCors {
         .max_age(Duration::from_secs(600))
 }
 
-/// Sends `req` through tower-http's `layer` around [`handler`]; returns the
-/// answer and how many times the handler ran.
-async fn send_theirs(
-    layer: &TowerHttpCors,
-    upstream: &[(&'static str, &'static str)],
-    req: Request<Full<Bytes>>,
-) -> (Answer, usize) {
-    let seen = Seen::default();
-    let service = layer.layer(handler(upstream, &seen));
-    let res = service.oneshot(req).await.unwrap();
-    (collect(res).await, seen.calls())
-}
-
 /// An identical copy of `req`.
 fn copy(req: &Request<Full<Bytes>>) -> Request<Full<Bytes>> {
     let mut builder = Request::builder()
@@ -103,14 +90,14 @@ async fn both(
     upstream: &[(&'static str, &'static str)],
     req: Request<Full<Bytes>>,
 ) -> Pair {
-    let (theirs, theirs_calls) = send_theirs(theirs, upstream, copy(&req)).await;
+    let (theirs, theirs_seen) = send_through(theirs, upstream, copy(&req)).await;
     let (ours, seen) = send_with(ours, upstream, req).await;
     Pair {
         ours,
         ours_calls: seen.calls(),
         ours_kind: seen.kind(),
         theirs,
-        theirs_calls,
+        theirs_calls: theirs_seen.calls(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! a server on 127.0.0.1), and look at what comes out.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -19,8 +20,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower::util::BoxCloneService;
-use tower::{service_fn, ServiceExt};
-use tower_cors::{CorsLayer, Refusal, RequestKind};
+use tower::{service_fn, Service, ServiceExt};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Refusal, RequestKind};
 use tower_layer::Layer;
 
 /// The origin of the browser in the API gateway documentation's exchanges.
@@ -101,6 +102,11 @@ impl Answer {
         header_tokens(&self.headers, name)
     }
 
+    /// The elements of every `name` line as a set; see [`token_set`].
+    pub fn token_set(&self, name: &str) -> BTreeSet<String> {
+        token_set(&self.headers, name)
+    }
+
     /// Why the layer refused the request, if it did (the [`Refusal`] in the
     /// response's extensions).
     pub fn refusal(&self) -> Option<&Refusal> {
@@ -127,10 +133,42 @@ pub fn header_tokens(headers: &HeaderMap, name: &str) -> Vec<String> {
     headers
         .get_all(name)
         .iter()
-        .flat_map(|value| value.to_str().unwrap().split(','))
+        .flat_map(|value| list_tokens(value.to_str().unwrap()))
+        .collect()
+}
+
+/// The comma-separated elements of one list, trimmed and lowercased, empty
+/// elements left out.
+pub fn list_tokens(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.split(',')
         .map(|token| token.trim().to_ascii_lowercase())
         .filter(|token| !token.is_empty())
-        .collect()
+}
+
+/// The elements of every `name` field line (as [`header_tokens`] gives
+/// them) as a set; panics if an element appears twice.
+pub fn token_set(headers: &HeaderMap, name: &str) -> BTreeSet<String> {
+    let tokens = header_tokens(headers, name);
+    let mut set = BTreeSet::new();
+    for token in &tokens {
+        assert!(
+            set.insert(token.clone()),
+            "{name} has {token:?} twice: {tokens:?}"
+        );
+    }
+    set
+}
+
+/// The distinct elements of one comma-separated list (as [`list_tokens`]
+/// gives them), as a set: `x-a, X-B, x-a` gives `{"x-a", "x-b"}`.
+pub fn names(list: &str) -> BTreeSet<String> {
+    list_tokens(list).collect()
+}
+
+/// `items` as a set of owned strings, to compare with [`token_set`] or
+/// [`names`].
+pub fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|item| (*item).to_owned()).collect()
 }
 
 /// The tokens of every `Vary` line, trimmed and lowercased (caches compare
@@ -170,6 +208,22 @@ pub async fn send_with(
     upstream: &[(&'static str, &'static str)],
     req: Request<Full<Bytes>>,
 ) -> (Answer, Seen) {
+    send_through(layer, upstream, req).await
+}
+
+/// Like [`send_with`], through any layer (tower-http's `CorsLayer` too).
+pub async fn send_through<L, B>(
+    layer: &L,
+    upstream: &[(&'static str, &'static str)],
+    req: Request<Full<Bytes>>,
+) -> (Answer, Seen)
+where
+    L: Layer<Handler>,
+    L::Service: Service<Request<Full<Bytes>>, Response = Response<B>>,
+    <L::Service as Service<Request<Full<Bytes>>>>::Error: std::fmt::Debug,
+    B: http_body::Body<Data = Bytes>,
+    B::Error: std::fmt::Debug,
+{
     let seen = Seen::default();
     let service = layer.layer(handler(upstream, &seen));
     let res = service.oneshot(req).await.unwrap();
@@ -229,6 +283,16 @@ pub fn preflight_to(
     method: &str,
     headers: Option<&str>,
 ) -> Request<Full<Bytes>> {
+    request_to("OPTIONS", uri, &preflight_headers(origin, method, headers))
+}
+
+/// The headers of a preflight from `origin` asking for `method` and the
+/// header list `headers` (no `Access-Control-Request-Headers` when `None`).
+fn preflight_headers<'a>(
+    origin: &'a str,
+    method: &'a str,
+    headers: Option<&'a str>,
+) -> Vec<(&'static str, &'a str)> {
     let mut h = vec![
         ("origin", origin),
         ("access-control-request-method", method),
@@ -236,13 +300,37 @@ pub fn preflight_to(
     if let Some(list) = headers {
         h.push(("access-control-request-headers", list));
     }
-    request_to("OPTIONS", uri, &h)
+    h
 }
 
 /// A preflight to [`REQUEST_URI`] from `origin` asking for `method` and the
 /// header list `headers` (no `Access-Control-Request-Headers` when `None`).
 pub fn preflight(origin: &str, method: &str, headers: Option<&str>) -> Request<Full<Bytes>> {
     preflight_to(REQUEST_URI, origin, method, headers)
+}
+
+/// A preflight to [`REQUEST_URI`] like [`preflight`], with
+/// `Access-Control-Request-Private-Network: value` when `private_network`
+/// is `Some(value)`.
+pub fn pna_preflight(
+    origin: &str,
+    method: &str,
+    headers: Option<&str>,
+    private_network: Option<&str>,
+) -> Request<Full<Bytes>> {
+    let mut h = preflight_headers(origin, method, headers);
+    if let Some(value) = private_network {
+        h.push(("access-control-request-private-network", value));
+    }
+    request("OPTIONS", &h)
+}
+
+/// The problems `builder` is refused with; panics if it builds.
+pub fn errors(builder: CorsBuilder) -> Vec<ConfigError> {
+    match builder.build() {
+        Ok(_) => panic!("the policy was accepted"),
+        Err(err) => err.errors().to_vec(),
+    }
 }
 
 /// No test over real TCP may take longer than this, server start and stop
@@ -323,6 +411,26 @@ pub async fn serve_axum(app: axum::Router) -> TestServer {
             .await
             .unwrap();
     })
+}
+
+/// Asserts that `res` has the `*` and the values of the gateway's preflight
+/// answer, as the API gateway documentation writes them: the allowed
+/// headers, the exposed headers, the allowed methods and the max age.
+pub fn assert_gateway_preflight_headers(res: &Answer) {
+    assert_eq!(res.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        res.header("access-control-allow-headers"),
+        Some(GATEWAY_ALLOW_HEADERS)
+    );
+    assert_eq!(
+        res.header("access-control-expose-headers"),
+        Some(GATEWAY_EXPOSE_HEADERS)
+    );
+    assert_eq!(
+        res.header("access-control-allow-methods"),
+        Some(GATEWAY_ALLOW_METHODS)
+    );
+    assert_eq!(res.header("access-control-max-age"), Some(GATEWAY_MAX_AGE));
 }
 
 /// The `Vary` of a preflight answer under a policy of listed origins: every
