@@ -4,16 +4,13 @@
 //! They are made here, from the headers the policy prebuilt
 //! ([`Answers`]), and from nothing else.
 
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
 use crate::classify::RequestKind;
+use crate::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
 use crate::policy::Answers;
 use crate::refusal::Refusal;
-
-pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
-    HeaderName::from_static("access-control-allow-private-network");
-const TRUE: HeaderValue = HeaderValue::from_static("true");
 
 /// What an accepted preflight adds to the fixed headers of its answer.
 #[derive(Debug)]

@@ -517,10 +517,11 @@ impl CorsBuilder {
     ///
     /// Browsers send `Origin` on same-origin `POST`, `PUT`, `PATCH` and
     /// `DELETE` requests too. Those that also send `Sec-Fetch-Site:
-    /// same-origin` (every current engine; scripts cannot set it) are never
-    /// blocked; for older browsers, list the site's own origins in
-    /// [`allow_origins`](CorsBuilder::allow_origins), or they get the
-    /// refusal status on their own forms and `fetch` calls.
+    /// same-origin` (every current engine; scripts cannot set it) are no
+    /// CORS requests ([`RequestKind::NotCors`](crate::RequestKind::NotCors))
+    /// and are never blocked; for older browsers, list the site's own
+    /// origins in [`allow_origins`](CorsBuilder::allow_origins), or they get
+    /// the refusal status on their own forms and `fetch` calls.
     ///
     /// # Example
     ///

@@ -32,7 +32,10 @@ use crate::methods::is_safelisted as is_safelisted_method;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestKind {
-    /// No `Origin` header: a same-origin or non-browser request.
+    /// No `Origin` header (a same-origin `GET` or a non-browser request), or
+    /// a request that the browser marks `Sec-Fetch-Site: same-origin`:
+    /// browsers send `Origin` on same-origin writes too, and those are no
+    /// CORS requests.
     NotCors,
     /// A cross-origin request that a browser sends without a preflight:
     /// `GET`, `HEAD` or `POST` with only CORS-safelisted request headers.
@@ -85,12 +88,14 @@ impl RequestKind {
     }
 }
 
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
 /// The longest value of one safelisted header, and of all of them together.
 const MAX_SAFELISTED_VALUE: usize = 128;
 const MAX_SAFELISTED_TOTAL: usize = 1024;
 
 pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
-    if !headers.contains_key(header::ORIGIN) {
+    if !headers.contains_key(header::ORIGIN) || is_same_origin_fetch(headers) {
         return RequestKind::NotCors;
     }
     if method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
@@ -101,6 +106,15 @@ pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
     } else {
         RequestKind::NotSoSimple
     }
+}
+
+/// Browsers send `Origin` on same-origin `POST`, `PUT`, `PATCH` and `DELETE`
+/// requests too, which are no CORS requests; `Sec-Fetch-Site: same-origin`,
+/// which scripts cannot set, marks them.
+fn is_same_origin_fetch(headers: &HeaderMap) -> bool {
+    headers
+        .get(SEC_FETCH_SITE)
+        .is_some_and(|site| site == "same-origin")
 }
 
 fn only_safelisted_headers(headers: &HeaderMap) -> bool {

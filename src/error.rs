@@ -161,6 +161,13 @@ pub enum ConfigError {
     /// requests, and allowing any origin with credentials would let every
     /// site read users' data.
     WildcardWithCredentials(Wildcard),
+    /// An origin predicate (synchronous or asynchronous) together with any
+    /// origin (`*`): `*` already allows every origin, so the predicate would
+    /// never decide anything. To narrow an any-origin preset, replace its
+    /// origins: `CorsBuilder::gateway().allow_origins(["https://app.example.com"])`,
+    /// or `.allow_origins(Vec::<String>::new())` to let the predicate alone
+    /// decide.
+    PredicateWithAnyOrigin,
     /// An asynchronous origin predicate together with
     /// `block_disallowed_origins(true)`: blocking must decide before the
     /// inner service is called, and an asynchronous decision comes later.
@@ -181,7 +188,7 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::NoOrigins => f.write_str(
-                "no origin is allowed: call allow_origins, allow_any_origin or allow_origin_predicate",
+                "no origin is allowed: call allow_origins, allow_any_origin, allow_origin_predicate or allow_origin_async",
             ),
             ConfigError::InvalidOrigin { value, reason } => {
                 write!(f, "invalid origin {value:?}: {reason}")
@@ -223,6 +230,9 @@ impl fmt::Display for ConfigError {
                 }
                 f.write_str("; list the values explicitly")
             }
+            ConfigError::PredicateWithAnyOrigin => f.write_str(
+                "an origin predicate cannot narrow any origin (`*`), which already allows every origin: replace the origins with allow_origins",
+            ),
             ConfigError::AsyncOriginWithBlocking => f.write_str(
                 "allow_origin_async cannot be combined with block_disallowed_origins(true)",
             ),

@@ -18,12 +18,13 @@ use crate::policy::{Access, Policy};
 use crate::preflight;
 use crate::refusal::{self, Refusal};
 
-/// The decision about an actual request's origin.
-pub(crate) enum OriginDecision {
-    Decided(Access),
+/// What an actual request's origin is granted, known at once or once the
+/// asynchronous predicate has decided.
+pub(crate) enum OriginAccess {
+    Known(Access),
     /// Only the asynchronous predicate can tell; it is polled alongside the
     /// inner service.
-    Pending {
+    Deciding {
         future: DecisionFuture,
         origin: HeaderValue,
     },
@@ -92,7 +93,7 @@ pin_project! {
             #[pin]
             future: F,
             output: Option<F::Output>,
-            decision: OriginDecision,
+            access: OriginAccess,
             policy: Arc<Policy>,
         },
         /// A preflight whose origin only the asynchronous predicate can
@@ -111,11 +112,11 @@ pin_project! {
 }
 
 impl<F: Future> ResponseFuture<F> {
-    pub(crate) fn inner(future: F, decision: OriginDecision, policy: Arc<Policy>) -> Self {
+    pub(crate) fn inner(future: F, access: OriginAccess, policy: Arc<Policy>) -> Self {
         let state = State::Inner {
             future,
             output: None,
-            decision,
+            access,
             policy,
         };
         ResponseFuture { state }
@@ -149,7 +150,7 @@ where
             StateProj::Inner {
                 future,
                 output,
-                decision,
+                access,
                 policy,
             } => {
                 if output.is_none() {
@@ -159,13 +160,13 @@ where
                 }
                 // An error of the inner service needs no decision.
                 if !matches!(output, Some(Err(_))) {
-                    ready!(poll_decision(decision, policy, cx));
+                    ready!(poll_access(access, policy, cx));
                 }
                 match output.take() {
                     None => return Poll::Pending,
                     Some(Err(error)) => Err(error),
                     Some(Ok(mut res)) => {
-                        if let OriginDecision::Decided(access) = decision {
+                        if let OriginAccess::Known(access) = access {
                             merge(policy, access, res.headers_mut());
                             if *access == Access::Refused {
                                 res.extensions_mut().insert(Refusal::OriginNotAllowed);
@@ -195,15 +196,15 @@ where
     }
 }
 
-/// Polls a pending origin decision; ready once the origin is decided.
-fn poll_decision(decision: &mut OriginDecision, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
-    if let OriginDecision::Pending { future, origin } = decision {
+/// Polls a pending origin decision; ready once the origin's access is known.
+fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
+    if let OriginAccess::Deciding { future, origin } = access {
         let allowed = ready!(future.as_mut().poll(cx));
-        let access = policy.access(Some(origin), allowed);
-        if access == Access::Refused {
+        let known = policy.access(Some(origin), allowed);
+        if known == Access::Refused {
             refusal::trace(&Refusal::OriginNotAllowed, origin);
         }
-        *decision = OriginDecision::Decided(access);
+        *access = OriginAccess::Known(known);
     }
     Poll::Ready(())
 }

@@ -11,6 +11,15 @@ use http::header::{GetAll, HeaderName, HeaderValue};
 use crate::error::{ConfigError, HeaderList, Wildcard};
 use crate::refusal::Refusal;
 
+/// `true`, as `Access-Control-Allow-Credentials` and
+/// `Access-Control-Allow-Private-Network` say it.
+pub(crate) const TRUE: HeaderValue = HeaderValue::from_static("true");
+/// Not in `http`'s list of names: Private Network Access.
+pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+
 /// The request headers a preflight may ask for, compiled.
 #[derive(Debug, Default)]
 pub(crate) struct AllowedHeaders {

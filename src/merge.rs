@@ -3,10 +3,9 @@
 use bytes::BytesMut;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
-use crate::answer::ALLOW_PRIVATE_NETWORK;
+use crate::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
 use crate::policy::{Access, Policy, Precedence};
 
-const TRUE: HeaderValue = HeaderValue::from_static("true");
 const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
 
 /// The CORS response headers a handler might set.
@@ -23,9 +22,6 @@ const CORS_HEADERS: [HeaderName; 7] = [
 /// Merges the layer's headers for `access` into the inner service's
 /// response headers, following the policy's precedence.
 pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
-    if !policy.origins.is_any() {
-        merge_vary(headers, &VARY_ORIGIN);
-    }
     if policy.precedence == Precedence::LayerWins {
         for name in &CORS_HEADERS {
             headers.remove(name);
@@ -34,6 +30,20 @@ pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
     if let Access::Granted(allow_origin) = access {
         add_missing(policy, allow_origin, headers);
     }
+    if varies_by_origin(policy, headers) {
+        merge_vary(headers, &VARY_ORIGIN);
+    }
+}
+
+/// Whether the response depends on the request's origin, so that a shared
+/// cache must key it by `Origin`: under every policy but an any-origin one,
+/// and under an any-origin policy when the handler answered with an origin
+/// of its own instead of `*`.
+fn varies_by_origin(policy: &Policy, headers: &HeaderMap) -> bool {
+    !policy.origins.is_any()
+        || headers
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_some_and(|value| value != "*")
 }
 
 /// Adds the layer's CORS headers that the response lacks. Credentials and

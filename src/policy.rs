@@ -6,7 +6,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 
 use crate::error::ConfigError;
-use crate::headers::AllowedHeaders;
+use crate::headers::{AllowedHeaders, TRUE};
 use crate::methods::AllowedMethods;
 use crate::origin::AllowedOrigins;
 
@@ -79,7 +79,6 @@ pub(crate) enum Access {
 }
 
 const WILDCARD: HeaderValue = HeaderValue::from_static("*");
-const TRUE: HeaderValue = HeaderValue::from_static("true");
 const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Policy {

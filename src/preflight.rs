@@ -2,16 +2,14 @@
 //! headers and private network access, and answer without calling the
 //! inner service.
 
-use http::header::{self, HeaderName};
+use http::header;
 use http::request::Parts;
 use http::Response;
 
 use crate::answer::{self, Grant};
+use crate::headers::REQUEST_PRIVATE_NETWORK;
 use crate::policy::{Access, Policy};
 use crate::refusal::{self, Refusal};
-
-const REQUEST_PRIVATE_NETWORK: HeaderName =
-    HeaderName::from_static("access-control-request-private-network");
 
 /// Answers the preflight whose head is `parts`, given what its origin was
 /// granted.

@@ -4,21 +4,19 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::header::{self, HeaderName};
+use http::header;
 use http::request::Parts;
-use http::{HeaderMap, Request, Response};
+use http::{Request, Response};
 use tower_service::Service;
 
 use crate::answer;
 use crate::body::CorsBody;
 use crate::classify::{classify, RequestKind};
-use crate::future::{OriginDecision, ResponseFuture};
+use crate::future::{OriginAccess, ResponseFuture};
 use crate::origin::Verdict;
 use crate::policy::{Access, Policy};
 use crate::preflight;
 use crate::refusal::{self, Refusal};
-
-const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// Middleware that applies a CORS policy to an inner service.
 ///
@@ -123,18 +121,21 @@ where
         let (parts, body) = req.into_parts();
         let policy = Arc::clone(&self.policy);
 
-        // No `Origin`: not a CORS request. The inner service answers, and the
-        // layer adds what a shared cache needs.
-        let Some(origin) = parts.headers.get(header::ORIGIN) else {
-            let access = policy.access(None, false);
-            return self.forward(policy, parts, body, kind, OriginDecision::Decided(access));
+        // Not a CORS request (no `Origin`, or a same-origin one): the inner
+        // service answers, and the layer adds what a shared cache needs.
+        let origin = match parts.headers.get(header::ORIGIN) {
+            Some(origin) if kind != RequestKind::NotCors => origin,
+            _ => {
+                let access = policy.access(None, false);
+                return self.forward(policy, parts, body, kind, OriginAccess::Known(access));
+            }
         };
         let verdict = policy.origins.decide(origin, &parts);
 
         // A preflight: the layer answers it itself.
         if kind == RequestKind::Preflight {
             return match verdict {
-                Verdict::Decided(allowed) => {
+                Verdict::Known(allowed) => {
                     let access = policy.access(Some(origin), allowed);
                     ResponseFuture::answered(preflight::answer(&policy, &parts, access))
                 }
@@ -144,23 +145,23 @@ where
 
         // An actual request: the inner service answers, and the layer merges
         // its headers into the response.
-        let decision = match verdict {
-            Verdict::Decided(allowed) => {
+        let access = match verdict {
+            Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
                 if access == Access::Refused {
                     refusal::trace(&Refusal::OriginNotAllowed, origin);
-                    if blocks(&policy, &parts.headers) {
+                    if policy.block_disallowed {
                         return ResponseFuture::answered(answer::blocked(&policy.answers, kind));
                     }
                 }
-                OriginDecision::Decided(access)
+                OriginAccess::Known(access)
             }
-            Verdict::Pending(future) => OriginDecision::Pending {
+            Verdict::Pending(future) => OriginAccess::Deciding {
                 future,
                 origin: origin.clone(),
             },
         };
-        self.forward(policy, parts, body, kind, decision)
+        self.forward(policy, parts, body, kind, access)
     }
 }
 
@@ -172,24 +173,13 @@ impl<S> Cors<S> {
         mut parts: Parts,
         body: ReqBody,
         kind: RequestKind,
-        decision: OriginDecision,
+        access: OriginAccess,
     ) -> ResponseFuture<S::Future>
     where
         S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     {
         parts.extensions.insert(kind);
         let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::inner(future, decision, policy)
+        ResponseFuture::inner(future, access, policy)
     }
-}
-
-/// Whether the policy answers a request from a refused origin itself.
-/// Browsers send `Origin` on same-origin writes too; `Sec-Fetch-Site:
-/// same-origin`, which scripts cannot set, tells them apart, and they are
-/// never blocked.
-fn blocks(policy: &Policy, headers: &HeaderMap) -> bool {
-    policy.block_disallowed
-        && !headers
-            .get(SEC_FETCH_SITE)
-            .is_some_and(|site| site == "same-origin")
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use http::StatusCode;
-use tower_cors::{CorsLayer, Refusal};
+use tower_cors::{CorsLayer, Refusal, RequestKind};
 
 const APP: &str = "https://app.example.com";
 /// The API's own origin, which the policy does not list.
@@ -34,6 +34,9 @@ async fn a_same_origin_request_reaches_the_handler() {
     assert_eq!(res.text(), "inner");
     assert_eq!(res.header("access-control-allow-origin"), None);
     assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    // It is no CORS request, so nothing was refused.
+    assert_eq!(res.refusal(), None);
+    assert_eq!(seen.kind(), Some(RequestKind::NotCors));
 }
 
 // checklist: A4, P7

@@ -130,6 +130,25 @@ async fn a_handlers_own_allow_origin_on_a_request_without_origin_is_kept() {
     }
 }
 
+// checklist: A5, A7
+#[tokio::test]
+async fn a_handlers_own_origin_under_any_origin_varies_by_origin() {
+    // The handler chose an origin of its own: a cached copy must not be
+    // served to another origin.
+    let upstream = [("access-control-allow-origin", APP)];
+    for (name, cors, _) in any_origin_policies() {
+        let (res, _) = send_with(&cors, &upstream, get_from(APP)).await;
+        assert_eq!(res.all("access-control-allow-origin"), [APP], "{name}");
+        assert!(res.token_set("vary").contains(ORIGIN), "{name}");
+    }
+    // Its own `*` needs no `Vary`.
+    let upstream = [("access-control-allow-origin", "*")];
+    for (name, cors, _) in any_origin_policies() {
+        let (res, _) = send_with(&cors, &upstream, get_from(APP)).await;
+        assert!(!res.token_set("vary").contains(ORIGIN), "{name}");
+    }
+}
+
 // checklist: K1, A5
 #[tokio::test]
 async fn a_listed_policy_answers_a_request_without_origin_with_vary_only() {

@@ -34,6 +34,11 @@ const ON_PUBLIC_SUFFIXES: &[&str] = &[
     "https://*.com",
     // `foo.sch.uk` is a public suffix by the wildcard rule `*.sch.uk`.
     "https://*.foo.sch.uk",
+    // Under a wildcard rule every child is a public suffix, so a pattern
+    // on the rule's parent spans unrelated owners too.
+    "https://*.sch.uk",
+    "https://*.kawasaki.jp",
+    "https://*.compute.amazonaws.com",
 ];
 
 /// Subdomain patterns on registrable domains.

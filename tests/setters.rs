@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use http::request::Parts;
 use http::{HeaderValue, Method, StatusCode};
-use tower_cors::{CorsBuilder, CorsLayer, Refusal};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, Refusal};
 
 const APP: &str = "https://app.example.com";
 const A: &str = "https://a.example";
@@ -256,4 +256,25 @@ async fn different_origin_setters_combine() {
     assert_origin(&cors, B, true).await;
     assert_origin(&cors, C, true).await;
     assert_origin(&cors, "https://d.example", false).await;
+}
+
+// checklist: C7, C1
+#[tokio::test]
+async fn a_predicate_cannot_narrow_any_origin_and_says_how_to() {
+    // `*` allows every origin, so the predicate would never be asked.
+    let sync = CorsBuilder::gateway().allow_origin_predicate(|origin, _| origin == A);
+    let not_sync = CorsBuilder::gateway().allow_origin_async(|_, _| async { true });
+    for builder in [sync, not_sync] {
+        let err = builder.build().unwrap_err();
+        assert_eq!(err.errors(), [ConfigError::PredicateWithAnyOrigin]);
+        assert!(err.to_string().contains("allow_origins"), "{err}");
+    }
+    // Replacing the preset's origins lets the predicate alone decide.
+    let narrowed = CorsBuilder::gateway()
+        .allow_origins(Vec::<String>::new())
+        .allow_origin_predicate(|origin, _| origin == A)
+        .build()
+        .unwrap();
+    assert_origin(&narrowed, A, true).await;
+    assert_origin(&narrowed, B, false).await;
 }

@@ -59,9 +59,10 @@ impl fmt::Debug for OriginRules {
     }
 }
 
-/// The decision for one request's origin.
+/// Whether one request's origin is allowed, known at once or only by a
+/// future of the asynchronous predicate.
 pub(crate) enum Verdict {
-    Decided(bool),
+    Known(bool),
     /// Only the asynchronous predicate can tell.
     Pending(DecisionFuture),
 }
@@ -110,6 +111,9 @@ impl OriginRules {
         }
         if allowed.any && credentials {
             errors.push(ConfigError::WildcardWithCredentials(Wildcard::Origins));
+        }
+        if allowed.any && (allowed.predicate.is_some() || allowed.async_predicate.is_some()) {
+            errors.push(ConfigError::PredicateWithAnyOrigin);
         }
         if allowed.is_empty() && errors.len() == errors_before {
             errors.push(ConfigError::NoOrigins);
@@ -210,17 +214,17 @@ impl AllowedOrigins {
     /// produce it.
     pub(crate) fn decide(&self, origin: &HeaderValue, parts: &Parts) -> Verdict {
         if self.any {
-            return Verdict::Decided(true);
+            return Verdict::Known(true);
         }
         if origin == "null" {
-            return Verdict::Decided(self.null);
+            return Verdict::Known(self.null);
         }
         let allowed = self.exact.contains(origin.as_bytes())
             || self.matches_pattern(origin.as_bytes())
             || self.predicate.as_ref().is_some_and(|p| p(origin, parts));
         match &self.async_predicate {
             Some(predicate) if !allowed => Verdict::Pending(predicate(origin.clone(), parts)),
-            _ => Verdict::Decided(allowed),
+            _ => Verdict::Known(allowed),
         }
     }
 

@@ -73,9 +73,6 @@ impl ConfiguredOrigin {
 /// Parses a configured origin or pattern, or says why browsers would never
 /// send it.
 pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
-    if value == "null" {
-        return Err("the opaque origin \"null\" is sent by sandboxed frames, file:// pages and redirects, so any site can produce it: opt in with allow_null_origin");
-    }
     if !value.is_ascii() {
         return Err("an origin is ASCII: write internationalized hosts in punycode (xn--)");
     }
@@ -84,7 +81,7 @@ pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
         .ok_or("expected scheme://host[:port]")?;
     validate_scheme(scheme)?;
     if scheme == "file" {
-        return Err("browsers send \"null\" for file:// pages; some app shells send \"file://\": opt in with allow_file_origin");
+        return Err("browsers send \"null\" for file: pages, and some app shells send exactly \"file://\" (allowed with allow_file_origin): a file origin has no host or path");
     }
     if rest.contains(['/', '?', '#']) {
         return Err("an origin has no path, query or fragment (not even a trailing slash)");
