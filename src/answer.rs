@@ -36,47 +36,46 @@ pub(crate) fn accepted(answers: &Answers, grant: Grant) -> Response<()> {
     if grant.private_network {
         headers.insert(ALLOW_PRIVATE_NETWORK, TRUE);
     }
-    response(
-        answers.accepted_status,
-        headers,
-        RequestKind::Preflight,
-        None,
-    )
+    let res = response(answers.accepted_status, headers);
+    record(answers, res, Some(RequestKind::Preflight), None)
 }
 
-/// The answer to a refused preflight: no CORS headers, and the reason in
-/// the extensions.
+/// The answer to a refused preflight: no CORS headers.
 pub(crate) fn refused_preflight(answers: &Answers, why: Refusal) -> Response<()> {
-    response(
-        answers.refused_status,
-        answers.refused_preflight.clone(),
-        RequestKind::Preflight,
-        Some(why),
-    )
+    let res = response(answers.refused_status, answers.refused_preflight.clone());
+    record(answers, res, Some(RequestKind::Preflight), Some(why))
 }
 
-/// The answer to an actual request of `kind` that the policy blocks.
-pub(crate) fn blocked(answers: &Answers, kind: RequestKind) -> Response<()> {
-    response(
-        answers.refused_status,
-        answers.blocked.clone(),
-        kind,
-        Some(Refusal::OriginNotAllowed),
-    )
+/// The answer to an actual request (of `kind`, when decisions are recorded)
+/// that the policy blocks.
+pub(crate) fn blocked(answers: &Answers, kind: Option<RequestKind>) -> Response<()> {
+    let res = response(answers.refused_status, answers.blocked.clone());
+    record(answers, res, kind, Some(Refusal::OriginNotAllowed))
 }
 
-fn response(
-    status: StatusCode,
-    headers: HeaderMap,
-    kind: RequestKind,
-    why: Option<Refusal>,
-) -> Response<()> {
+fn response(status: StatusCode, headers: HeaderMap) -> Response<()> {
     let mut res = Response::new(());
     *res.status_mut() = status;
     *res.headers_mut() = headers;
-    res.extensions_mut().insert(kind);
-    if let Some(why) = why {
-        res.extensions_mut().insert(why);
+    res
+}
+
+/// With [`record_decisions`](crate::CorsBuilder::record_decisions), puts
+/// the request's kind and the reason of a refusal into the answer's
+/// extensions.
+fn record(
+    answers: &Answers,
+    mut res: Response<()>,
+    kind: Option<RequestKind>,
+    why: Option<Refusal>,
+) -> Response<()> {
+    if answers.record_decisions {
+        if let Some(kind) = kind {
+            res.extensions_mut().insert(kind);
+        }
+        if let Some(why) = why {
+            res.extensions_mut().insert(why);
+        }
     }
     res
 }

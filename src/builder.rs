@@ -59,6 +59,7 @@ pub struct CorsBuilder {
     precedence: Precedence,
     block_disallowed: bool,
     private_network: bool,
+    record_decisions: bool,
 }
 
 impl Default for CorsBuilder {
@@ -75,6 +76,7 @@ impl Default for CorsBuilder {
             precedence: Precedence::UpstreamWins,
             block_disallowed: false,
             private_network: false,
+            record_decisions: false,
         }
     }
 }
@@ -93,6 +95,7 @@ impl fmt::Debug for CorsBuilder {
             .field("precedence", &self.precedence)
             .field("block_disallowed", &self.block_disallowed)
             .field("private_network", &self.private_network)
+            .field("record_decisions", &self.record_decisions)
             .finish()
     }
 }
@@ -658,6 +661,52 @@ impl CorsBuilder {
         self
     }
 
+    /// Puts the layer's decisions where handlers and outer layers can read
+    /// them: the request's [`RequestKind`](crate::RequestKind) into its
+    /// extensions before the inner service is called (and into the
+    /// extensions of the layer's own answers), and a
+    /// [`Refusal`](crate::Refusal) into the extensions of every response to
+    /// a refused request.
+    ///
+    /// Off unless set, because it is not free: the first value put into a
+    /// message's extensions allocates its map, about three allocations for
+    /// each request and each refusal, where the layer otherwise allocates
+    /// nothing of its own. Without it,
+    /// [`RequestKind::of`](crate::RequestKind::of) classifies a request on
+    /// demand, and the `tracing` feature reports every refusal.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{Request, Response};
+    /// use tower::{service_fn, ServiceExt};
+    /// use tower_cors::{CorsLayer, Refusal, RequestKind};
+    /// use tower_layer::Layer;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .record_decisions(true)
+    ///     .build()?;
+    /// let handler = service_fn(|req: Request<String>| async move {
+    ///     let kind = req.extensions().get::<RequestKind>().copied();
+    ///     assert_eq!(kind, Some(RequestKind::Simple));
+    ///     Ok::<_, std::convert::Infallible>(Response::new(String::new()))
+    /// });
+    /// let req = Request::get("/")
+    ///     .header("origin", "https://evil.example")
+    ///     .body(String::new())?;
+    /// let res = cors.layer(handler).oneshot(req).await?;
+    /// assert_eq!(res.extensions().get::<Refusal>(), Some(&Refusal::OriginNotAllowed));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn record_decisions(mut self, record: bool) -> Self {
+        self.record_decisions = record;
+        self
+    }
+
     /// Checks the whole policy and compiles it into a [`CorsLayer`], or
     /// returns every problem found.
     ///
@@ -704,6 +753,7 @@ impl CorsBuilder {
             private_network: self.private_network,
             precedence: self.precedence,
             block_disallowed: self.block_disallowed,
+            record_decisions: self.record_decisions,
             answers: Answers::default(),
         };
         policy::check_statuses(self.preflight_status, self.refusal_status, errors);

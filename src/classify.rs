@@ -8,10 +8,12 @@ use crate::methods::is_safelisted as is_safelisted_method;
 
 /// What kind of request the layer saw, following the Fetch Standard.
 ///
-/// The layer stores it in the request's extensions before it calls the
-/// inner service, so handlers and logging layers can read it without
-/// parsing the request again. Preflights never reach the inner service;
-/// their kind is stored in the extensions of the layer's own response.
+/// With [`record_decisions`](crate::CorsBuilder::record_decisions) the
+/// layer stores it in the request's extensions before it calls the inner
+/// service, so handlers and logging layers can read it without parsing the
+/// request again; preflights never reach the inner service, and their kind
+/// is stored in the extensions of the layer's own response. Without it,
+/// [`RequestKind::of`] classifies a request on demand.
 ///
 /// # Example
 ///
@@ -94,17 +96,36 @@ const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 const MAX_SAFELISTED_VALUE: usize = 128;
 const MAX_SAFELISTED_TOTAL: usize = 1024;
 
-pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
+/// The part of the classification that decides what the layer does with a
+/// request; whether an actual request is simple matters only to whoever
+/// reads its [`RequestKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    NotCors,
+    Preflight,
+    Actual,
+}
+
+pub(crate) fn route(method: &Method, headers: &HeaderMap) -> Route {
     if !headers.contains_key(header::ORIGIN) || is_same_origin_fetch(headers) {
-        return RequestKind::NotCors;
-    }
-    if method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
-        return RequestKind::Preflight;
-    }
-    if is_safelisted_method(method) && only_safelisted_headers(headers) {
-        RequestKind::Simple
+        Route::NotCors
+    } else if method == Method::OPTIONS
+        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    {
+        Route::Preflight
     } else {
-        RequestKind::NotSoSimple
+        Route::Actual
+    }
+}
+
+pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
+    match route(method, headers) {
+        Route::NotCors => RequestKind::NotCors,
+        Route::Preflight => RequestKind::Preflight,
+        Route::Actual if is_safelisted_method(method) && only_safelisted_headers(headers) => {
+            RequestKind::Simple
+        }
+        Route::Actual => RequestKind::NotSoSimple,
     }
 }
 

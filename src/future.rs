@@ -168,7 +168,7 @@ where
                     Some(Ok(mut res)) => {
                         if let OriginAccess::Known(access) = access {
                             merge(policy, access, res.headers_mut());
-                            if *access == Access::Refused {
+                            if *access == Access::Refused && policy.record_decisions {
                                 res.extensions_mut().insert(Refusal::OriginNotAllowed);
                             }
                         }

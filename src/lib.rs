@@ -8,15 +8,17 @@
 //!   request. Every setter replaces what an earlier call of it set, so
 //!   presets narrow as easily as they widen.
 //! - Each request is classified ([`RequestKind`]): not CORS, simple,
-//!   not-so-simple, or preflight. The kind is put into the request's
-//!   extensions for handlers and logs. Only `OPTIONS` with `Origin` and
+//!   not-so-simple, or preflight; with
+//!   [`record_decisions`](CorsBuilder::record_decisions) the kind is put
+//!   into the request's extensions for handlers and logs. Only `OPTIONS` with `Origin` and
 //!   `Access-Control-Request-Method` is a preflight; every other `OPTIONS`
 //!   reaches the inner service.
 //! - Preflights are answered by the layer without calling the inner
 //!   service, after checking the origin, the method (case-sensitively) and
 //!   every requested header (case-insensitively). A refused preflight gets
-//!   `403 Forbidden` and no CORS headers, and the [`Refusal`] in the
-//!   response's extensions says why.
+//!   `403 Forbidden` and no CORS headers; the [`Refusal`] that says why is
+//!   put into the response's extensions with `record_decisions`, and
+//!   reported as a `tracing` event with the `tracing` feature.
 //! - On actual responses the layer merges its headers with the inner
 //!   service's; by default the inner service's CORS headers win
 //!   ([`Precedence`]), and `Vary` tokens are merged, never duplicated.

@@ -62,6 +62,8 @@ pub(crate) struct Policy {
     pub(crate) private_network: bool,
     pub(crate) precedence: Precedence,
     pub(crate) block_disallowed: bool,
+    /// Whether the layer puts its decisions into extensions.
+    pub(crate) record_decisions: bool,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
 }
@@ -109,6 +111,9 @@ pub(crate) struct Answers {
     pub(crate) refused_preflight: HeaderMap,
     /// A blocked actual request: its `Vary`, no CORS header.
     pub(crate) blocked: HeaderMap,
+    /// Whether the answers carry the request's kind and the reason of a
+    /// refusal in their extensions.
+    pub(crate) record_decisions: bool,
 }
 
 /// Checks the statuses of the layer's answers, reporting each problem to
@@ -182,6 +187,7 @@ impl Answers {
             refused_status,
             refused_preflight,
             blocked,
+            record_decisions: policy.record_decisions,
         }
     }
 }

@@ -7,8 +7,10 @@ use http::{HeaderName, Method};
 /// Why the layer refused a CORS request.
 ///
 /// Whenever the layer refuses something it stores a `Refusal` in the
-/// response's extensions (and, with the `tracing` feature, emits a `DEBUG`
-/// event), so that an operator can tell why a browser reports a CORS error:
+/// response's extensions when the policy
+/// [records decisions](crate::CorsBuilder::record_decisions), and emits a
+/// `DEBUG` event with the `tracing` feature, so that an operator can tell
+/// why a browser reports a CORS error:
 ///
 /// - a refused preflight is answered by the layer itself, with the refusal
 ///   status (403 unless configured) and no CORS headers;
@@ -43,6 +45,10 @@ pub enum Refusal {
     /// `Access-Control-Request-Headers` is not a comma-separated list of
     /// header names.
     InvalidRequestHeaders,
+    /// `Access-Control-Request-Headers` is longer than 4096 bytes, all field
+    /// lines together: no browser sends that many names, and the layer does
+    /// not read them.
+    RequestHeadersTooLong,
 }
 
 impl fmt::Display for Refusal {
@@ -53,6 +59,9 @@ impl fmt::Display for Refusal {
             Refusal::InvalidRequestMethod => f.write_str("invalid Access-Control-Request-Method"),
             Refusal::HeaderNotAllowed(h) => write!(f, "request header {h} not allowed"),
             Refusal::InvalidRequestHeaders => f.write_str("invalid Access-Control-Request-Headers"),
+            Refusal::RequestHeadersTooLong => {
+                f.write_str("Access-Control-Request-Headers longer than 4096 bytes")
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use tower_service::Service;
 
 use crate::answer;
 use crate::body::CorsBody;
-use crate::classify::{classify, RequestKind};
+use crate::classify::{classify, route, RequestKind, Route};
 use crate::future::{OriginAccess, ResponseFuture};
 use crate::origin::Verdict;
 use crate::policy::{Access, Policy};
@@ -117,14 +117,18 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let kind = classify(req.method(), req.headers());
+        let route = route(req.method(), req.headers());
+        let kind = self
+            .policy
+            .record_decisions
+            .then(|| classify(req.method(), req.headers()));
         let (parts, body) = req.into_parts();
         let policy = Arc::clone(&self.policy);
 
         // Not a CORS request (no `Origin`, or a same-origin one): the inner
         // service answers, and the layer adds what a shared cache needs.
         let origin = match parts.headers.get(header::ORIGIN) {
-            Some(origin) if kind != RequestKind::NotCors => origin,
+            Some(origin) if route != Route::NotCors => origin,
             _ => {
                 let access = policy.access(None, false);
                 return self.forward(policy, parts, body, kind, OriginAccess::Known(access));
@@ -133,7 +137,7 @@ where
         let verdict = policy.origins.decide(origin, &parts);
 
         // A preflight: the layer answers it itself.
-        if kind == RequestKind::Preflight {
+        if route == Route::Preflight {
             return match verdict {
                 Verdict::Known(allowed) => {
                     let access = policy.access(Some(origin), allowed);
@@ -166,19 +170,22 @@ where
 }
 
 impl<S> Cors<S> {
-    /// Calls the inner service, telling it the request's kind.
+    /// Calls the inner service, telling it the request's kind when the
+    /// policy records decisions.
     fn forward<ReqBody, ResBody>(
         &mut self,
         policy: Arc<Policy>,
         mut parts: Parts,
         body: ReqBody,
-        kind: RequestKind,
+        kind: Option<RequestKind>,
         access: OriginAccess,
     ) -> ResponseFuture<S::Future>
     where
         S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     {
-        parts.extensions.insert(kind);
+        if let Some(kind) = kind {
+            parts.extensions.insert(kind);
+        }
         let future = self.inner.call(Request::from_parts(parts, body));
         ResponseFuture::inner(future, access, policy)
     }
