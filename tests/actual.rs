@@ -23,6 +23,7 @@ fn credentialed() -> CorsLayer {
         .allow_origins([APP])
         .allow_credentials(true)
         .expose_headers(["X-Request-Id", "X-Total"])
+        .record_decisions(true)
         .build()
         .unwrap()
 }
@@ -72,6 +73,7 @@ async fn a_policy_can_block_disallowed_origins() {
     let cors = CorsLayer::builder()
         .allow_origins([APP])
         .block_disallowed_origins(true)
+        .record_decisions(true)
         .build()
         .unwrap();
     let (res, seen) = send(&cors, get_from("https://evil.example")).await;

@@ -43,6 +43,7 @@ fn policy(db: mpsc::Sender<Lookup>) -> CorsBuilder {
         .allow_origins(["https://static.example"])
         .allow_methods(["PUT"])
         .allow_credentials(true)
+        .record_decisions(true)
         // The origin comes by value: the future can own it.
         .allow_origin_async(move |origin: HeaderValue, _parts: &Parts| {
             let db = db.clone();
@@ -151,6 +152,7 @@ async fn decided_after_the_handler_ran(decision: bool) -> (Answer, usize) {
                 decision && origin == TENANT
             }
         })
+        .record_decisions(true)
         .build()
         .unwrap();
     let calls = Arc::new(AtomicUsize::new(0));

@@ -17,6 +17,7 @@ fn blocking() -> CorsLayer {
     CorsLayer::builder()
         .allow_origins([APP])
         .block_disallowed_origins(true)
+        .record_decisions(true)
         .build()
         .unwrap()
 }

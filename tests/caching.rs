@@ -12,7 +12,7 @@ use common::*;
 use http::{Request, StatusCode};
 use http_body_util::Full;
 use tower_cors::presets::GATEWAY_EXPOSED_HEADERS;
-use tower_cors::{CorsLayer, Refusal};
+use tower_cors::{CorsBuilder, CorsLayer, Refusal};
 
 const APP: &str = "https://app.example.com";
 const ORIGIN: &str = "origin";
@@ -40,13 +40,17 @@ fn any_origin_policies() -> Vec<(&'static str, CorsLayer, String)> {
             CorsLayer::builder()
                 .allow_any_origin()
                 .expose_headers(["x-request-id"])
+                .record_decisions(true)
                 .build()
                 .unwrap(),
             "x-request-id".to_owned(),
         ),
         (
             "gateway",
-            CorsLayer::gateway(),
+            CorsBuilder::gateway()
+                .record_decisions(true)
+                .build()
+                .unwrap(),
             GATEWAY_EXPOSED_HEADERS.join(","),
         ),
     ]
@@ -100,7 +104,11 @@ async fn an_any_origin_policy_answers_a_request_without_origin_like_any_origin()
 #[tokio::test]
 async fn an_any_origin_policy_accepts_a_preflight_from_null() {
     // The gateway allows PUT.
-    let (res, seen) = send(&CorsLayer::gateway(), preflight("null", "PUT", None)).await;
+    let gateway = CorsBuilder::gateway()
+        .record_decisions(true)
+        .build()
+        .unwrap();
+    let (res, seen) = send(&gateway, preflight("null", "PUT", None)).await;
     assert_eq!(seen.calls(), 0);
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.extensions);
     assert_eq!(res.all("access-control-allow-origin"), ["*"]);
@@ -165,6 +173,7 @@ async fn a_predicate_that_allows_everything_never_allows_null() {
         let cors = CorsLayer::builder()
             .allow_origin_predicate(|_, _| true)
             .allow_credentials(credentials)
+            .record_decisions(true)
             .build()
             .unwrap();
 
@@ -263,6 +272,7 @@ async fn preflight_answers_vary_on_every_request_header_that_decides_them() {
             .allow_methods(["PUT"])
             .allow_headers(["x-a"])
             .allow_private_network(private_network)
+            .record_decisions(true)
             .build()
             .unwrap();
         let any = CorsLayer::builder()
@@ -270,6 +280,7 @@ async fn preflight_answers_vary_on_every_request_header_that_decides_them() {
             .allow_methods(["PUT"])
             .allow_headers(["x-a"])
             .allow_private_network(private_network)
+            .record_decisions(true)
             .build()
             .unwrap();
         let pna = private_network.then_some("true");

@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use tower_cors::{CorsLayer, RequestKind};
+use http::{Method, StatusCode};
+use tower_cors::{CorsBuilder, CorsLayer, Refusal, RequestKind};
 
 const ORIGIN: (&str, &str) = ("origin", "https://app.example.com");
 
@@ -11,12 +12,15 @@ fn kind(method: &str, headers: &[(&str, &str)]) -> RequestKind {
     RequestKind::of(&request(method, headers))
 }
 
-fn policy() -> CorsLayer {
+/// The rules of [`policy`], without `record_decisions`.
+fn rules() -> CorsBuilder {
     CorsLayer::builder()
         .allow_origins(["https://app.example.com"])
         .allow_methods(["PUT"])
-        .build()
-        .unwrap()
+}
+
+fn policy() -> CorsLayer {
+    rules().record_decisions(true).build().unwrap()
 }
 
 // checklist: K1
@@ -198,4 +202,116 @@ async fn the_kind_reaches_the_inner_service_in_the_extensions() {
     assert_eq!(res.extensions.get(), Some(&RequestKind::Preflight));
     assert!(RequestKind::Preflight.is_cors());
     assert!(!RequestKind::NotCors.is_cors());
+}
+
+// checklist: K4, P7
+#[tokio::test]
+async fn decisions_reach_the_extensions_only_when_recorded() {
+    const EVIL: &str = "https://evil.example";
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        RequestKind,
+    );
+    let actual: [Case; 5] = [
+        ("GET", &[], RequestKind::NotCors),
+        ("GET", &[ORIGIN], RequestKind::Simple),
+        (
+            "GET",
+            &[ORIGIN, ("content-type", "application/json")],
+            RequestKind::NotSoSimple,
+        ),
+        ("PUT", &[ORIGIN], RequestKind::NotSoSimple),
+        ("GET", &[("origin", EVIL)], RequestKind::Simple),
+    ];
+    for record in [false, true] {
+        // The default is left alone, not set to `false`.
+        let build = |block: bool| {
+            let builder = rules().block_disallowed_origins(block);
+            let builder = if record {
+                builder.record_decisions(true)
+            } else {
+                builder
+            };
+            builder.build().unwrap()
+        };
+        let cors = build(false);
+        let recorded = |kind: RequestKind| record.then_some(kind);
+        let refused = |why: Refusal| record.then_some(why);
+
+        // The handler finds the kind only when it is recorded; `of`
+        // classifies the same request either way.
+        for (method, headers, expected) in actual {
+            assert_eq!(RequestKind::of(&request(method, headers)), expected);
+            let (_, seen) = send(&cors, request(method, headers)).await;
+            assert_eq!(seen.calls(), 1, "{method} {headers:?}");
+            assert_eq!(
+                seen.kind(),
+                recorded(expected),
+                "record: {record}, {method} {headers:?}"
+            );
+        }
+
+        // The layer's own answer to a preflight.
+        let req = || preflight("https://app.example.com", "PUT", None);
+        assert_eq!(RequestKind::of(&req()), RequestKind::Preflight);
+        let (res, _) = send(&cors, req()).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            res.extensions.get(),
+            recorded(RequestKind::Preflight).as_ref()
+        );
+        assert_eq!(res.refusal(), None);
+
+        // Refused preflights: the refusal's status, no CORS header, the
+        // preflight's `Vary`, and the reason only when recorded.
+        let preflights = [
+            (preflight(EVIL, "PUT", None), Refusal::OriginNotAllowed),
+            (
+                preflight("https://app.example.com", "DELETE", None),
+                Refusal::MethodNotAllowed(Method::DELETE),
+            ),
+        ];
+        for (req, why) in preflights {
+            let (res, seen) = send(&cors, req).await;
+            assert_eq!(seen.calls(), 0);
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "record: {record}");
+            assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+            assert_eq!(res.token_set("vary"), names(PREFLIGHT_VARY));
+            assert!(res.body.is_empty());
+            assert_eq!(res.refusal(), refused(why).as_ref(), "record: {record}");
+            assert_eq!(
+                res.extensions.get(),
+                recorded(RequestKind::Preflight).as_ref()
+            );
+        }
+
+        // A refused actual request that reaches the handler: no CORS
+        // header, `Vary: Origin`, and the reason only when recorded.
+        let (res, seen) = send(&cors, get_from(EVIL)).await;
+        assert_eq!(seen.calls(), 1);
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(res.text(), "inner");
+        assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+        assert_eq!(res.header("vary"), Some("Origin"));
+        assert_eq!(
+            res.refusal(),
+            refused(Refusal::OriginNotAllowed).as_ref(),
+            "record: {record}"
+        );
+
+        // A refused actual request that the layer blocks.
+        let (res, seen) = send(&build(true), get_from(EVIL)).await;
+        assert_eq!(seen.calls(), 0);
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(res.body.is_empty());
+        assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+        assert_eq!(res.header("vary"), Some("Origin"));
+        assert_eq!(
+            res.refusal(),
+            refused(Refusal::OriginNotAllowed).as_ref(),
+            "record: {record}"
+        );
+        assert_eq!(res.extensions.get(), recorded(RequestKind::Simple).as_ref());
+    }
 }

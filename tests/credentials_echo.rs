@@ -23,6 +23,7 @@ fn echoing(origin: &str, headers: &[&str]) -> CorsLayer {
         .allow_credentials(true)
         .allow_any_method()
         .allow_headers(headers)
+        .record_decisions(true)
         .build()
         .unwrap_or_else(|e| panic!("{origin}: {e}"))
 }
@@ -36,6 +37,7 @@ async fn any_method_and_header_with_credentials_echo_the_request() {
             .allow_credentials(true)
             .allow_any_method()
             .allow_any_header()
+            .record_decisions(true)
             .build()
             .unwrap_or_else(|e| panic!("{configured}: {e}"));
         let (res, seen) = send(&cors, preflight(origin, "PURGE", Some("x-a, X-B"))).await;

@@ -458,6 +458,7 @@ fn ip_addresses_must_be_written_as_browsers_send_them() {
 async fn custom_methods_and_extension_origins_are_accepted() {
     let cors = credentialed(&["chrome-extension://abc"])
         .allow_methods(["PURGE"])
+        .record_decisions(true)
         .build()
         .unwrap();
     let (res, _) = send(&cors, preflight("chrome-extension://abc", "PURGE", None)).await;

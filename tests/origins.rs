@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use tower_cors::{CorsLayer, Refusal};
+use tower_cors::{CorsBuilder, CorsLayer, Refusal};
 
 /// One row: the policy's origins, the request's `Origin`, and whether it must
 /// be allowed.
@@ -201,6 +201,7 @@ async fn origin_table() {
     for row in ROWS {
         let cors = CorsLayer::builder()
             .allow_origins(row.config)
+            .record_decisions(true)
             .build()
             .unwrap_or_else(|e| panic!("{:?}: {e}", row.config));
         if let Some(why) = check(&cors, row.origin, row.allowed).await {
@@ -225,6 +226,7 @@ async fn exact_origins_and_patterns_combine() {
             "https://*.example.com",
             "http://localhost:*",
         ])
+        .record_decisions(true)
         .build()
         .unwrap();
     for (origin, allowed) in [
@@ -244,6 +246,7 @@ async fn exact_origins_and_patterns_combine() {
 async fn null_is_never_allowed_by_an_explicit_list_without_opt_in() {
     let list = CorsLayer::builder()
         .allow_origins(["https://example.com", "https://*.example.com"])
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_eq!(check(&list, "null", false).await, None);
@@ -252,6 +255,7 @@ async fn null_is_never_allowed_by_an_explicit_list_without_opt_in() {
     let opted_in_only = CorsLayer::builder()
         .allow_null_origin(true)
         .allow_origins(["https://example.com"])
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_eq!(check(&opted_in_only, "null", false).await, None);
@@ -267,6 +271,7 @@ async fn null_is_allowed_when_opted_in_and_listed() {
     let cors = CorsLayer::builder()
         .allow_null_origin(true)
         .allow_origins(["null", "https://example.com"])
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_eq!(check(&cors, "null", true).await, None);
@@ -282,6 +287,7 @@ async fn file_origin_is_allowed_when_opted_in_and_listed() {
     let cors = CorsLayer::builder()
         .allow_file_origin(true)
         .allow_origins(["file://"])
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_eq!(check(&cors, "file://", true).await, None);
@@ -293,8 +299,15 @@ async fn file_origin_is_allowed_when_opted_in_and_listed() {
 #[tokio::test]
 async fn any_origin_answers_null_like_every_other_origin() {
     for cors in [
-        CorsLayer::builder().allow_any_origin().build().unwrap(),
-        CorsLayer::gateway(),
+        CorsLayer::builder()
+            .allow_any_origin()
+            .record_decisions(true)
+            .build()
+            .unwrap(),
+        CorsBuilder::gateway()
+            .record_decisions(true)
+            .build()
+            .unwrap(),
     ] {
         // Browsers accept `*` for opaque origins; refusing `null` alone would
         // make the answer depend on the origin.
@@ -321,6 +334,7 @@ async fn any_origin_answers_null_like_every_other_origin() {
 async fn hosts_longer_than_a_domain_name_never_match_a_pattern() {
     let cors = CorsLayer::builder()
         .allow_origins(["https://*.example.com"])
+        .record_decisions(true)
         .build()
         .unwrap();
     let origin = |labels: usize| format!("https://{}example.com", "a.".repeat(labels));
@@ -344,6 +358,7 @@ async fn ten_thousand_exact_origins_still_answer_correctly() {
         .collect();
     let cors = CorsLayer::builder()
         .allow_origins(&origins)
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_eq!(check(&cors, &origins[0], true).await, None, "first");

@@ -16,6 +16,7 @@ fn builder() -> CorsBuilder {
     CorsLayer::builder()
         .allow_origins([APP])
         .allow_methods(["PUT"])
+        .record_decisions(true)
 }
 
 fn opted_in() -> CorsLayer {

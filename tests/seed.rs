@@ -39,6 +39,15 @@ fn simple_request(method: &str) -> http::Request<http_body_util::Full<bytes::Byt
     )
 }
 
+/// The gateway preset, recording its decisions so that the tests can read
+/// the kind it found (`CorsLayer::gateway()` does not record them).
+fn recording_gateway() -> CorsLayer {
+    CorsBuilder::gateway()
+        .record_decisions(true)
+        .build()
+        .unwrap()
+}
+
 const BACKEND: &[(&str, &str)] = &[
     ("date", "Tue, 15 Jan 2019 01:25:52 GMT"),
     ("content-type", "application/json"),
@@ -49,7 +58,7 @@ const BACKEND: &[(&str, &str)] = &[
 // checklist: A1, K3
 #[tokio::test]
 async fn scenario_1_backend_without_cors_headers_gets_a_wildcard() {
-    let (res, seen) = send_with(&CorsLayer::gateway(), BACKEND, simple_request("GET")).await;
+    let (res, seen) = send_with(&recording_gateway(), BACKEND, simple_request("GET")).await;
     assert_eq!(seen.calls(), 1);
     assert_eq!(seen.kind(), Some(RequestKind::Simple));
     assert_eq!(res.status, 200);
@@ -87,7 +96,7 @@ async fn not_so_simple_preflight_gets_the_gateway_answer() {
             ("access-control-request-headers", "X-Sdk-Date"),
         ],
     );
-    let (res, seen) = send(&CorsLayer::gateway(), req).await;
+    let (res, seen) = send(&recording_gateway(), req).await;
     assert_eq!(seen.calls(), 0, "the backend is not called");
     assert_eq!(res.status, 200);
     assert_gateway_preflight_headers(&res);
@@ -108,7 +117,7 @@ async fn not_so_simple_preflight_gets_the_gateway_answer() {
 
 #[tokio::test]
 async fn the_actual_put_after_the_preflight_gets_a_wildcard() {
-    let (res, seen) = send_with(&CorsLayer::gateway(), BACKEND, simple_request("PUT")).await;
+    let (res, seen) = send_with(&recording_gateway(), BACKEND, simple_request("PUT")).await;
     assert_eq!(seen.kind(), Some(RequestKind::NotSoSimple));
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
     // Exposed headers are sent where browsers read them: on actual responses.

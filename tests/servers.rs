@@ -50,7 +50,8 @@ impl Calls {
 }
 
 /// The policy of the axum tests: one origin, credentials, a few methods and
-/// headers, and the default status of accepted preflights (204).
+/// headers, and the default status of accepted preflights (204). It records
+/// its decisions, so that the handlers can report the `RequestKind`.
 fn app_policy() -> CorsBuilder {
     CorsLayer::builder()
         .allow_origins([APP])
@@ -59,6 +60,7 @@ fn app_policy() -> CorsBuilder {
         .expose_headers(["x-request-id"])
         .allow_credentials(true)
         .max_age(Duration::from_secs(600))
+        .record_decisions(true)
 }
 
 /// `/items` with `GET`, `PUT` and `OPTIONS` handlers that count their calls
@@ -221,8 +223,9 @@ async fn axum_route_layer() {
     .await;
 }
 
-/// A plain hyper 1 server: a tower handler behind `CorsLayer::gateway()`,
-/// bridged with `TowerToHyperService`, one task per connection; on stop,
+/// A plain hyper 1 server: a tower handler behind the gateway preset
+/// (recording its decisions, so that the handler can report the
+/// `RequestKind`), bridged with `TowerToHyperService`, one task per connection; on stop,
 /// open connections are shut down gracefully.
 async fn serve_hyper(calls: &Calls) -> TestServer {
     let calls = calls.clone();
@@ -242,7 +245,12 @@ async fn serve_hyper(calls: &Calls) -> TestServer {
         }
     });
     let service = ServiceBuilder::new()
-        .layer(CorsLayer::gateway())
+        .layer(
+            CorsBuilder::gateway()
+                .record_decisions(true)
+                .build()
+                .unwrap(),
+        )
         .service(handler);
 
     let (listener, addr) = local_listener().await;

@@ -40,6 +40,7 @@ async fn assert_origin(cors: &CorsLayer, origin: &str, allowed: bool) {
 async fn allow_methods_replaces_the_gateways_methods() {
     let cors = CorsBuilder::gateway()
         .allow_methods(["GET"])
+        .record_decisions(true)
         .build()
         .unwrap();
     let (res, seen) = send(&cors, preflight(APP, "DELETE", None)).await;
@@ -60,6 +61,7 @@ async fn allow_methods_replaces_the_gateways_methods() {
 async fn allow_methods_replaces_the_single_page_apps_methods() {
     let cors = CorsBuilder::single_page_app(APP)
         .allow_methods(["GET"])
+        .record_decisions(true)
         .build()
         .unwrap();
     let (res, _) = send(&cors, preflight(APP, "PUT", None)).await;
@@ -188,13 +190,18 @@ async fn allow_origins_replaces_an_earlier_call() {
     let cors = CorsLayer::builder()
         .allow_origins([A])
         .allow_origins([B])
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_origin(&cors, A, false).await;
     assert_origin(&cors, B, true).await;
 
     // The gateway's `*`, replaced by one origin: the answer now echoes it.
-    let gateway = CorsBuilder::gateway().allow_origins([B]).build().unwrap();
+    let gateway = CorsBuilder::gateway()
+        .allow_origins([B])
+        .record_decisions(true)
+        .build()
+        .unwrap();
     assert_origin(&gateway, A, false).await;
     let (res, _) = send(&gateway, get_from(B)).await;
     assert_eq!(res.header("access-control-allow-origin"), Some(B));
@@ -216,6 +223,7 @@ async fn allow_origin_predicate_replaces_an_earlier_call() {
     let cors = CorsLayer::builder()
         .allow_origin_predicate(|origin, _| origin == A)
         .allow_origin_predicate(|origin, _| origin == B)
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_origin(&cors, A, false).await;
@@ -228,6 +236,7 @@ async fn allow_origin_async_replaces_an_earlier_call() {
     let cors = CorsLayer::builder()
         .allow_origin_async(|origin: HeaderValue, _: &Parts| async move { origin == A })
         .allow_origin_async(|origin: HeaderValue, _: &Parts| async move { origin == B })
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_origin(&cors, A, false).await;
@@ -240,6 +249,7 @@ async fn different_origin_setters_combine() {
     let cors = CorsLayer::builder()
         .allow_origins([A])
         .allow_origin_predicate(|origin, _| origin == B)
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_origin(&cors, A, true).await;
@@ -250,6 +260,7 @@ async fn different_origin_setters_combine() {
         .allow_origins([A])
         .allow_origin_predicate(|origin, _| origin == B)
         .allow_origin_async(|origin: HeaderValue, _: &Parts| async move { origin == C })
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_origin(&cors, A, true).await;
@@ -273,6 +284,7 @@ async fn a_predicate_cannot_narrow_any_origin_and_says_how_to() {
     let narrowed = CorsBuilder::gateway()
         .allow_origins(Vec::<String>::new())
         .allow_origin_predicate(|origin, _| origin == A)
+        .record_decisions(true)
         .build()
         .unwrap();
     assert_origin(&narrowed, A, true).await;

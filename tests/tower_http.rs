@@ -31,7 +31,9 @@ const APP: &str = "https://app.example.com";
 const ADMIN: &str = "https://admin.example.com";
 const EVIL: &str = "https://evil.example.com";
 
-/// The shared policy, as this crate's builder (before `build`).
+/// The shared policy, as this crate's builder (before `build`). It records
+/// its decisions, so that the tests can read the `RequestKind` and the
+/// `Refusal`.
 fn ours_builder() -> CorsBuilder {
     CorsLayer::builder()
         .allow_origins([APP, ADMIN])
@@ -40,6 +42,7 @@ fn ours_builder() -> CorsBuilder {
         .expose_headers(["x-request-id"])
         .allow_credentials(true)
         .max_age(Duration::from_secs(600))
+        .record_decisions(true)
 }
 
 /// The shared policy, in this crate.
