@@ -25,6 +25,8 @@ pub(crate) struct Grant {
 
 /// The answer to an accepted preflight.
 pub(crate) fn accepted(answers: &Answers, grant: Grant) -> Response<()> {
+    // The prebuilt map has a slot for `Access-Control-Allow-Origin`, and for
+    // `Access-Control-Allow-Methods` when the policy echoes the method.
     let mut headers = answers.accepted.clone();
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, grant.allow_origin);
     if let Some(methods) = grant.methods {

@@ -79,6 +79,12 @@ impl AllowedMethods {
         self.value.as_ref()
     }
 
+    /// Whether the answer names the requested method (any method, with
+    /// credentials).
+    pub(crate) fn echoes(&self) -> bool {
+        self.echo
+    }
+
     /// Checks the method a preflight asks for. Returns the requested method
     /// when the policy echoes it in `Access-Control-Allow-Methods`.
     ///

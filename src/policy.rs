@@ -181,6 +181,14 @@ impl Answers {
                 accepted.insert(name, value.clone());
             }
         }
+        // A slot for each value that the answer sets per request, so that
+        // setting it replaces an entry in place: a clone of this map is
+        // exactly as large as the answer, and never grows.
+        accepted.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, WILDCARD);
+        if policy.methods.echoes() {
+            // Always replaced: an echoing policy names every requested method.
+            accepted.insert(header::ACCESS_CONTROL_ALLOW_METHODS, WILDCARD);
+        }
         Answers {
             accepted_status,
             accepted,
