@@ -100,22 +100,26 @@ const MAX_SAFELISTED_TOTAL: usize = 1024;
 /// request; whether an actual request is simple matters only to whoever
 /// reads its [`RequestKind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Route {
+enum Route {
     NotCors,
     Preflight,
     Actual,
 }
 
-pub(crate) fn route(method: &Method, headers: &HeaderMap) -> Route {
+fn route(method: &Method, headers: &HeaderMap) -> Route {
     if !headers.contains_key(header::ORIGIN) || is_same_origin_fetch(headers) {
         Route::NotCors
-    } else if method == Method::OPTIONS
-        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-    {
+    } else if is_preflight(method, headers) {
         Route::Preflight
     } else {
         Route::Actual
     }
+}
+
+/// `OPTIONS` with `Access-Control-Request-Method` (and `Origin`, which the
+/// caller has checked).
+pub(crate) fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
+    method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
 pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
@@ -132,7 +136,7 @@ pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
 /// Browsers send `Origin` on same-origin `POST`, `PUT`, `PATCH` and `DELETE`
 /// requests too, which are no CORS requests; `Sec-Fetch-Site: same-origin`,
 /// which scripts cannot set, marks them.
-fn is_same_origin_fetch(headers: &HeaderMap) -> bool {
+pub(crate) fn is_same_origin_fetch(headers: &HeaderMap) -> bool {
     headers
         .get(SEC_FETCH_SITE)
         .is_some_and(|site| site == "same-origin")

@@ -27,6 +27,8 @@ pub(crate) enum OriginAccess {
     Deciding {
         future: DecisionFuture,
         origin: HeaderValue,
+        /// A same-origin write, never refused.
+        same_origin: bool,
     },
 }
 
@@ -152,30 +154,32 @@ where
                 output,
                 access,
                 policy,
-            } => {
-                if output.is_none() {
-                    if let Poll::Ready(out) = future.poll(cx) {
-                        *output = Some(out);
-                    }
+            } => match access {
+                // The usual case: the origin is decided, only the inner
+                // service is awaited.
+                OriginAccess::Known(known) => {
+                    let out = ready!(future.poll(cx));
+                    out.map(|res| finish(res, known, policy))
                 }
-                // An error of the inner service needs no decision.
-                if !matches!(output, Some(Err(_))) {
-                    ready!(poll_access(access, policy, cx));
-                }
-                match output.take() {
-                    None => return Poll::Pending,
-                    Some(Err(error)) => Err(error),
-                    Some(Ok(mut res)) => {
-                        if let OriginAccess::Known(access) = access {
-                            merge(policy, access, res.headers_mut());
-                            if *access == Access::Refused && policy.record_decisions {
-                                res.extensions_mut().insert(Refusal::OriginNotAllowed);
-                            }
+                OriginAccess::Deciding { .. } => {
+                    if output.is_none() {
+                        if let Poll::Ready(out) = future.poll(cx) {
+                            *output = Some(out);
                         }
-                        Ok(res.map(CorsBody::new))
+                    }
+                    let known = match output {
+                        // An error of the inner service needs no decision.
+                        Some(Err(_)) => None,
+                        _ => Some(ready!(poll_access(access, policy, cx))),
+                    };
+                    match (output.take(), known) {
+                        (Some(Ok(res)), Some(known)) => Ok(finish(res, known, policy)),
+                        (Some(Err(error)), _) => Err(error),
+                        // The inner service is not ready yet.
+                        _ => return Poll::Pending,
                     }
                 }
-            }
+            },
             StateProj::Preflight {
                 decision,
                 parts,
@@ -196,17 +200,43 @@ where
     }
 }
 
-/// Polls a pending origin decision; ready once the origin's access is known.
-fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
-    if let OriginAccess::Deciding { future, origin } = access {
+/// Polls a pending origin decision; ready with the origin's access once it
+/// is known.
+fn poll_access<'a>(
+    access: &'a mut OriginAccess,
+    policy: &Policy,
+    cx: &mut Context<'_>,
+) -> Poll<&'a Access> {
+    if let OriginAccess::Deciding {
+        future,
+        origin,
+        same_origin,
+    } = access
+    {
         let allowed = ready!(future.as_mut().poll(cx));
-        let known = policy.access(Some(origin), allowed);
-        if known == Access::Refused {
-            refusal::trace(&Refusal::OriginNotAllowed, origin);
-        }
+        let known = match policy.access(Some(origin), allowed) {
+            Access::Refused if *same_origin => Access::NotCors,
+            Access::Refused => {
+                refusal::trace(&Refusal::OriginNotAllowed, origin);
+                Access::Refused
+            }
+            granted => granted,
+        };
         *access = OriginAccess::Known(known);
     }
-    Poll::Ready(())
+    match access {
+        OriginAccess::Known(known) => Poll::Ready(known),
+        OriginAccess::Deciding { .. } => Poll::Pending,
+    }
+}
+
+/// Merges the layer's headers into the inner service's response.
+fn finish<B>(mut res: Response<B>, access: &Access, policy: &Policy) -> Response<CorsBody<B>> {
+    merge(policy, access, res.headers_mut());
+    if *access == Access::Refused && policy.record_decisions {
+        res.extensions_mut().insert(Refusal::OriginNotAllowed);
+    }
+    res.map(CorsBody::new)
 }
 
 fn empty<B>(response: Response<()>) -> Response<CorsBody<B>> {

@@ -2,7 +2,6 @@
 //! headers it exposes, checked and compiled once, and the check of a
 //! preflight's `Access-Control-Request-Headers`.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use bytes::BytesMut;
@@ -34,7 +33,7 @@ pub(crate) struct AllowedHeaders {
     /// not accept on credentialed requests.
     echo: bool,
     /// Listed names, lowercase.
-    names: HashSet<Box<[u8]>>,
+    names: NameSet,
     /// `Access-Control-Allow-Headers`, when it does not depend on the request.
     value: Option<HeaderValue>,
 }
@@ -54,12 +53,13 @@ pub(crate) fn compile_allowed(
         match name {
             None => allowed.any = true,
             Some((name, value)) => {
-                if allowed.names.insert(name.as_str().as_bytes().into()) {
+                if allowed.names.insert(name.as_str().as_bytes()) {
                     shown.push(value);
                 }
             }
         }
     }
+    allowed.names.index();
     allowed.echo = allowed.any && credentials;
     if allowed.any && !allowed.echo {
         shown.insert(0, "*");
@@ -178,17 +178,56 @@ impl AllowedHeaders {
         if !name.iter().copied().all(is_token_byte) {
             return Err(Refusal::InvalidRequestHeaders);
         }
-        let lower = if name.iter().any(u8::is_ascii_uppercase) {
-            Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        };
-        if self.names.contains(&*lower) || (self.any && *lower != *b"authorization") {
+        if self.names.contains(name) || (self.any && !name.eq_ignore_ascii_case(b"authorization")) {
             return Ok(());
         }
-        match HeaderName::from_bytes(&lower) {
+        match HeaderName::from_bytes(name) {
             Ok(name) => Err(Refusal::HeaderNotAllowed(name)),
             Err(_) => Err(Refusal::InvalidRequestHeaders),
+        }
+    }
+}
+
+/// A set of lowercase header names, looked up case-insensitively. A short
+/// list is scanned (comparing lengths first), which beats hashing a name;
+/// a long one is hashed.
+#[derive(Debug, Default)]
+struct NameSet {
+    list: Vec<Box<[u8]>>,
+    hashed: HashSet<Box<[u8]>>,
+}
+
+/// Up to this many names, a scan is cheaper than hashing the name.
+const SCANNED_NAMES: usize = 16;
+
+impl NameSet {
+    /// Adds a lowercase name; false if it was there.
+    fn insert(&mut self, name: &[u8]) -> bool {
+        if self.list.iter().any(|listed| **listed == *name) {
+            return false;
+        }
+        self.list.push(name.into());
+        true
+    }
+
+    /// Indexes a long list, once every name is in.
+    fn index(&mut self) {
+        if self.list.len() > SCANNED_NAMES {
+            self.hashed = self.list.iter().cloned().collect();
+        }
+    }
+
+    fn contains(&self, name: &[u8]) -> bool {
+        if self.hashed.is_empty() {
+            return self
+                .list
+                .iter()
+                .any(|listed| listed.len() == name.len() && listed.eq_ignore_ascii_case(name));
+        }
+        if name.iter().any(u8::is_ascii_uppercase) {
+            self.hashed.contains(&*name.to_ascii_lowercase())
+        } else {
+            self.hashed.contains(name)
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Merging the layer's CORS headers into the inner service's response.
 
 use bytes::BytesMut;
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, Entry, HeaderMap, HeaderName, HeaderValue};
 
 use crate::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
 use crate::policy::{Access, Policy, Precedence};
@@ -50,27 +50,34 @@ fn varies_by_origin(policy: &Policy, headers: &HeaderMap) -> bool {
 /// exposed headers go only next to the layer's own
 /// `Access-Control-Allow-Origin`, never next to a value the handler chose.
 fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut HeaderMap) {
-    let ours = match headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-        Some(upstream) => upstream == allow_origin,
-        // The handler grants credentials and the layer would answer `*`,
-        // which browsers refuse with credentials; echoing the origin instead
-        // would grant them to every site. So the layer adds nothing.
-        None if policy.origins.is_any() && grants_credentials(headers) => false,
-        None => {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
+    // The handler grants credentials and the layer would answer `*`, which
+    // browsers refuse with credentials; echoing the origin instead would
+    // grant them to every site. So the layer adds nothing.
+    if policy.origins.is_any() && grants_credentials(headers) {
+        return;
+    }
+    let ours = match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        Entry::Occupied(upstream) => upstream.get() == allow_origin,
+        Entry::Vacant(slot) => {
+            slot.insert(allow_origin.clone());
             true
         }
     };
     if !ours {
         return;
     }
-    if policy.credentials && !headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS) {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+    if policy.credentials {
+        insert_if_missing(headers, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
     }
     if let Some(exposed) = &policy.exposed {
-        if !headers.contains_key(header::ACCESS_CONTROL_EXPOSE_HEADERS) {
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, exposed.clone());
-        }
+        insert_if_missing(headers, header::ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
+    }
+}
+
+/// Inserts `value` unless the response has the header already: one lookup.
+fn insert_if_missing(headers: &mut HeaderMap, name: HeaderName, value: &HeaderValue) {
+    if let Entry::Vacant(slot) = headers.entry(name) {
+        slot.insert(value.clone());
     }
 }
 
@@ -87,24 +94,24 @@ fn grants_credentials(headers: &HeaderMap) -> bool {
 /// case-insensitively) or `Vary` is `*`. Several `Vary` field lines are
 /// folded into one.
 fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
-    let mut lines = 0;
-    for line in headers.get_all(header::VARY) {
-        lines += 1;
-        let present = line
-            .as_bytes()
-            .split(|&b| b == b',')
-            .map(<[u8]>::trim_ascii)
-            .any(|t| t == b"*" || t.eq_ignore_ascii_case(token.as_bytes()));
-        if present {
+    let mut vary = match headers.entry(header::VARY) {
+        Entry::Vacant(slot) => {
+            slot.insert(token.clone());
             return;
         }
-    }
-    if lines == 0 {
-        headers.insert(header::VARY, token.clone());
+        Entry::Occupied(vary) => vary,
+    };
+    let present = vary.iter().any(|line| {
+        line.as_bytes()
+            .split(|&b| b == b',')
+            .map(<[u8]>::trim_ascii)
+            .any(|t| t == b"*" || t.eq_ignore_ascii_case(token.as_bytes()))
+    });
+    if present {
         return;
     }
     let mut folded = BytesMut::new();
-    for line in headers.get_all(header::VARY) {
+    for line in vary.iter() {
         let line = line.as_bytes().trim_ascii();
         if !line.is_empty() {
             folded.extend_from_slice(line);
@@ -114,11 +121,9 @@ fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
     folded.extend_from_slice(token.as_bytes());
     match HeaderValue::from_maybe_shared(folded.freeze()) {
         Ok(value) => {
-            headers.insert(header::VARY, value);
+            vary.insert(value);
         }
-        Err(_) => {
-            headers.append(header::VARY, token.clone());
-        }
+        Err(_) => vary.append(token.clone()),
     }
 }
 

@@ -11,7 +11,7 @@ use tower_service::Service;
 
 use crate::answer;
 use crate::body::CorsBody;
-use crate::classify::{classify, route, RequestKind, Route};
+use crate::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
 use crate::future::{OriginAccess, ResponseFuture};
 use crate::origin::Verdict;
 use crate::policy::{Access, Policy};
@@ -117,7 +117,6 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let route = route(req.method(), req.headers());
         let kind = self
             .policy
             .record_decisions
@@ -125,19 +124,16 @@ where
         let (parts, body) = req.into_parts();
         let policy = Arc::clone(&self.policy);
 
-        // Not a CORS request (no `Origin`, or a same-origin one): the inner
-        // service answers, and the layer adds what a shared cache needs.
-        let origin = match parts.headers.get(header::ORIGIN) {
-            Some(origin) if route != Route::NotCors => origin,
-            _ => {
-                let access = policy.access(None, false);
-                return self.forward(policy, parts, body, kind, OriginAccess::Known(access));
-            }
+        // No `Origin`: not a CORS request. The inner service answers, and the
+        // layer adds what a shared cache needs.
+        let Some(origin) = parts.headers.get(header::ORIGIN) else {
+            let access = OriginAccess::Known(policy.access(None, false));
+            return self.forward(policy, parts, body, kind, access);
         };
         let verdict = policy.origins.decide(origin, &parts);
 
         // A preflight: the layer answers it itself.
-        if route == Route::Preflight {
+        if is_preflight(&parts.method, &parts.headers) {
             return match verdict {
                 Verdict::Known(allowed) => {
                     let access = policy.access(Some(origin), allowed);
@@ -149,20 +145,26 @@ where
 
         // An actual request: the inner service answers, and the layer merges
         // its headers into the response.
+        // A same-origin write carries `Origin` too, but is no CORS request:
+        // it is never refused nor blocked. (Checked only when it matters.)
         let access = match verdict {
-            Verdict::Known(allowed) => {
-                let access = policy.access(Some(origin), allowed);
-                if access == Access::Refused {
+            Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
+                Access::Refused if is_same_origin_fetch(&parts.headers) => {
+                    OriginAccess::Known(Access::NotCors)
+                }
+                Access::Refused => {
                     refusal::trace(&Refusal::OriginNotAllowed, origin);
                     if policy.block_disallowed {
                         return ResponseFuture::answered(answer::blocked(&policy.answers, kind));
                     }
+                    OriginAccess::Known(Access::Refused)
                 }
-                OriginAccess::Known(access)
-            }
+                granted => OriginAccess::Known(granted),
+            },
             Verdict::Pending(future) => OriginAccess::Deciding {
                 future,
                 origin: origin.clone(),
+                same_origin: is_same_origin_fetch(&parts.headers),
             },
         };
         self.forward(policy, parts, body, kind, access)

@@ -7,6 +7,7 @@ mod public_suffix;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -72,6 +73,32 @@ pub(crate) enum Verdict {
 /// bounds the cost of matching one.
 const MAX_HOST_LEN: usize = 254;
 
+/// FNV-1a, a fast hash for short keys. A keyed hash (std's SipHash) guards
+/// a table that clients can fill; these tables are filled once, from the
+/// policy, and a client can only look keys up, so the probes a crafted key
+/// can cause are bounded by the table's own layout.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FnvBuild = BuildHasherDefault<Fnv>;
+
 /// The compiled set of allowed origins.
 ///
 /// Exact origins live in a hash set and patterns in maps keyed by host, so
@@ -81,11 +108,11 @@ const MAX_HOST_LEN: usize = 254;
 pub(crate) struct AllowedOrigins {
     any: bool,
     null: bool,
-    exact: HashSet<Box<[u8]>>,
+    exact: HashSet<Box<[u8]>, FnvBuild>,
     /// `scheme://*.base[:port]`, keyed by `base`.
-    subdomains: HashMap<Box<str>, Vec<ConfiguredOrigin>>,
+    subdomains: HashMap<Box<str>, Vec<ConfiguredOrigin>, FnvBuild>,
     /// `scheme://host:*`, keyed by `host`.
-    any_port: HashMap<Box<str>, Vec<ConfiguredOrigin>>,
+    any_port: HashMap<Box<str>, Vec<ConfiguredOrigin>, FnvBuild>,
     predicate: Option<OriginPredicate>,
     async_predicate: Option<AsyncOriginPredicate>,
 }
