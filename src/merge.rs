@@ -22,6 +22,10 @@ const CORS_HEADERS: [HeaderName; 7] = [
 /// Merges the layer's headers for `access` into the inner service's
 /// response headers, following the policy's precedence.
 pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
+    if !headers.keys().any(is_cors_or_vary) {
+        add_to_untouched(policy, access, headers);
+        return;
+    }
     if policy.precedence == Precedence::LayerWins {
         for name in &CORS_HEADERS {
             headers.remove(name);
@@ -33,6 +37,30 @@ pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
     if varies_by_origin(policy, headers) {
         merge_vary(headers, &VARY_ORIGIN);
     }
+}
+
+/// The usual case, where the handler set no CORS header and no `Vary`: the
+/// layer's headers go in as they are, with no lookup first. The result is
+/// the one the general path gives.
+fn add_to_untouched(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
+    if let Access::Granted(allow_origin) = access {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
+        if policy.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        if let Some(exposed) = &policy.exposed {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, exposed.clone());
+        }
+    }
+    // The layer's own `Access-Control-Allow-Origin` is `*` exactly under an
+    // any-origin policy.
+    if !policy.origins.is_any() {
+        headers.insert(header::VARY, VARY_ORIGIN);
+    }
+}
+
+fn is_cors_or_vary(name: &HeaderName) -> bool {
+    name == header::VARY || name.as_str().starts_with("access-control-")
 }
 
 /// Whether the response depends on the request's origin, so that a shared

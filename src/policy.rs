@@ -84,6 +84,12 @@ const WILDCARD: HeaderValue = HeaderValue::from_static("*");
 const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Policy {
+    /// Whether a refusal is seen beyond the response's headers: blocked,
+    /// recorded, or traced.
+    pub(crate) fn reports_refusals(&self) -> bool {
+        self.block_disallowed || self.record_decisions || cfg!(feature = "tracing")
+    }
+
     /// What a request from `origin` (`None`: no `Origin` header) gets, given
     /// whether the origin rules allow it. This is the one place that
     /// chooses `Access-Control-Allow-Origin`: `*` under an any-origin policy,

@@ -130,7 +130,10 @@ where
             let access = OriginAccess::Known(policy.access(None, false));
             return self.forward(policy, parts, body, kind, access);
         };
-        let verdict = policy.origins.decide(origin, &parts);
+        let verdict = match policy.origins.decide_by_value(origin) {
+            Some(allowed) => Verdict::Known(allowed),
+            None => policy.origins.decide_by_predicates(origin, &parts),
+        };
 
         // A preflight: the layer answers it itself.
         if is_preflight(&parts.method, &parts.headers) {
@@ -146,10 +149,13 @@ where
         // An actual request: the inner service answers, and the layer merges
         // its headers into the response.
         // A same-origin write carries `Origin` too, but is no CORS request:
-        // it is never refused nor blocked. (Checked only when it matters.)
+        // it is never refused nor blocked. Its response is the same either
+        // way, so this is checked only when a refusal is seen.
         let access = match verdict {
             Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
-                Access::Refused if is_same_origin_fetch(&parts.headers) => {
+                Access::Refused
+                    if policy.reports_refusals() && is_same_origin_fetch(&parts.headers) =>
+                {
                     OriginAccess::Known(Access::NotCors)
                 }
                 Access::Refused => {

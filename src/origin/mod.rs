@@ -73,31 +73,49 @@ pub(crate) enum Verdict {
 /// bounds the cost of matching one.
 const MAX_HOST_LEN: usize = 254;
 
-/// FNV-1a, a fast hash for short keys. A keyed hash (std's SipHash) guards
-/// a table that clients can fill; these tables are filled once, from the
-/// policy, and a client can only look keys up, so the probes a crafted key
-/// can cause are bounded by the table's own layout.
-struct Fnv(u64);
+/// A fast hash for short keys, eight bytes a step (multiply and rotate, as
+/// rustc's own tables hash). A keyed hash (std's SipHash) guards a table
+/// that clients can fill; these tables are filled once, from the policy,
+/// and a client can only look keys up, so the probes a crafted key can
+/// cause are bounded by the table's own layout.
+#[derive(Default)]
+struct WordHash(u64);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+impl WordHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
-impl Hasher for Fnv {
+impl Hasher for WordHash {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.add(u64::from_le_bytes(
+                <[u8; 8]>::try_from(word).unwrap_or_default(),
+            ));
         }
+        let mut last = [0u8; 8];
+        for (to, from) in last.iter_mut().zip(words.remainder()) {
+            *to = *from;
+        }
+        self.add(u64::from_le_bytes(last));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
     }
 }
 
-type FnvBuild = BuildHasherDefault<Fnv>;
+type WordHashBuild = BuildHasherDefault<WordHash>;
 
 /// The compiled set of allowed origins.
 ///
@@ -108,11 +126,13 @@ type FnvBuild = BuildHasherDefault<Fnv>;
 pub(crate) struct AllowedOrigins {
     any: bool,
     null: bool,
-    exact: HashSet<Box<[u8]>, FnvBuild>,
-    /// `scheme://*.base[:port]`, keyed by `base`.
-    subdomains: HashMap<Box<str>, Vec<ConfiguredOrigin>, FnvBuild>,
+    exact: HashSet<Box<[u8]>, WordHashBuild>,
+    /// `scheme://*.base[:port]`, in a list when there are few of them,
+    /// else keyed by `base`.
+    subdomain_list: Vec<ConfiguredOrigin>,
+    subdomains: HashMap<Box<str>, Vec<ConfiguredOrigin>, WordHashBuild>,
     /// `scheme://host:*`, keyed by `host`.
-    any_port: HashMap<Box<str>, Vec<ConfiguredOrigin>, FnvBuild>,
+    any_port: HashMap<Box<str>, Vec<ConfiguredOrigin>, WordHashBuild>,
     predicate: Option<OriginPredicate>,
     async_predicate: Option<AsyncOriginPredicate>,
 }
@@ -204,6 +224,9 @@ impl AllowedOrigins {
         if origin.is_exact() {
             self.exact.insert(value.as_bytes().into());
         } else {
+            if origin.subdomains {
+                self.subdomain_list.push(origin.clone());
+            }
             let index = if origin.subdomains {
                 &mut self.subdomains
             } else {
@@ -231,27 +254,39 @@ impl AllowedOrigins {
             && self.async_predicate.is_none()
     }
 
-    /// Decides `origin` for the request whose head is `parts`: at once when
-    /// the synchronous rules allow it or when there is no asynchronous
-    /// predicate, else by a future of the asynchronous predicate.
+    /// Decides `origin` by the rules that read nothing else: any origin,
+    /// `null`, exact origins and patterns. `None` when only a predicate can
+    /// tell: then [`decide_by_predicates`](Self::decide_by_predicates)
+    /// decides, given the request's head.
     ///
     /// `*` covers every origin, the opaque `null` included (browsers accept
     /// `*` for it). Otherwise `null` is allowed only when listed with its
     /// opt-in; predicates are never asked about it, since any site can
     /// produce it.
-    pub(crate) fn decide(&self, origin: &HeaderValue, parts: &Parts) -> Verdict {
+    pub(crate) fn decide_by_value(&self, origin: &HeaderValue) -> Option<bool> {
         if self.any {
-            return Verdict::Known(true);
+            return Some(true);
         }
         if origin == "null" {
-            return Verdict::Known(self.null);
+            return Some(self.null);
         }
-        let allowed = self.exact.contains(origin.as_bytes())
-            || self.matches_pattern(origin.as_bytes())
-            || self.predicate.as_ref().is_some_and(|p| p(origin, parts));
+        if self.exact.contains(origin.as_bytes()) || self.matches_pattern(origin.as_bytes()) {
+            return Some(true);
+        }
+        let no_predicate = self.predicate.is_none() && self.async_predicate.is_none();
+        no_predicate.then_some(false)
+    }
+
+    /// Decides an origin that the other rules did not allow by the
+    /// predicates: at once by the synchronous one, else by a future of the
+    /// asynchronous one.
+    pub(crate) fn decide_by_predicates(&self, origin: &HeaderValue, parts: &Parts) -> Verdict {
+        if self.predicate.as_ref().is_some_and(|p| p(origin, parts)) {
+            return Verdict::Known(true);
+        }
         match &self.async_predicate {
-            Some(predicate) if !allowed => Verdict::Pending(predicate(origin.clone(), parts)),
-            _ => Verdict::Known(allowed),
+            Some(predicate) => Verdict::Pending(predicate(origin.clone(), parts)),
+            None => Verdict::Known(false),
         }
     }
 
@@ -276,9 +311,14 @@ impl AllowedOrigins {
         if self.subdomains.is_empty() || host.starts_with('[') || host.len() > MAX_HOST_LEN {
             return false;
         }
-        // Every suffix after a dot is a candidate base, and the labels before
-        // it must be whole and non-empty: one walk from the left, which ends
-        // at the first label that is not one.
+        // A few patterns: compare each base with the end of the host.
+        if self.subdomain_list.len() <= SCANNED_PATTERNS {
+            let under = |p: &&ConfiguredOrigin| is_under(host, &p.host);
+            return self.subdomain_list.iter().filter(under).any(fits);
+        }
+        // Many: every suffix after a dot is a candidate base, and the labels
+        // before it must be whole and non-empty: one walk from the left,
+        // which ends at the first label that is not one.
         let mut rest = host;
         while let Some((label, base)) = rest.split_once('.') {
             if !parse::is_label(label) {
@@ -294,11 +334,24 @@ impl AllowedOrigins {
     }
 }
 
+/// Up to this many subdomain patterns, comparing each with the host beats
+/// hashing every suffix of the host.
+const SCANNED_PATTERNS: usize = 8;
+
+/// Whether `host` is `base` with one or more whole labels before it.
+fn is_under(host: &str, base: &str) -> bool {
+    host.strip_suffix(base)
+        .and_then(|labels| labels.strip_suffix('.'))
+        .is_some_and(parse::are_labels)
+}
+
 /// Splits a request's `Origin` into scheme, host and port, if it has that
 /// shape.
 fn split_origin(origin: &[u8]) -> Option<(&str, &str, Option<&str>)> {
     let origin = std::str::from_utf8(origin).ok()?;
-    let (scheme, rest) = origin.split_once("://")?;
+    // A scheme has no `:`, so the first one ends it.
+    let (scheme, rest) = parse::split_at_byte(origin, b':')?;
+    let rest = rest.strip_prefix("//")?;
     let (host, port) = parse::split_host_port(rest)?;
     Some((scheme, host, port))
 }

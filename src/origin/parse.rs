@@ -144,10 +144,18 @@ pub(crate) fn split_host_port(rest: &str) -> Option<(&str, Option<&str>)> {
             None => None,
         };
     }
-    Some(match rest.split_once(':') {
+    Some(match split_at_byte(rest, b':') {
         Some((host, port)) => (host, Some(port)),
         None => (rest, None),
     })
+}
+
+/// Splits `s` around the first `byte` (ASCII), as `split_once` does, with a
+/// plain scan: origins are short, and this runs per request.
+pub(crate) fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == byte)?;
+    let (head, tail) = s.split_at_checked(at)?;
+    Some((head, tail.get(1..)?))
 }
 
 fn validate_host(host: &str) -> Result<(), &'static str> {
@@ -182,10 +190,30 @@ fn validate_host(host: &str) -> Result<(), &'static str> {
 
 /// A non-empty DNS label of lowercase letters, digits, `-` and `_`.
 pub(crate) fn is_label(label: &str) -> bool {
-    !label.is_empty()
-        && label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !label.is_empty() && label.bytes().all(is_label_byte)
+}
+
+fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+}
+
+/// Whether `labels` is one or more labels joined by dots: every byte a
+/// label byte or a dot, and no label empty. One pass over the bytes.
+pub(crate) fn are_labels(labels: &str) -> bool {
+    let mut after_dot = true;
+    for b in labels.bytes() {
+        if b == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if is_label_byte(b) {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !after_dot
 }
 
 /// The schemes whose hosts browsers parse as domains or IP addresses (the
@@ -410,6 +438,23 @@ mod tests {
             let loopback_seen = parse(origin).map(|o| o.is_loopback());
             assert_eq!(loopback_seen.unwrap_or(false), loopback, "{origin}");
         }
+    }
+
+    #[test]
+    fn labels() {
+        for ok in ["a", "a.b", "a-b.c_d.0"] {
+            assert!(are_labels(ok), "{ok}");
+        }
+        for bad in ["", ".", "a.", ".a", "a..b", "A.b", "a b", "a/b"] {
+            assert!(!are_labels(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn split_at_the_first_byte() {
+        assert_eq!(split_at_byte("a:b:c", b':'), Some(("a", "b:c")));
+        assert_eq!(split_at_byte(":", b':'), Some(("", "")));
+        assert_eq!(split_at_byte("abc", b':'), None);
     }
 
     #[test]
