@@ -15,7 +15,7 @@ use http::request::Parts;
 use http::HeaderValue;
 
 use crate::error::{ConfigError, Wildcard};
-use parse::ConfiguredOrigin;
+use parse::{is_canonical_port, ConfiguredOrigin};
 use public_suffix::is_public_suffix;
 
 /// A synchronous predicate that decides whether an origin is allowed, given
@@ -297,29 +297,37 @@ impl AllowedOrigins {
         let Some((scheme, host, port)) = split_origin(origin) else {
             return false;
         };
-        if port.is_some_and(|port| !parse::is_canonical_port(scheme, port)) {
-            return false;
-        }
-        let fits = |p: &ConfiguredOrigin| *p.scheme == *scheme && p.port.matches(port);
-        if port.is_some() {
-            if let Some(patterns) = self.any_port.get(host) {
-                if patterns.iter().any(fits) {
-                    return true;
-                }
+        // The port, when there is one, must be written as browsers write it.
+        let port = match port {
+            None => None,
+            Some(port) => match (std::str::from_utf8(scheme), std::str::from_utf8(port)) {
+                (Ok(scheme), Ok(port)) if is_canonical_port(scheme, port) => Some(port),
+                _ => return false,
+            },
+        };
+        let fits = |p: &ConfiguredOrigin| p.scheme.as_bytes() == scheme && p.port.matches(port);
+        if port.is_some() && !self.any_port.is_empty() {
+            let patterns = std::str::from_utf8(host)
+                .ok()
+                .and_then(|host| self.any_port.get(host));
+            if patterns.is_some_and(|patterns| patterns.iter().any(fits)) {
+                return true;
             }
         }
-        if self.subdomains.is_empty() || host.starts_with('[') || host.len() > MAX_HOST_LEN {
+        if self.subdomains.is_empty() || host.starts_with(b"[") || host.len() > MAX_HOST_LEN {
             return false;
         }
         // A few patterns: compare each base with the end of the host.
         if self.subdomain_list.len() <= SCANNED_PATTERNS {
-            let under = |p: &&ConfiguredOrigin| is_under(host, &p.host);
+            let under = |p: &&ConfiguredOrigin| is_under(host, p.host.as_bytes());
             return self.subdomain_list.iter().filter(under).any(fits);
         }
         // Many: every suffix after a dot is a candidate base, and the labels
         // before it must be whole and non-empty: one walk from the left,
         // which ends at the first label that is not one.
-        let mut rest = host;
+        let Ok(mut rest) = std::str::from_utf8(host) else {
+            return false;
+        };
         while let Some((label, base)) = rest.split_once('.') {
             if !parse::is_label(label) {
                 return false;
@@ -339,21 +347,42 @@ impl AllowedOrigins {
 const SCANNED_PATTERNS: usize = 8;
 
 /// Whether `host` is `base` with one or more whole labels before it.
-fn is_under(host: &str, base: &str) -> bool {
+fn is_under(host: &[u8], base: &[u8]) -> bool {
     host.strip_suffix(base)
-        .and_then(|labels| labels.strip_suffix('.'))
+        .and_then(|labels| labels.strip_suffix(b"."))
         .is_some_and(parse::are_labels)
 }
 
+/// A request's `Origin`, split: scheme, host and port.
+type OriginParts<'a> = (&'a [u8], &'a [u8], Option<&'a [u8]>);
+
 /// Splits a request's `Origin` into scheme, host and port, if it has that
-/// shape.
-fn split_origin(origin: &[u8]) -> Option<(&str, &str, Option<&str>)> {
-    let origin = std::str::from_utf8(origin).ok()?;
+/// shape; as bytes, since most of it is only compared.
+fn split_origin(origin: &[u8]) -> Option<OriginParts<'_>> {
     // A scheme has no `:`, so the first one ends it.
-    let (scheme, rest) = parse::split_at_byte(origin, b':')?;
-    let rest = rest.strip_prefix("//")?;
-    let (host, port) = parse::split_host_port(rest)?;
-    Some((scheme, host, port))
+    let (scheme, rest) = split_at_byte(origin, b':')?;
+    let rest = rest.strip_prefix(b"//")?;
+    if rest.starts_with(b"[") {
+        // An IPv6 host, with its brackets.
+        let end = rest.iter().position(|&b| b == b']')?;
+        let (host, after) = rest.split_at_checked(end + 1)?;
+        return match after.strip_prefix(b":") {
+            Some(port) => Some((scheme, host, Some(port))),
+            None if after.is_empty() => Some((scheme, host, None)),
+            None => None,
+        };
+    }
+    Some(match split_at_byte(rest, b':') {
+        Some((host, port)) => (scheme, host, Some(port)),
+        None => (scheme, rest, None),
+    })
+}
+
+/// Splits `s` around the first `byte`, as `split_once` does.
+fn split_at_byte(s: &[u8], byte: u8) -> Option<(&[u8], &[u8])> {
+    let at = s.iter().position(|&b| b == byte)?;
+    let (head, tail) = s.split_at_checked(at)?;
+    Some((head, tail.get(1..)?))
 }
 
 impl fmt::Debug for AllowedOrigins {

@@ -132,8 +132,7 @@ fn validate_scheme(scheme: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Splits `host[:port]`, where host may be a bracketed IPv6 address. Also
-/// used per request, on the request's `Origin`.
+/// Splits `host[:port]`, where host may be a bracketed IPv6 address.
 pub(crate) fn split_host_port(rest: &str) -> Option<(&str, Option<&str>)> {
     if rest.starts_with('[') {
         let end = rest.find(']')?;
@@ -144,18 +143,10 @@ pub(crate) fn split_host_port(rest: &str) -> Option<(&str, Option<&str>)> {
             None => None,
         };
     }
-    Some(match split_at_byte(rest, b':') {
+    Some(match rest.split_once(':') {
         Some((host, port)) => (host, Some(port)),
         None => (rest, None),
     })
-}
-
-/// Splits `s` around the first `byte` (ASCII), as `split_once` does, with a
-/// plain scan: origins are short, and this runs per request.
-pub(crate) fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == byte)?;
-    let (head, tail) = s.split_at_checked(at)?;
-    Some((head, tail.get(1..)?))
 }
 
 fn validate_host(host: &str) -> Result<(), &'static str> {
@@ -199,9 +190,9 @@ fn is_label_byte(b: u8) -> bool {
 
 /// Whether `labels` is one or more labels joined by dots: every byte a
 /// label byte or a dot, and no label empty. One pass over the bytes.
-pub(crate) fn are_labels(labels: &str) -> bool {
+pub(crate) fn are_labels(labels: &[u8]) -> bool {
     let mut after_dot = true;
-    for b in labels.bytes() {
+    for &b in labels {
         if b == b'.' {
             if after_dot {
                 return false;
@@ -443,18 +434,11 @@ mod tests {
     #[test]
     fn labels() {
         for ok in ["a", "a.b", "a-b.c_d.0"] {
-            assert!(are_labels(ok), "{ok}");
+            assert!(are_labels(ok.as_bytes()), "{ok}");
         }
         for bad in ["", ".", "a.", ".a", "a..b", "A.b", "a b", "a/b"] {
-            assert!(!are_labels(bad), "{bad}");
+            assert!(!are_labels(bad.as_bytes()), "{bad}");
         }
-    }
-
-    #[test]
-    fn split_at_the_first_byte() {
-        assert_eq!(split_at_byte("a:b:c", b':'), Some(("a", "b:c")));
-        assert_eq!(split_at_byte(":", b':'), Some(("", "")));
-        assert_eq!(split_at_byte("abc", b':'), None);
     }
 
     #[test]
