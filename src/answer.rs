@@ -8,7 +8,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
 use crate::classify::RequestKind;
-use crate::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
+use crate::headers::ALLOW_PRIVATE_NETWORK;
 use crate::policy::Answers;
 use crate::refusal::Refusal;
 
@@ -25,18 +25,24 @@ pub(crate) struct Grant {
 
 /// The answer to an accepted preflight.
 pub(crate) fn accepted(answers: &Answers, grant: Grant) -> Response<()> {
-    // The prebuilt map has a slot for `Access-Control-Allow-Origin`, and for
-    // `Access-Control-Allow-Methods` when the policy echoes the method.
+    // The prebuilt map has a slot for each header set here (see
+    // `Answers::compile`): every insert replaces, and no clone grows.
     let mut headers = answers.accepted.clone();
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, grant.allow_origin);
     if let Some(methods) = grant.methods {
         headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
     }
-    if let Some(requested) = grant.headers {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested);
+    match grant.headers {
+        Some(requested) => {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested);
+        }
+        None if answers.headers_slot => {
+            headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
+        }
+        None => {}
     }
-    if grant.private_network {
-        headers.insert(ALLOW_PRIVATE_NETWORK, TRUE);
+    if answers.private_network_slot && !grant.private_network {
+        headers.remove(ALLOW_PRIVATE_NETWORK);
     }
     let res = response(answers.accepted_status, headers);
     record(answers, res, Some(RequestKind::Preflight), None)

@@ -135,6 +135,12 @@ fn valid_names<'n>(
 }
 
 impl AllowedHeaders {
+    /// Whether the answer names the requested headers (any header, with
+    /// credentials).
+    pub(crate) fn echoes(&self) -> bool {
+        self.echo
+    }
+
     /// `Access-Control-Allow-Headers` when it is the same for every
     /// preflight; `None` when there is nothing to list or the policy echoes
     /// the requested names.
@@ -225,10 +231,19 @@ impl NameSet {
                     && (**listed == *name || listed.eq_ignore_ascii_case(name))
             });
         }
-        if name.iter().any(u8::is_ascii_uppercase) {
-            self.hashed.contains(&*name.to_ascii_lowercase())
-        } else {
-            self.hashed.contains(name)
+        if !name.iter().any(u8::is_ascii_uppercase) {
+            return self.hashed.contains(name);
+        }
+        // Lowercased on the stack: a list of many mixed-case names must not
+        // cost an allocation each.
+        let mut buffer = [0u8; 64];
+        match buffer.get_mut(..name.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(name);
+                lower.make_ascii_lowercase();
+                self.hashed.contains(&*lower)
+            }
+            None => self.hashed.contains(&*name.to_ascii_lowercase()),
         }
     }
 }

@@ -6,7 +6,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 
 use crate::error::ConfigError;
-use crate::headers::{AllowedHeaders, TRUE};
+use crate::headers::{AllowedHeaders, ALLOW_PRIVATE_NETWORK, TRUE};
 use crate::methods::AllowedMethods;
 use crate::origin::AllowedOrigins;
 
@@ -120,6 +120,10 @@ pub(crate) struct Answers {
     /// Whether the answers carry the request's kind and the reason of a
     /// refusal in their extensions.
     pub(crate) record_decisions: bool,
+    /// Whether `accepted` has a slot for echoed request headers, and for
+    /// `Access-Control-Allow-Private-Network`.
+    pub(crate) headers_slot: bool,
+    pub(crate) private_network_slot: bool,
 }
 
 /// Checks the statuses of the layer's answers, reporting each problem to
@@ -187,14 +191,23 @@ impl Answers {
                 accepted.insert(name, value.clone());
             }
         }
-        // A slot for each value that the answer sets per request, so that
-        // setting it replaces an entry in place: a clone of this map is
-        // exactly as large as the answer, and never grows.
+        // A slot for each value that the answer may set per request, so
+        // that setting it replaces an entry in place (and an unused slot is
+        // removed): a clone of this map never grows. `reserve` keeps the
+        // table from being full, since even a replacing insert grows a full
+        // one.
         accepted.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, WILDCARD);
         if policy.methods.echoes() {
             // Always replaced: an echoing policy names every requested method.
             accepted.insert(header::ACCESS_CONTROL_ALLOW_METHODS, WILDCARD);
         }
+        if policy.headers.echoes() {
+            accepted.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, WILDCARD);
+        }
+        if policy.private_network {
+            accepted.insert(ALLOW_PRIVATE_NETWORK, TRUE);
+        }
+        accepted.reserve(1);
         Answers {
             accepted_status,
             accepted,
@@ -202,6 +215,8 @@ impl Answers {
             refused_preflight,
             blocked,
             record_decisions: policy.record_decisions,
+            headers_slot: policy.headers.echoes(),
+            private_network_slot: policy.private_network,
         }
     }
 }

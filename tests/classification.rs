@@ -315,3 +315,31 @@ async fn decisions_reach_the_extensions_only_when_recorded() {
         assert_eq!(res.extensions.get(), recorded(RequestKind::Simple).as_ref());
     }
 }
+
+// checklist: K1, K2
+#[tokio::test]
+async fn a_same_origin_request_is_not_cors_even_from_an_allowed_origin() {
+    let cors = CorsLayer::builder()
+        .allow_origins(["https://app.example.com"])
+        .allow_methods(["PUT"])
+        .allow_credentials(true)
+        .record_decisions(true)
+        .build()
+        .unwrap();
+    let same_origin = [
+        ("origin", "https://app.example.com"),
+        ("sec-fetch-site", "same-origin"),
+    ];
+    let (res, seen) = send(&cors, request("POST", &same_origin)).await;
+    assert_eq!(seen.calls(), 1);
+    assert_eq!(seen.kind(), Some(RequestKind::NotCors));
+    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    assert_eq!(res.header("vary"), Some("Origin"));
+    // An `OPTIONS` that looks like a preflight reaches the handler too.
+    let mut headers = same_origin.to_vec();
+    headers.push(("access-control-request-method", "PUT"));
+    let (res, seen) = send(&cors, request("OPTIONS", &headers)).await;
+    assert_eq!(seen.calls(), 1);
+    assert_eq!(res.text(), "inner");
+    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+}

@@ -375,16 +375,29 @@ pub struct FloorAnswers {
 /// A minimal CORS layer with no parsing: for a request with `Origin` it
 /// inserts precomputed header values into the response, and it answers an
 /// `OPTIONS` with `Origin` and `Access-Control-Request-Method` itself, with
-/// the precomputed values inserted into a fresh `HeaderMap`.
+/// a clone of a prebuilt `HeaderMap` (the cheapest way to a map of several
+/// headers) into which it inserts `Access-Control-Allow-Origin`.
 #[derive(Debug, Clone)]
 pub struct FloorLayer {
     answers: Arc<FloorAnswers>,
+    preflight: Arc<HeaderMap>,
 }
 
 impl FloorLayer {
     fn new(answers: FloorAnswers) -> Self {
+        let mut preflight = HeaderMap::with_capacity(answers.preflight.len() + 1);
+        for (name, value) in &answers.preflight {
+            preflight.insert(name.clone(), value.clone());
+        }
+        // A slot for `Access-Control-Allow-Origin`, replaced per request,
+        // and room to spare, so that the clone never grows.
+        if let FloorOrigin::Echo | FloorOrigin::Fixed(_) = answers.preflight_allow_origin {
+            preflight.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, static_value("*"));
+        }
+        preflight.reserve(1);
         FloorLayer {
             answers: Arc::new(answers),
+            preflight: Arc::new(preflight),
         }
     }
 }
@@ -396,6 +409,7 @@ impl<S> Layer<S> for FloorLayer {
         Floor {
             inner,
             answers: Arc::clone(&self.answers),
+            preflight: Arc::clone(&self.preflight),
         }
     }
 }
@@ -405,6 +419,7 @@ impl<S> Layer<S> for FloorLayer {
 pub struct Floor<S> {
     inner: S,
     answers: Arc<FloorAnswers>,
+    preflight: Arc<HeaderMap>,
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Floor<S>
@@ -434,12 +449,9 @@ where
                 .headers()
                 .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
         {
-            let mut headers = HeaderMap::with_capacity(answers.preflight.len() + 1);
+            let mut headers = HeaderMap::clone(&self.preflight);
             if let Some(value) = answers.preflight_allow_origin.value(origin) {
                 headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-            }
-            for (name, value) in &answers.preflight {
-                headers.insert(name.clone(), value.clone());
             }
             let mut res = Response::new(ResBody::default());
             *res.status_mut() = answers.preflight_status;
