@@ -757,7 +757,9 @@ impl CorsBuilder {
             answers: Answers::default(),
         };
         policy::check_statuses(self.preflight_status, self.refusal_status, errors);
-        let max_age = self.max_age.map(|age| HeaderValue::from(age.as_secs()));
+        let max_age = self
+            .max_age
+            .and_then(|age| headers::header_value(&age.as_secs().to_string()));
         policy.answers =
             Answers::compile(&policy, max_age, self.preflight_status, self.refusal_status);
         policy

@@ -27,7 +27,7 @@ use crate::methods::is_safelisted as is_safelisted_method;
 ///     .unwrap();
 /// assert_eq!(RequestKind::of(&req), RequestKind::Simple);
 ///
-/// // In a handler behind the layer:
+/// // In a handler behind a layer built with `record_decisions(true)`:
 /// let kind = req.extensions().get::<RequestKind>().copied();
 /// # let _ = kind;
 /// ```

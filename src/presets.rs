@@ -169,4 +169,22 @@ mod tests {
     fn gateway_constants_are_valid() {
         assert!(CorsBuilder::gateway().build().is_ok());
     }
+
+    #[test]
+    fn the_presets_values_are_rendered_statically() {
+        let joined = [
+            GATEWAY_METHODS.join(","),
+            GATEWAY_ALLOWED_HEADERS.join(","),
+            GATEWAY_EXPOSED_HEADERS.join(","),
+            GATEWAY_MAX_AGE_SECS.to_string(),
+            GRPC_WEB_ALLOWED_HEADERS.join(","),
+            GRPC_WEB_EXPOSED_HEADERS.join(","),
+        ];
+        for value in joined {
+            assert!(
+                crate::headers::RENDERED.contains(&value.as_str()),
+                "{value}"
+            );
+        }
+    }
 }
