@@ -180,6 +180,19 @@ mod tests {
             GRPC_WEB_ALLOWED_HEADERS.join(","),
             GRPC_WEB_EXPOSED_HEADERS.join(","),
         ];
+        // The single-page app preset's lists, as its builder renders them.
+        let spa = CorsBuilder::single_page_app("https://app.example.com")
+            .build()
+            .map(|layer| format!("{layer:?}"))
+            .unwrap_or_default();
+        for value in [
+            "GET,POST,PUT,PATCH,DELETE",
+            "Content-Type,Authorization",
+            "600",
+        ] {
+            assert!(spa.contains(value), "{value} in {spa}");
+            assert!(crate::headers::RENDERED.contains(&value), "{value}");
+        }
         for value in joined {
             assert!(
                 crate::headers::RENDERED.contains(&value.as_str()),

@@ -124,15 +124,11 @@ where
         let (parts, body) = req.into_parts();
         let policy = Arc::clone(&self.policy);
 
-        // Not a CORS request: no `Origin` (or, when the kind is recorded, a
-        // same-origin write, which carries `Origin` too). The inner service
-        // answers, and the layer adds what a shared cache needs.
-        let origin = match parts.headers.get(header::ORIGIN) {
-            Some(origin) if kind != Some(RequestKind::NotCors) => origin,
-            _ => {
-                let access = OriginAccess::Known(policy.access(None, false));
-                return self.forward(policy, parts, body, kind, access);
-            }
+        // No `Origin`: not a CORS request. The inner service answers, and the
+        // layer adds what a shared cache needs.
+        let Some(origin) = parts.headers.get(header::ORIGIN) else {
+            let access = OriginAccess::Known(policy.access(None, false));
+            return self.forward(policy, parts, body, kind, access);
         };
         let verdict = match policy.origins.decide_by_value(origin) {
             Some(allowed) => Verdict::Known(allowed),
@@ -153,10 +149,10 @@ where
         // An actual request: the inner service answers, and the layer merges
         // its headers into the response.
         // A same-origin write carries `Origin` too, but is no CORS request:
-        // it is never refused nor blocked. For a refused origin the response
-        // is the same either way, so this is checked only when a refusal is
-        // seen; an allowed origin's CORS headers are ignored by browsers on
-        // a same-origin response.
+        // it is never refused nor blocked. Only that depends on
+        // `Sec-Fetch-Site`, never the response's headers, which a shared
+        // cache keys by `Origin` alone; so it is read only when a refusal
+        // is seen.
         let access = match verdict {
             Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
                 Access::Refused

@@ -544,6 +544,12 @@ fn static_value(value: &'static str) -> HeaderValue {
     HeaderValue::from_static(value)
 }
 
+/// A `'static` header value, as tower-cors renders the presets' values (no
+/// reference count to touch per answer); leaked once per policy built here.
+fn leaked_static(value: &str) -> HeaderValue {
+    static_value(Box::leak(value.to_owned().into_boxed_str()))
+}
+
 fn value(value: &str) -> HeaderValue {
     HeaderValue::from_str(value).expect("a valid header value")
 }
@@ -715,7 +721,7 @@ fn gateway_policy() -> (
     let any = static_value("*");
     let expose = (
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        value(&GATEWAY_EXPOSED_HEADERS.join(",")),
+        leaked_static(&GATEWAY_EXPOSED_HEADERS.join(",")),
     );
     let floor = FloorAnswers {
         no_origin: vec![
@@ -731,16 +737,16 @@ fn gateway_policy() -> (
             (header::VARY, static_value(PREFLIGHT_VARY_ANY)),
             (
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                value(&GATEWAY_METHODS.join(",")),
+                leaked_static(&GATEWAY_METHODS.join(",")),
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                value(&GATEWAY_ALLOWED_HEADERS.join(",")),
+                leaked_static(&GATEWAY_ALLOWED_HEADERS.join(",")),
             ),
             expose,
             (
                 header::ACCESS_CONTROL_MAX_AGE,
-                value(&GATEWAY_MAX_AGE_SECS.to_string()),
+                leaked_static(&GATEWAY_MAX_AGE_SECS.to_string()),
             ),
         ],
     };
