@@ -2,14 +2,14 @@
 //! accepted preflights, refused preflights, and actual requests blocked by
 //! [`block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins).
 //! They are made here, from the headers the policy prebuilt
-//! ([`Answers`]), and from nothing else.
+//! ([`Answers`](crate::policy::Answers)), and from nothing else.
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
 use crate::classify::RequestKind;
 use crate::headers::ALLOW_PRIVATE_NETWORK;
-use crate::policy::Answers;
+use crate::policy::Policy;
 use crate::refusal::Refusal;
 
 /// What an accepted preflight adds to the fixed headers of its answer.
@@ -24,7 +24,8 @@ pub(crate) struct Grant {
 }
 
 /// The answer to an accepted preflight.
-pub(crate) fn accepted(answers: &Answers, grant: Grant) -> Response<()> {
+pub(crate) fn accepted(policy: &Policy, grant: Grant) -> Response<()> {
+    let answers = &policy.answers;
     // The prebuilt map has a slot for each header set here (see
     // `Answers::compile`): every insert replaces, and no clone grows.
     let mut headers = answers.accepted.clone();
@@ -36,29 +37,31 @@ pub(crate) fn accepted(answers: &Answers, grant: Grant) -> Response<()> {
         Some(requested) => {
             headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested);
         }
-        None if answers.headers_slot => {
+        None if policy.headers.echoes() => {
             headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
         }
         None => {}
     }
-    if answers.private_network_slot && !grant.private_network {
+    if policy.private_network && !grant.private_network {
         headers.remove(ALLOW_PRIVATE_NETWORK);
     }
     let res = response(answers.accepted_status, headers);
-    record(answers, res, Some(RequestKind::Preflight), None)
+    record(policy, res, Some(RequestKind::Preflight), None)
 }
 
 /// The answer to a refused preflight: no CORS headers.
-pub(crate) fn refused_preflight(answers: &Answers, why: Refusal) -> Response<()> {
+pub(crate) fn refused_preflight(policy: &Policy, why: Refusal) -> Response<()> {
+    let answers = &policy.answers;
     let res = response(answers.refused_status, answers.refused_preflight.clone());
-    record(answers, res, Some(RequestKind::Preflight), Some(why))
+    record(policy, res, Some(RequestKind::Preflight), Some(why))
 }
 
 /// The answer to an actual request (of `kind`, when decisions are recorded)
 /// that the policy blocks.
-pub(crate) fn blocked(answers: &Answers, kind: Option<RequestKind>) -> Response<()> {
+pub(crate) fn blocked(policy: &Policy, kind: Option<RequestKind>) -> Response<()> {
+    let answers = &policy.answers;
     let res = response(answers.refused_status, answers.blocked.clone());
-    record(answers, res, kind, Some(Refusal::OriginNotAllowed))
+    record(policy, res, kind, Some(Refusal::OriginNotAllowed))
 }
 
 fn response(status: StatusCode, headers: HeaderMap) -> Response<()> {
@@ -72,12 +75,12 @@ fn response(status: StatusCode, headers: HeaderMap) -> Response<()> {
 /// the request's kind and the reason of a refusal into the answer's
 /// extensions.
 fn record(
-    answers: &Answers,
+    policy: &Policy,
     mut res: Response<()>,
     kind: Option<RequestKind>,
     why: Option<Refusal>,
 ) -> Response<()> {
-    if answers.record_decisions {
+    if policy.record_decisions {
         if let Some(kind) = kind {
             res.extensions_mut().insert(kind);
         }

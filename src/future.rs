@@ -27,7 +27,8 @@ pub(crate) enum OriginAccess {
     Deciding {
         future: DecisionFuture,
         origin: HeaderValue,
-        /// A same-origin write, never refused.
+        /// A same-origin write (read only when a refusal would be seen, as
+        /// for a decided origin): not refused if the predicate says no.
         same_origin: bool,
     },
 }

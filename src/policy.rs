@@ -117,13 +117,6 @@ pub(crate) struct Answers {
     pub(crate) refused_preflight: HeaderMap,
     /// A blocked actual request: its `Vary`, no CORS header.
     pub(crate) blocked: HeaderMap,
-    /// Whether the answers carry the request's kind and the reason of a
-    /// refusal in their extensions.
-    pub(crate) record_decisions: bool,
-    /// Whether `accepted` has a slot for echoed request headers, and for
-    /// `Access-Control-Allow-Private-Network`.
-    pub(crate) headers_slot: bool,
-    pub(crate) private_network_slot: bool,
 }
 
 /// Checks the statuses of the layer's answers, reporting each problem to
@@ -214,9 +207,6 @@ impl Answers {
             refused_status,
             refused_preflight,
             blocked,
-            record_decisions: policy.record_decisions,
-            headers_slot: policy.headers.echoes(),
-            private_network_slot: policy.private_network,
         }
     }
 }

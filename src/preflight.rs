@@ -15,12 +15,12 @@ use crate::refusal::{self, Refusal};
 /// granted.
 pub(crate) fn answer(policy: &Policy, parts: &Parts, access: Access) -> Response<()> {
     match check(policy, parts, access) {
-        Ok(grant) => answer::accepted(&policy.answers, grant),
+        Ok(grant) => answer::accepted(policy, grant),
         Err(why) => {
             if let Some(origin) = parts.headers.get(header::ORIGIN) {
                 refusal::trace(&why, origin);
             }
-            answer::refused_preflight(&policy.answers, why)
+            answer::refused_preflight(policy, why)
         }
     }
 }

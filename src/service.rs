@@ -122,13 +122,14 @@ where
             .record_decisions
             .then(|| classify(req.method(), req.headers()));
         let (parts, body) = req.into_parts();
-        let policy = Arc::clone(&self.policy);
+        // Borrowed: only a future that outlives this call clones the `Arc`.
+        let policy = &*self.policy;
 
         // No `Origin`: not a CORS request. The inner service answers, and the
         // layer adds what a shared cache needs.
         let Some(origin) = parts.headers.get(header::ORIGIN) else {
             let access = OriginAccess::Known(policy.access(None, false));
-            return self.forward(policy, parts, body, kind, access);
+            return self.forward(parts, body, kind, access);
         };
         let verdict = match policy.origins.decide_by_value(origin) {
             Some(allowed) => Verdict::Known(allowed),
@@ -140,9 +141,11 @@ where
             return match verdict {
                 Verdict::Known(allowed) => {
                     let access = policy.access(Some(origin), allowed);
-                    ResponseFuture::answered(preflight::answer(&policy, &parts, access))
+                    ResponseFuture::answered(preflight::answer(policy, &parts, access))
                 }
-                Verdict::Pending(decision) => ResponseFuture::preflight(decision, parts, policy),
+                Verdict::Pending(decision) => {
+                    ResponseFuture::preflight(decision, parts, Arc::clone(&self.policy))
+                }
             };
         }
 
@@ -163,7 +166,7 @@ where
                 Access::Refused => {
                     refusal::trace(&Refusal::OriginNotAllowed, origin);
                     if policy.block_disallowed {
-                        return ResponseFuture::answered(answer::blocked(&policy.answers, kind));
+                        return ResponseFuture::answered(answer::blocked(policy, kind));
                     }
                     OriginAccess::Known(Access::Refused)
                 }
@@ -172,10 +175,10 @@ where
             Verdict::Pending(future) => OriginAccess::Deciding {
                 future,
                 origin: origin.clone(),
-                same_origin: is_same_origin_fetch(&parts.headers),
+                same_origin: policy.reports_refusals() && is_same_origin_fetch(&parts.headers),
             },
         };
-        self.forward(policy, parts, body, kind, access)
+        self.forward(parts, body, kind, access)
     }
 }
 
@@ -184,7 +187,6 @@ impl<S> Cors<S> {
     /// policy records decisions.
     fn forward<ReqBody, ResBody>(
         &mut self,
-        policy: Arc<Policy>,
         mut parts: Parts,
         body: ReqBody,
         kind: Option<RequestKind>,
@@ -197,6 +199,6 @@ impl<S> Cors<S> {
             parts.extensions.insert(kind);
         }
         let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::inner(future, access, policy)
+        ResponseFuture::inner(future, access, Arc::clone(&self.policy))
     }
 }
