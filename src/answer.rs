@@ -1,6 +1,7 @@
 //! The answers the layer gives itself, without calling the inner service:
 //! accepted preflights, refused preflights, and actual requests blocked by
-//! [`block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins).
+//! [`block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins),
+//! and what debug mode adds to them.
 //! They are made here, from the headers the policy prebuilt
 //! ([`Answers`](crate::policy::Answers)), and from nothing else.
 
@@ -8,6 +9,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
 use crate::classify::RequestKind;
+use crate::debug;
 use crate::headers::ALLOW_PRIVATE_NETWORK;
 use crate::policy::Policy;
 use crate::refusal::Refusal;
@@ -23,8 +25,9 @@ pub(crate) struct Grant {
     pub(crate) private_network: bool,
 }
 
-/// The answer to an accepted preflight.
-pub(crate) fn accepted(policy: &Policy, grant: Grant) -> Response<()> {
+/// The answer to an accepted preflight; `unanswered` is the question it
+/// leaves unanswered (private network access without the opt-in).
+pub(crate) fn accepted(policy: &Policy, grant: Grant, unanswered: Option<Refusal>) -> Response<()> {
     let answers = &policy.answers;
     // The prebuilt map has a slot for each header set here (see
     // `Answers::compile`): every insert replaces, and no clone grows.
@@ -46,22 +49,52 @@ pub(crate) fn accepted(policy: &Policy, grant: Grant) -> Response<()> {
         headers.remove(ALLOW_PRIVATE_NETWORK);
     }
     let res = response(answers.accepted_status, headers);
-    record(policy, res, Some(RequestKind::Preflight), None)
+    record(policy, res, Some(RequestKind::Preflight), unanswered)
 }
 
-/// The answer to a refused preflight: no CORS headers.
-pub(crate) fn refused_preflight(policy: &Policy, why: Refusal) -> Response<()> {
+/// The answer to a refused preflight: no CORS headers. `why` is known when
+/// someone will see it.
+pub(crate) fn refused_preflight(policy: &Policy, why: Option<Refusal>) -> Response<()> {
     let answers = &policy.answers;
     let res = response(answers.refused_status, answers.refused_preflight.clone());
+    record(policy, res, Some(RequestKind::Preflight), why)
+}
+
+/// In debug mode, the answer to a preflight whose origin is allowed but
+/// whose method or headers are not: the status and headers of an accepted
+/// preflight, with the policy's own lists instead of the ones asked for,
+/// so that the browser's console names what it lacks.
+pub(crate) fn debug_refused_preflight(
+    policy: &Policy,
+    allow_origin: HeaderValue,
+    why: Refusal,
+) -> Response<()> {
+    let answers = &policy.answers;
+    let mut headers = answers.accepted.clone();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    // The slots of echoed lists hold placeholders, never the policy's.
+    if policy.methods.echoes() {
+        headers.remove(header::ACCESS_CONTROL_ALLOW_METHODS);
+    }
+    if policy.headers.echoes() {
+        headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
+    }
+    headers.remove(header::ACCESS_CONTROL_MAX_AGE);
+    headers.remove(ALLOW_PRIVATE_NETWORK);
+    let res = response(answers.accepted_status, headers);
     record(policy, res, Some(RequestKind::Preflight), Some(why))
 }
 
 /// The answer to an actual request (of `kind`, when decisions are recorded)
-/// that the policy blocks.
-pub(crate) fn blocked(policy: &Policy, kind: Option<RequestKind>) -> Response<()> {
+/// that the policy blocks. `why` is known when someone will see it.
+pub(crate) fn blocked(
+    policy: &Policy,
+    kind: Option<RequestKind>,
+    why: Option<Refusal>,
+) -> Response<()> {
     let answers = &policy.answers;
     let res = response(answers.refused_status, answers.blocked.clone());
-    record(policy, res, kind, Some(Refusal::OriginNotAllowed))
+    record(policy, res, kind, why)
 }
 
 fn response(status: StatusCode, headers: HeaderMap) -> Response<()> {
@@ -71,15 +104,19 @@ fn response(status: StatusCode, headers: HeaderMap) -> Response<()> {
     res
 }
 
-/// With [`record_decisions`](crate::CorsBuilder::record_decisions), puts
-/// the request's kind and the reason of a refusal into the answer's
-/// extensions.
+/// Tells of the layer's decision on its own answer: in debug mode, names
+/// the refusal in a header; with
+/// [`record_decisions`](crate::CorsBuilder::record_decisions), puts the
+/// request's kind and the refusal into the answer's extensions.
 fn record(
     policy: &Policy,
     mut res: Response<()>,
     kind: Option<RequestKind>,
     why: Option<Refusal>,
 ) -> Response<()> {
+    if let Some(why) = &why {
+        name_in_debug_mode(policy, why, res.headers_mut());
+    }
     if policy.record_decisions {
         if let Some(kind) = kind {
             res.extensions_mut().insert(kind);
@@ -89,4 +126,13 @@ fn record(
         }
     }
     res
+}
+
+/// In debug mode, names `why` in the `x-cors-refusal` response header.
+pub(crate) fn name_in_debug_mode(policy: &Policy, why: &Refusal, headers: &mut HeaderMap) {
+    if policy.debugging() {
+        if let Some(value) = debug::refusal_value(why) {
+            headers.insert(debug::REFUSAL_HEADER, value);
+        }
+    }
 }

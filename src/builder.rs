@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use crate::layer::CorsLayer;
 use crate::methods;
 use crate::origin::{DecisionFuture, OriginRules};
 use crate::policy::{self, Answers, Policy, Precedence};
+use crate::report;
 
 /// Builds a [`CorsLayer`] from a policy, checked as a whole by
 /// [`build`](CorsBuilder::build).
@@ -60,6 +62,7 @@ pub struct CorsBuilder {
     block_disallowed: bool,
     private_network: bool,
     record_decisions: bool,
+    debug: bool,
 }
 
 impl Default for CorsBuilder {
@@ -77,6 +80,7 @@ impl Default for CorsBuilder {
             block_disallowed: false,
             private_network: false,
             record_decisions: false,
+            debug: false,
         }
     }
 }
@@ -96,6 +100,7 @@ impl fmt::Debug for CorsBuilder {
             .field("block_disallowed", &self.block_disallowed)
             .field("private_network", &self.private_network)
             .field("record_decisions", &self.record_decisions)
+            .field("debug", &self.debug)
             .finish()
     }
 }
@@ -707,6 +712,25 @@ impl CorsBuilder {
         self
     }
 
+    /// Starts the layer in debug mode, a development aid that tells the
+    /// browser why a request was refused; see [`DebugSwitch`](crate::DebugSwitch),
+    /// which turns it on and off at runtime. Off unless set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// // On in debug builds, off in release builds.
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["http://localhost:5173"])
+    ///     .debug(cfg!(debug_assertions))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn debug(mut self, on: bool) -> Self {
+        self.debug = on;
+        self
+    }
+
     /// Checks the whole policy and compiles it into a [`CorsLayer`], or
     /// returns every problem found.
     ///
@@ -724,8 +748,12 @@ impl CorsBuilder {
     /// ```
     pub fn build(self) -> Result<CorsLayer, BuildError> {
         let mut errors = Vec::new();
+        let summary = report::wants_summary().then(|| self.summary());
         let policy = self.compile(&mut errors);
         if errors.is_empty() {
+            if let Some(summary) = summary {
+                report::built(&summary);
+            }
             Ok(CorsLayer::new(policy))
         } else {
             Err(BuildError::new(errors))
@@ -736,6 +764,38 @@ impl CorsBuilder {
     /// constants a test checks with [`build`](CorsBuilder::build).
     pub(crate) fn build_unchecked(self) -> CorsLayer {
         CorsLayer::new(self.compile(&mut Vec::new()))
+    }
+
+    /// The policy in words, for the `tracing` event of a built policy.
+    fn summary(&self) -> report::Summary {
+        let or = |list: &[String], none: &str| {
+            if list.is_empty() {
+                none.to_owned()
+            } else {
+                list.join(", ")
+            }
+        };
+        let mut origins = or(&self.origins.list, "none listed");
+        if self.origins.predicate.is_some() {
+            origins.push_str(" + predicate");
+        }
+        if self.origins.async_predicate.is_some() {
+            origins.push_str(" + async predicate");
+        }
+        report::Summary {
+            origins,
+            methods: or(&self.methods, "GET, HEAD, POST (the safelisted ones)"),
+            headers: or(&self.headers, "the safelisted ones"),
+            exposed: or(&self.exposed, "none"),
+            credentials: self.credentials,
+            max_age: self.max_age.map_or_else(
+                || "not sent (browsers cache a preflight for 5 s)".to_owned(),
+                |age| format!("{} s", age.as_secs()),
+            ),
+            private_network: self.private_network,
+            precedence: format!("{:?}", self.precedence),
+            block_disallowed: self.block_disallowed,
+        }
     }
 
     /// Hands each rule to the module that checks and compiles it.
@@ -754,6 +814,7 @@ impl CorsBuilder {
             precedence: self.precedence,
             block_disallowed: self.block_disallowed,
             record_decisions: self.record_decisions,
+            debug: AtomicBool::new(self.debug),
             answers: Answers::default(),
         };
         policy::check_statuses(self.preflight_status, self.refusal_status, errors);

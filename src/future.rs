@@ -11,17 +11,22 @@ use http::request::Parts;
 use http::{header, HeaderValue, Response};
 use pin_project_lite::pin_project;
 
+use crate::answer;
 use crate::body::CorsBody;
 use crate::merge::merge;
 use crate::origin::DecisionFuture;
 use crate::policy::{Access, Policy};
 use crate::preflight;
-use crate::refusal::{self, Refusal};
+use crate::refusal::Refusal;
+use crate::report::{self, Stage};
 
 /// What an actual request's origin is granted, known at once or once the
 /// asynchronous predicate has decided.
 pub(crate) enum OriginAccess {
     Known(Access),
+    /// Refused, with the reason when someone will see it (recorded,
+    /// traced, or named in debug mode).
+    Refused(Option<Refusal>),
     /// Only the asynchronous predicate can tell; it is polled alongside the
     /// inner service.
     Deciding {
@@ -158,9 +163,9 @@ where
             } => match access {
                 // The usual case: the origin is decided, only the inner
                 // service is awaited.
-                OriginAccess::Known(known) => {
+                OriginAccess::Known(_) | OriginAccess::Refused(_) => {
                     let out = ready!(future.poll(cx));
-                    out.map(|res| finish(res, known, policy))
+                    out.map(|res| finish(res, access, policy))
                 }
                 OriginAccess::Deciding { .. } => {
                     if output.is_none() {
@@ -168,13 +173,16 @@ where
                             *output = Some(out);
                         }
                     }
-                    let known = match output {
+                    let decided = match output {
                         // An error of the inner service needs no decision.
-                        Some(Err(_)) => None,
-                        _ => Some(ready!(poll_access(access, policy, cx))),
+                        Some(Err(_)) => false,
+                        _ => {
+                            ready!(poll_access(access, policy, cx));
+                            true
+                        }
                     };
-                    match (output.take(), known) {
-                        (Some(Ok(res)), Some(known)) => Ok(finish(res, known, policy)),
+                    match (output.take(), decided) {
+                        (Some(Ok(res)), true) => Ok(finish(res, access, policy)),
                         (Some(Err(error)), _) => Err(error),
                         // The inner service is not ready yet.
                         _ => return Poll::Pending,
@@ -201,13 +209,9 @@ where
     }
 }
 
-/// Polls a pending origin decision; ready with the origin's access once it
-/// is known.
-fn poll_access<'a>(
-    access: &'a mut OriginAccess,
-    policy: &Policy,
-    cx: &mut Context<'_>,
-) -> Poll<&'a Access> {
+/// Polls a pending origin decision; ready once the origin's access is
+/// known.
+fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
     if let OriginAccess::Deciding {
         future,
         origin,
@@ -215,27 +219,46 @@ fn poll_access<'a>(
     } = access
     {
         let allowed = ready!(future.as_mut().poll(cx));
-        let known = match policy.access(Some(origin), allowed) {
-            Access::Refused if *same_origin => Access::NotCors,
+        *access = match policy.access(Some(origin), allowed) {
+            Access::Refused if *same_origin => OriginAccess::Known(Access::NotCors),
             Access::Refused => {
-                refusal::trace(&Refusal::OriginNotAllowed, origin);
-                Access::Refused
+                OriginAccess::Refused(report::origin_refused(policy, Stage::Actual, origin))
             }
-            granted => granted,
+            granted => OriginAccess::granted(granted, origin),
         };
-        *access = OriginAccess::Known(known);
     }
-    match access {
-        OriginAccess::Known(known) => Poll::Ready(known),
-        OriginAccess::Deciding { .. } => Poll::Pending,
+    Poll::Ready(())
+}
+
+impl OriginAccess {
+    /// An actual request's origin, given `access`.
+    pub(crate) fn granted(access: Access, origin: &HeaderValue) -> OriginAccess {
+        report::allowed(Stage::Actual, origin);
+        OriginAccess::Known(access)
     }
 }
 
-/// Merges the layer's headers into the inner service's response.
-fn finish<B>(mut res: Response<B>, access: &Access, policy: &Policy) -> Response<CorsBody<B>> {
-    merge(policy, access, res.headers_mut());
-    if *access == Access::Refused && policy.record_decisions {
-        res.extensions_mut().insert(Refusal::OriginNotAllowed);
+/// Merges the layer's headers into the inner service's response, once the
+/// origin is decided.
+fn finish<B>(
+    mut res: Response<B>,
+    access: &OriginAccess,
+    policy: &Policy,
+) -> Response<CorsBody<B>> {
+    static REFUSED: Access = Access::Refused;
+    match access {
+        OriginAccess::Known(known) => merge(policy, known, res.headers_mut()),
+        OriginAccess::Refused(why) => {
+            merge(policy, &REFUSED, res.headers_mut());
+            if let Some(why) = why {
+                answer::name_in_debug_mode(policy, why, res.headers_mut());
+                if policy.record_decisions {
+                    res.extensions_mut().insert(why.clone());
+                }
+            }
+        }
+        // Never: the future decides before it finishes.
+        OriginAccess::Deciding { .. } => {}
     }
     res.map(CorsBody::new)
 }

@@ -38,6 +38,10 @@ impl CorsLayer {
             policy: Arc::new(policy),
         }
     }
+
+    pub(crate) fn policy(&self) -> &Arc<Policy> {
+        &self.policy
+    }
 }
 
 impl<S> Layer<S> for CorsLayer {

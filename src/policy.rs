@@ -2,6 +2,8 @@
 //! request, and the answers the layer gives itself, rendered once by
 //! [`CorsBuilder::build`](crate::CorsBuilder::build).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 
@@ -64,6 +66,8 @@ pub(crate) struct Policy {
     pub(crate) block_disallowed: bool,
     /// Whether the layer puts its decisions into extensions.
     pub(crate) record_decisions: bool,
+    /// Debug mode, switched at runtime by a [`DebugSwitch`](crate::DebugSwitch).
+    pub(crate) debug: AtomicBool,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
 }
@@ -84,10 +88,18 @@ const WILDCARD: HeaderValue = HeaderValue::from_static("*");
 const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Policy {
-    /// Whether a refusal is seen beyond the response's headers: blocked,
-    /// recorded, or traced.
+    /// Whether a refusal is seen beyond the response's CORS headers:
+    /// blocked, recorded, traced, or named by debug mode.
     pub(crate) fn reports_refusals(&self) -> bool {
-        self.block_disallowed || self.record_decisions || cfg!(feature = "tracing")
+        self.block_disallowed
+            || self.record_decisions
+            || self.debugging()
+            || crate::report::traces_refusals()
+    }
+
+    /// Whether debug mode is on.
+    pub(crate) fn debugging(&self) -> bool {
+        self.debug.load(Ordering::Relaxed)
     }
 
     /// What a request from `origin` (`None`: no `Origin` header) gets, given

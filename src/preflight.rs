@@ -2,51 +2,81 @@
 //! headers and private network access, and answer without calling the
 //! inner service.
 
-use http::header;
+use http::header::{self, HeaderValue};
 use http::request::Parts;
 use http::Response;
 
 use crate::answer::{self, Grant};
 use crate::headers::REQUEST_PRIVATE_NETWORK;
 use crate::policy::{Access, Policy};
-use crate::refusal::{self, Refusal};
+use crate::refusal::Refusal;
+use crate::report::{self, Stage};
 
 /// Answers the preflight whose head is `parts`, given what its origin was
 /// granted.
 pub(crate) fn answer(policy: &Policy, parts: &Parts, access: Access) -> Response<()> {
-    match check(policy, parts, access) {
-        Ok(grant) => answer::accepted(policy, grant),
-        Err(why) => {
-            if let Some(origin) = parts.headers.get(header::ORIGIN) {
-                refusal::trace(&why, origin);
+    let origin = parts.headers.get(header::ORIGIN);
+    let Access::Granted(allow_origin) = access else {
+        let why =
+            origin.and_then(|origin| report::origin_refused(policy, Stage::Preflight, origin));
+        return answer::refused_preflight(policy, why);
+    };
+    match check(policy, parts, allow_origin) {
+        Ok((grant, unanswered)) => {
+            if let Some(origin) = origin {
+                match &unanswered {
+                    Some(why) => report::refused(Stage::Preflight, why, origin),
+                    None => report::allowed(Stage::Preflight, origin),
+                }
             }
-            answer::refused_preflight(policy, why)
+            answer::accepted(policy, grant, unanswered)
+        }
+        Err((why, allow_origin)) => {
+            if let Some(origin) = origin {
+                report::refused(Stage::Preflight, &why, origin);
+            }
+            if policy.debugging() {
+                return answer::debug_refused_preflight(policy, allow_origin, why);
+            }
+            answer::refused_preflight(policy, Some(why))
         }
     }
 }
 
-/// The Fetch Standard's CORS-preflight checks, in its order: the origin,
-/// the method, the headers. Private network access is granted only when
-/// the policy opted in; without the opt-in the request header is ignored.
-fn check(policy: &Policy, parts: &Parts, access: Access) -> Result<Grant, Refusal> {
-    let Access::Granted(allow_origin) = access else {
-        return Err(Refusal::OriginNotAllowed);
-    };
+/// The Fetch Standard's CORS-preflight checks that follow the origin's, in
+/// its order: the method, then the headers. Private network access is
+/// granted only when the policy opted in; without the opt-in the question
+/// is left unanswered (not refused), and that is returned beside the grant.
+fn check(
+    policy: &Policy,
+    parts: &Parts,
+    allow_origin: HeaderValue,
+) -> Result<(Grant, Option<Refusal>), (Refusal, HeaderValue)> {
     let headers = &parts.headers;
-    let methods = policy
+    let methods = match policy
         .methods
-        .check(headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))?;
-    let requested_headers = policy
+        .check(headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))
+    {
+        Ok(methods) => methods,
+        Err(why) => return Err((why, allow_origin)),
+    };
+    let requested_headers = match policy
         .headers
-        .check(headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS))?;
-    let private_network = policy.private_network
-        && headers
-            .get(REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|v| v == "true");
-    Ok(Grant {
+        .check(headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS))
+    {
+        Ok(requested) => requested,
+        Err(why) => return Err((why, allow_origin)),
+    };
+    let asks_private_network = headers
+        .get(REQUEST_PRIVATE_NETWORK)
+        .is_some_and(|v| v == "true");
+    let unanswered = (asks_private_network && !policy.private_network)
+        .then_some(Refusal::PrivateNetworkNotAllowed);
+    let grant = Grant {
         allow_origin,
         methods,
         headers: requested_headers,
-        private_network,
-    })
+        private_network: policy.private_network && asks_private_network,
+    };
+    Ok((grant, unanswered))
 }

@@ -1,4 +1,5 @@
-//! Why the layer refused a CORS request, for logs and debugging.
+//! Why the layer refused a CORS request: a value for handlers, outer layers
+//! and logs, displayed in bounded length.
 
 use std::fmt;
 
@@ -6,17 +7,22 @@ use http::{HeaderName, Method};
 
 /// Why the layer refused a CORS request.
 ///
-/// Whenever the layer refuses something it stores a `Refusal` in the
-/// response's extensions when the policy
-/// [records decisions](crate::CorsBuilder::record_decisions), and emits a
-/// `DEBUG` event with the `tracing` feature, so that an operator can tell
-/// why a browser reports a CORS error:
+/// With [`record_decisions`](crate::CorsBuilder::record_decisions) the
+/// layer stores a `Refusal` in the extensions of every response to a
+/// refused request (and, for an actual request whose origin a synchronous
+/// rule refused, in the request's extensions before the handler runs); the
+/// `tracing` feature reports each one as a `DEBUG` event; and
+/// [debug mode](crate::DebugSwitch) names it in an `x-cors-refusal`
+/// response header. [`rule`](Refusal::rule) names the setting that decided.
 ///
-/// - a refused preflight is answered by the layer itself, with the refusal
-///   status (403 unless configured) and no CORS headers;
-/// - an actual request from an origin that is not allowed still reaches the
+/// - A refused preflight is answered by the layer itself, with the refusal
+///   status (403 unless configured) and no CORS headers.
+/// - An actual request from an origin that is not allowed still reaches the
 ///   inner service (unless the policy blocks such requests), and its
 ///   response carries no CORS headers.
+///
+/// Displayed, a value that the request chose (a method, a header name) is
+/// cut after 64 bytes and escaped, so a hostile request cannot fill a log.
 ///
 /// # Example
 ///
@@ -26,7 +32,7 @@ use http::{HeaderName, Method};
 ///
 /// fn log_refusal<B>(res: &Response<B>) {
 ///     if let Some(why) = res.extensions().get::<Refusal>() {
-///         eprintln!("CORS refused: {why}");
+///         eprintln!("CORS refused: {why} (decided by {})", why.rule());
 ///     }
 /// }
 /// # log_refusal(&Response::new(()));
@@ -34,11 +40,21 @@ use http::{HeaderName, Method};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Refusal {
-    /// The request's `Origin` is not allowed by the policy.
+    /// The request's `Origin` is a well-formed origin that no rule of the
+    /// policy allows: not listed, matched by no pattern, refused by every
+    /// predicate.
     OriginNotAllowed,
+    /// The request's `Origin` is `null` (sandboxed iframes, `file:` pages,
+    /// some redirects), which is allowed only with
+    /// [`allow_null_origin`](crate::CorsBuilder::allow_null_origin).
+    NullOriginNotAllowed,
+    /// The request's `Origin` is not an origin as browsers serialize it
+    /// (`scheme://host[:port]`, lowercase, no path, no trailing slash); the
+    /// text says what is wrong with it.
+    MalformedOrigin(&'static str),
     /// The method named by `Access-Control-Request-Method` is not allowed.
     MethodNotAllowed(Method),
-    /// `Access-Control-Request-Method` is not a valid method token.
+    /// `Access-Control-Request-Method` is missing or not a method token.
     InvalidRequestMethod,
     /// A header named by `Access-Control-Request-Headers` is not allowed.
     HeaderNotAllowed(HeaderName),
@@ -49,33 +65,116 @@ pub enum Refusal {
     /// lines together: no browser sends that many names, and the layer does
     /// not read them.
     RequestHeadersTooLong,
+    /// The preflight asked for private network access
+    /// (`Access-Control-Request-Private-Network: true`) and the policy did
+    /// not opt in with
+    /// [`allow_private_network`](crate::CorsBuilder::allow_private_network).
+    /// The layer answers the preflight as it would without the question
+    /// (no `Access-Control-Allow-Private-Network`), so a browser that
+    /// enforces Private Network Access blocks the request.
+    PrivateNetworkNotAllowed,
+}
+
+impl Refusal {
+    /// The setting of the policy, or the rule of the protocol, that decided:
+    /// the name of the builder method to look at, or the request header
+    /// whose syntax was wrong.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::Method;
+    /// use tower_cors::Refusal;
+    ///
+    /// let why = Refusal::MethodNotAllowed(Method::DELETE);
+    /// assert_eq!(why.rule(), "allow_methods");
+    /// assert_eq!(why.to_string(), "method DELETE not allowed");
+    /// ```
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Refusal::OriginNotAllowed => "allow_origins",
+            Refusal::NullOriginNotAllowed => "allow_null_origin",
+            Refusal::MalformedOrigin(_) => "Origin syntax",
+            Refusal::MethodNotAllowed(_) => "allow_methods",
+            Refusal::InvalidRequestMethod => "Access-Control-Request-Method syntax",
+            Refusal::HeaderNotAllowed(_) => "allow_headers",
+            Refusal::InvalidRequestHeaders => "Access-Control-Request-Headers syntax",
+            Refusal::RequestHeadersTooLong => "Access-Control-Request-Headers length",
+            Refusal::PrivateNetworkNotAllowed => "allow_private_network",
+        }
+    }
 }
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Refusal::OriginNotAllowed => f.write_str("origin not allowed"),
-            Refusal::MethodNotAllowed(m) => write!(f, "method {m} not allowed"),
+            Refusal::NullOriginNotAllowed => f.write_str("origin null not allowed"),
+            Refusal::MalformedOrigin(why) => write!(f, "malformed Origin: {why}"),
+            Refusal::MethodNotAllowed(method) => {
+                write!(f, "method {} not allowed", Bounded(method.as_str().as_bytes()))
+            }
             Refusal::InvalidRequestMethod => f.write_str("invalid Access-Control-Request-Method"),
-            Refusal::HeaderNotAllowed(h) => write!(f, "request header {h} not allowed"),
+            Refusal::HeaderNotAllowed(name) if *name == http::header::AUTHORIZATION => f
+                .write_str(
+                    "request header authorization not allowed (a wildcard never covers it: list it by name)",
+                ),
+            Refusal::HeaderNotAllowed(name) => write!(
+                f,
+                "request header {} not allowed",
+                Bounded(name.as_str().as_bytes())
+            ),
             Refusal::InvalidRequestHeaders => f.write_str("invalid Access-Control-Request-Headers"),
             Refusal::RequestHeadersTooLong => {
                 f.write_str("Access-Control-Request-Headers longer than 4096 bytes")
             }
+            Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
         }
     }
 }
 
-/// Reports a refusal as a `DEBUG` event, with the `tracing` feature.
-#[cfg(feature = "tracing")]
-pub(crate) fn trace(refusal: &Refusal, origin: &http::HeaderValue) {
-    tracing::debug!(
-        target: "tower_cors",
-        reason = %refusal,
-        origin = ?origin,
-        "CORS request refused"
-    );
+/// Bytes a request chose, displayed in bounded length: visible ASCII as it
+/// is, every other byte as `\xNN`, and at most [`Bounded::LIMIT`] bytes
+/// followed by how many there were in all.
+pub(crate) struct Bounded<'a>(pub(crate) &'a [u8]);
+
+impl Bounded<'_> {
+    pub(crate) const LIMIT: usize = 64;
 }
 
-#[cfg(not(feature = "tracing"))]
-pub(crate) fn trace(_refusal: &Refusal, _origin: &http::HeaderValue) {}
+impl fmt::Display for Bounded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for &byte in self.0.iter().take(Self::LIMIT) {
+            if byte.is_ascii_graphic() || byte == b' ' {
+                fmt::Write::write_char(f, char::from(byte))?;
+            } else {
+                write!(f, "\\x{byte:02x}")?;
+            }
+        }
+        if self.0.len() > Self::LIMIT {
+            write!(f, "... ({} bytes)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_and_binary_values_are_bounded_and_escaped() {
+        let long = vec![b'A'; 1 << 20];
+        let shown = Bounded(&long).to_string();
+        assert_eq!(shown, format!("{}... (1048576 bytes)", "A".repeat(64)));
+        assert_eq!(Bounded(b"a\tb\xff").to_string(), "a\\x09b\\xff");
+    }
+
+    #[test]
+    fn a_huge_method_makes_a_short_line() {
+        let method = Method::from_bytes(&vec![b'X'; 1 << 20]).unwrap();
+        let line = Refusal::MethodNotAllowed(method).to_string();
+        assert!(line.len() < 120, "{line}");
+        assert!(line.ends_with("(1048576 bytes) not allowed"), "{line}");
+    }
+}

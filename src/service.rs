@@ -16,7 +16,7 @@ use crate::future::{OriginAccess, ResponseFuture};
 use crate::origin::Verdict;
 use crate::policy::{Access, Policy};
 use crate::preflight;
-use crate::refusal::{self, Refusal};
+use crate::report::{self, Stage};
 
 /// Middleware that applies a CORS policy to an inner service.
 ///
@@ -164,13 +164,13 @@ where
                     OriginAccess::Known(Access::NotCors)
                 }
                 Access::Refused => {
-                    refusal::trace(&Refusal::OriginNotAllowed, origin);
+                    let why = report::origin_refused(policy, Stage::Actual, origin);
                     if policy.block_disallowed {
-                        return ResponseFuture::answered(answer::blocked(policy, kind));
+                        return ResponseFuture::answered(answer::blocked(policy, kind, why));
                     }
-                    OriginAccess::Known(Access::Refused)
+                    OriginAccess::Refused(why)
                 }
-                granted => OriginAccess::Known(granted),
+                granted => OriginAccess::granted(granted, origin),
             },
             Verdict::Pending(future) => OriginAccess::Deciding {
                 future,
@@ -197,6 +197,10 @@ impl<S> Cors<S> {
     {
         if let Some(kind) = kind {
             parts.extensions.insert(kind);
+            // A handler serving a refused origin can tell why.
+            if let OriginAccess::Refused(Some(why)) = &access {
+                parts.extensions.insert(why.clone());
+            }
         }
         let future = self.inner.call(Request::from_parts(parts, body));
         ResponseFuture::inner(future, access, Arc::clone(&self.policy))

@@ -193,7 +193,7 @@ async fn a_predicate_that_allows_everything_never_allows_null() {
             "credentials: {credentials}"
         );
         assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
-        assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
+        assert_eq!(res.refusal(), Some(&Refusal::NullOriginNotAllowed));
 
         let (res, seen) = send(&cors, preflight("null", "GET", None)).await;
         assert_eq!(seen.calls(), 0);
@@ -203,7 +203,7 @@ async fn a_predicate_that_allows_everything_never_allows_null() {
             "credentials: {credentials}"
         );
         assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
-        assert_eq!(res.refusal(), Some(&Refusal::OriginNotAllowed));
+        assert_eq!(res.refusal(), Some(&Refusal::NullOriginNotAllowed));
     }
 }
 

@@ -15,6 +15,7 @@ use http::request::Parts;
 use http::HeaderValue;
 
 use crate::error::{ConfigError, Wildcard};
+use crate::refusal::Refusal;
 use parse::{is_canonical_port, ConfiguredOrigin};
 use public_suffix::is_public_suffix;
 
@@ -287,6 +288,23 @@ impl AllowedOrigins {
         match &self.async_predicate {
             Some(predicate) => Verdict::Pending(predicate(origin.clone(), parts)),
             None => Verdict::Known(false),
+        }
+    }
+
+    /// Why `origin`, which the policy refused, is refused: `null` without
+    /// its opt-in, a value that is no serialized origin (with what is wrong
+    /// with it), or a well-formed origin that no rule allows. Only for
+    /// refusals that someone will see: it parses the value.
+    pub(crate) fn refusal(&self, origin: &HeaderValue) -> Refusal {
+        if origin == "null" {
+            return Refusal::NullOriginNotAllowed;
+        }
+        match origin.to_str().map(parse::parse) {
+            Ok(Ok(_)) => Refusal::OriginNotAllowed,
+            Ok(Err(why)) => Refusal::MalformedOrigin(why),
+            Err(_) => Refusal::MalformedOrigin(
+                "an origin is ASCII: internationalized hosts are sent in punycode (xn--)",
+            ),
         }
     }
 

@@ -326,6 +326,17 @@ pub fn pna_preflight(
 }
 
 /// The problems `builder` is refused with; panics if it builds.
+/// Whether `refusal` is one of an origin: not allowed, `null` without its
+/// opt-in, or no serialized origin at all.
+pub fn refuses_origin(refusal: Option<&Refusal>) -> bool {
+    matches!(
+        refusal,
+        Some(
+            Refusal::OriginNotAllowed | Refusal::NullOriginNotAllowed | Refusal::MalformedOrigin(_)
+        )
+    )
+}
+
 pub fn errors(builder: CorsBuilder) -> Vec<ConfigError> {
     match builder.build() {
         Ok(_) => panic!("the policy was accepted"),
