@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request as AxumRequest;
+use axum::handler::Handler;
 use axum::http::header::{AUTHORIZATION, LOCATION, WWW_AUTHENTICATE};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response as AxumResponse};
@@ -172,6 +173,17 @@ fn items_with_route_layer() -> Router {
     )
 }
 
+/// `/items` with the layer on its `PUT` handler alone.
+fn items_with_handler_layer() -> Router {
+    async fn save() -> &'static str {
+        "saved"
+    }
+    Router::new().route(
+        "/items",
+        get(|| async { "items" }).put(save.layer(spa_cors())),
+    )
+}
+
 /// Rule 3: `OPTIONS` must reach the layer: `.layer`, not `.route_layer`.
 // checklist: M1, P1
 #[tokio::test]
@@ -184,9 +196,11 @@ async fn options_must_reach_the_layer() {
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
     // `/items` has no OPTIONS handler: the method router answers 405 itself.
-    let res = send(&wrong, ask()).await;
-    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    for app in [&wrong, &items_with_handler_layer()] {
+        let res = send(app, ask()).await;
+        assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
+    }
 
     // What makes it easy to miss: a simple GET reaches the layer either way.
     for app in [&right, &wrong] {
