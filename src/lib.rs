@@ -36,6 +36,10 @@
 //!   `Vary` names what the other answers depend on.
 //! - The policy is compiled once into ready header values, shared behind an
 //!   `Arc`: cloning the service copies no lists.
+//! - [`check`] is a model of the browser's side, written from the Fetch
+//!   Standard and independent of the layer: it sends a script's request
+//!   (and its preflight) to any service and says whether the browser lets
+//!   the script read the response, and if not, why and what to change.
 //!
 //! # Example
 //!
@@ -92,6 +96,7 @@
 mod answer;
 mod body;
 mod builder;
+pub mod check;
 mod classify;
 mod error;
 mod future;

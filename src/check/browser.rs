@@ -1,0 +1,410 @@
+//! The browser: a preflight cache on a virtual clock, and the `fetch()`
+//! builder that sends a script's request to a tower service.
+
+use std::fmt::Display;
+use std::time::Duration;
+
+use http::{HeaderMap, Request, Response, StatusCode};
+use tower_service::Service;
+
+use super::blocked::{bounded, Blocked, Context, Rule, Stage};
+use super::cache::PreflightCache;
+use super::cors::CHROMIUM_MAX_AGE_CAP;
+use super::outcome::{Exchange, ExchangeKind, Journal, Outcome};
+use super::request::BrowserRequest;
+
+/// A browser: the CORS-preflight cache and a virtual clock, shared by the
+/// requests sent with [`fetch`](Browser::fetch).
+///
+/// Preflight answers are cached for their `Access-Control-Max-Age` (5 s
+/// when absent), capped at 2 hours like Chromium
+/// ([`max_age_cap`](Browser::max_age_cap) for Firefox's 24 hours). Time
+/// passes only with [`advance`](Browser::advance).
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use tower_cors::check::Browser;
+/// use tower_cors::CorsLayer;
+/// use tower_layer::Layer;
+///
+/// let handler = tower::service_fn(|_: http::Request<String>| async {
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+/// });
+/// let app = CorsLayer::gateway().layer(handler);
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let mut browser = Browser::new();
+/// let first = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
+/// assert!(first.is_allowed() && first.preflight_sent(), "{first}");
+/// let second = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
+/// assert!(second.is_allowed() && !second.preflight_sent(), "{second}");
+/// browser.advance(Duration::from_secs(3 * 60 * 60)); // past the 2-hour cap
+/// let third = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
+/// assert!(third.preflight_sent());
+/// # });
+/// ```
+#[derive(Clone, Debug)]
+pub struct Browser {
+    cache: PreflightCache,
+    now: Duration,
+    cap: Duration,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Browser {
+            cache: PreflightCache::default(),
+            now: Duration::ZERO,
+            cap: CHROMIUM_MAX_AGE_CAP,
+        }
+    }
+}
+
+impl Browser {
+    /// A browser with an empty preflight cache, at time zero.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let browser = tower_cors::check::Browser::new();
+    /// assert_eq!(browser.cached_entries(), 0);
+    /// ```
+    pub fn new() -> Browser {
+        Browser::default()
+    }
+
+    /// The same browser with `cap` as its limit on `Access-Control-Max-Age`
+    /// (2 hours by default, as in Chromium; Firefox uses 24 hours).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let firefox = tower_cors::check::Browser::new().max_age_cap(Duration::from_secs(86_400));
+    /// # let _ = firefox;
+    /// ```
+    pub fn max_age_cap(mut self, cap: Duration) -> Browser {
+        self.cap = cap;
+        self
+    }
+
+    /// Moves the virtual clock forward by `by`; cache entries older than
+    /// their max-age expire.
+    ///
+    /// # Example
+    ///
+    /// See [`Browser`].
+    pub fn advance(&mut self, by: Duration) {
+        self.now = self.now.saturating_add(by);
+    }
+
+    /// How many cache entries (one per allowed method or header name) are
+    /// still live.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(tower_cors::check::Browser::new().cached_entries(), 0);
+    /// ```
+    pub fn cached_entries(&self) -> usize {
+        self.cache.len(self.now)
+    }
+
+    /// A `fetch()` from this browser to `service`, sharing its cache.
+    ///
+    /// # Example
+    ///
+    /// See [`Browser`].
+    pub fn fetch<'a, S>(&'a mut self, service: &'a S) -> Fetch<'a, S> {
+        Fetch::new(Slot::Borrowed(self), service)
+    }
+}
+
+/// The browser a [`Fetch`] uses: its own fresh one, or a shared one.
+enum Slot<'a> {
+    Owned(Box<Browser>),
+    Borrowed(&'a mut Browser),
+}
+
+impl Slot<'_> {
+    fn get(&mut self) -> &mut Browser {
+        match self {
+            Slot::Owned(browser) => browser,
+            Slot::Borrowed(browser) => browser,
+        }
+    }
+}
+
+/// A script's `fetch()` to a tower service, to describe and then
+/// [`run`](Fetch::run).
+///
+/// The page's origin is required ([`from`](Fetch::from)). The target is a
+/// path (under `http://api.test`) or an absolute URL; the method defaults
+/// to `GET /`.
+///
+/// # Example
+///
+/// See [`check`](super::check).
+pub struct Fetch<'a, S> {
+    browser: Slot<'a>,
+    service: &'a S,
+    origin: Option<String>,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    credentials: bool,
+}
+
+impl<'a, S> Fetch<'a, S> {
+    fn new(browser: Slot<'a>, service: &'a S) -> Fetch<'a, S> {
+        Fetch {
+            browser,
+            service,
+            origin: None,
+            method: "GET".to_owned(),
+            url: "/".to_owned(),
+            headers: Vec::new(),
+            credentials: false,
+        }
+    }
+
+    /// A fetch with a fresh browser (see [`check`](super::check)).
+    pub(crate) fn fresh(service: &'a S) -> Fetch<'a, S> {
+        Fetch::new(Slot::Owned(Box::default()), service)
+    }
+
+    /// The page's origin, as the browser serializes it
+    /// (`https://app.example.com`, `http://localhost:3000`, `null`).
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn from(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.to_owned());
+        self
+    }
+
+    /// `method` as the script writes it (`fetch()` upper-cases only
+    /// `delete`, `get`, `head`, `options`, `post` and `put`) to `path`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use tower_cors::check::check;
+    /// # let app = tower::service_fn(|_: http::Request<String>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let fetch = check(&app).from("https://app.example.com").method("QUERY", "/search");
+    /// # let _ = fetch;
+    /// ```
+    pub fn method(mut self, method: &str, path: &str) -> Self {
+        method.clone_into(&mut self.method);
+        path.clone_into(&mut self.url);
+        self
+    }
+
+    /// `GET path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn get(self, path: &str) -> Self {
+        self.method("GET", path)
+    }
+
+    /// `HEAD path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn head(self, path: &str) -> Self {
+        self.method("HEAD", path)
+    }
+
+    /// `POST path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn post(self, path: &str) -> Self {
+        self.method("POST", path)
+    }
+
+    /// `PUT path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn put(self, path: &str) -> Self {
+        self.method("PUT", path)
+    }
+
+    /// `PATCH path` (upper case: `method("patch", path)` is another method).
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn patch(self, path: &str) -> Self {
+        self.method("PATCH", path)
+    }
+
+    /// `DELETE path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn delete(self, path: &str) -> Self {
+        self.method("DELETE", path)
+    }
+
+    /// A request header set by the script (repeatable); see
+    /// [`BrowserRequest::header`].
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Credentials mode `"include"`: cookies go along, and the answer must
+    /// name the origin and send `Access-Control-Allow-Credentials: true`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn credentials(mut self) -> Self {
+        self.credentials = true;
+        self
+    }
+
+    /// Sends the request as a browser would: a preflight first when needed
+    /// and not cached, then, if it passed, the actual request; the
+    /// response body is dropped unread. Never panics: a service error is a
+    /// blocked [`Rule::NetworkError`], a request `fetch()` refuses a
+    /// blocked [`Rule::InvalidRequest`].
+    ///
+    /// For a service that accepts many body types (an axum `Router`), name
+    /// the body: `run::<axum::body::Body, _>()`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub async fn run<B, R>(mut self) -> Outcome
+    where
+        S: Service<Request<B>, Response = Response<R>> + Clone,
+        S::Error: Display,
+        B: Default,
+    {
+        let request = match self.request() {
+            Ok(request) => request,
+            Err(why) => return self.refused(why),
+        };
+        let browser = self.browser.get();
+        let mut journal = Journal {
+            summary: format!(
+                "{} {} from {}",
+                request.method(),
+                request.url(),
+                request.origin()
+            ),
+            ..Journal::default()
+        };
+        if browser.cache.needs_preflight(&request, browser.now) {
+            journal.sent.push(ExchangeKind::Preflight);
+            let (status, headers) = match send(self.service, request.preflight()).await {
+                Ok(answer) => answer,
+                Err(error) => return network_error(journal, &request, Stage::Preflight, error),
+            };
+            let checked = request.check_preflight_capped(status, &headers, browser.cap);
+            journal.exchanges.push(Exchange::new(
+                ExchangeKind::Preflight,
+                request.preflight(),
+                status,
+                headers,
+            ));
+            match checked {
+                Ok(result) => browser.cache.store(&request, &result, browser.now),
+                Err(blocked) => return Outcome::refused(journal, blocked),
+            }
+        }
+        journal.sent.push(ExchangeKind::Actual);
+        let (status, headers) = match send(self.service, request.actual()).await {
+            Ok(answer) => answer,
+            Err(error) => return network_error(journal, &request, Stage::Actual, error),
+        };
+        let checked = request.check_response(status, &headers);
+        journal.exchanges.push(Exchange::new(
+            ExchangeKind::Actual,
+            request.actual(),
+            status,
+            headers,
+        ));
+        match checked {
+            Ok(readable) => Outcome::allowed(journal, status, readable),
+            Err(blocked) => Outcome::refused(journal, blocked),
+        }
+    }
+
+    /// The script's request, or why `fetch()` refuses it.
+    fn request(&self) -> Result<BrowserRequest, String> {
+        let origin = self
+            .origin
+            .as_deref()
+            .ok_or("no page origin: call .from(\"https://app.example.com\")")?;
+        let mut request = BrowserRequest::new(origin, &self.method, &self.url)
+            .map_err(|refused| refused.to_string())?
+            .credentials(self.credentials);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        match request.invalid() {
+            Some(refused) => Err(refused.to_string()),
+            None => Ok(request),
+        }
+    }
+
+    /// The outcome of a request `fetch()` refuses, for `why`.
+    fn refused(&self, why: String) -> Outcome {
+        let context = Context {
+            origin: bounded(self.origin.as_deref().unwrap_or_default().as_bytes()),
+            ..Context::default()
+        };
+        let blocked = Blocked::new(Stage::Actual, Rule::InvalidRequest(why), context);
+        Outcome::refused(Journal::default(), blocked)
+    }
+}
+
+/// The outcome of a service that failed at `stage`.
+fn network_error(
+    journal: Journal,
+    request: &BrowserRequest,
+    stage: Stage,
+    error: String,
+) -> Outcome {
+    let blocked = request.blocked(stage, Rule::NetworkError(error), None);
+    Outcome::refused(journal, blocked)
+}
+
+/// Sends `request` (with an empty body) to a clone of `service`, once it is
+/// ready, and returns the answer's head; the body is dropped. A service
+/// error is returned as (bounded) text.
+async fn send<S, B, R>(service: &S, request: Request<()>) -> Result<(StatusCode, HeaderMap), String>
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let mut service = service.clone();
+    let text = |error: S::Error| bounded(error.to_string().as_bytes());
+    std::future::poll_fn(|cx| service.poll_ready(cx))
+        .await
+        .map_err(text)?;
+    let response = service
+        .call(request.map(|()| B::default()))
+        .await
+        .map_err(text)?;
+    let (parts, _body) = response.into_parts();
+    Ok((parts.status, parts.headers))
+}

@@ -1,0 +1,242 @@
+//! What the script saw: allowed or blocked, and the exchanges on the wire.
+
+use std::fmt;
+
+use http::{HeaderMap, Request, StatusCode};
+
+use super::blocked::Blocked;
+use super::cors::Readable;
+
+/// Which of the browser's two requests an [`Exchange`] is.
+///
+/// # Example
+///
+/// ```
+/// use tower_cors::check::ExchangeKind;
+///
+/// assert_ne!(ExchangeKind::Preflight, ExchangeKind::Actual);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExchangeKind {
+    /// The `OPTIONS` preflight.
+    Preflight,
+    /// The script's request.
+    Actual,
+}
+
+/// One request the browser sent and the head of the answer it got.
+///
+/// # Example
+///
+/// ```
+/// use tower_cors::check::{Exchange, ExchangeKind};
+///
+/// fn describe(exchange: &Exchange) -> String {
+///     format!("{:?} {} -> {}", exchange.kind, exchange.request.method(), exchange.status)
+/// }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// Preflight or actual request.
+    pub kind: ExchangeKind,
+    /// The request as the browser sent it (no body).
+    pub request: Request<()>,
+    /// The answer's status.
+    pub status: StatusCode,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+}
+
+impl Exchange {
+    pub(crate) fn new(
+        kind: ExchangeKind,
+        request: Request<()>,
+        status: StatusCode,
+        headers: HeaderMap,
+    ) -> Exchange {
+        Exchange {
+            kind,
+            request,
+            status,
+            headers,
+        }
+    }
+}
+
+/// What happened on the wire so far, for an [`Outcome`].
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    /// `METHOD URL from ORIGIN`.
+    pub(crate) summary: String,
+    /// The requests sent, answered or not.
+    pub(crate) sent: Vec<ExchangeKind>,
+    /// The answered requests.
+    pub(crate) exchanges: Vec<Exchange>,
+}
+
+/// What the script gets from one `fetch()`: the response (its status and
+/// readable headers) or a CORS failure, and what went over the wire.
+///
+/// `Display` says which, in words a user can act on: `allowed: PUT
+/// http://api.test/items from https://app.example.com (after a preflight,
+/// status 200)` or `blocked at the preflight: ... Fix: ...`.
+///
+/// # Example
+///
+/// ```
+/// use std::convert::Infallible;
+/// use http::{Request, Response};
+/// use tower_cors::check::check;
+///
+/// // A service that sends no CORS header at all.
+/// let app = tower::service_fn(|_: Request<String>| async { Ok::<_, Infallible>(Response::new(())) });
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let outcome = check(&app).from("https://app.example.com").get("/items").run().await;
+/// assert!(outcome.is_blocked());
+/// assert!(outcome.actual_sent());
+/// assert_eq!(outcome.status(), None);
+/// assert!(outcome.to_string().starts_with("blocked at the actual request"));
+/// # });
+/// ```
+#[derive(Debug)]
+pub struct Outcome {
+    summary: String,
+    sent: Vec<ExchangeKind>,
+    result: Result<Readable, Blocked>,
+    status: Option<StatusCode>,
+    exchanges: Vec<Exchange>,
+}
+
+impl Outcome {
+    /// The script got the response, with `status` and `readable` headers.
+    pub(crate) fn allowed(journal: Journal, status: StatusCode, readable: Readable) -> Outcome {
+        Outcome {
+            summary: journal.summary,
+            sent: journal.sent,
+            result: Ok(readable),
+            status: Some(status),
+            exchanges: journal.exchanges,
+        }
+    }
+
+    /// The browser blocked the request.
+    pub(crate) fn refused(journal: Journal, blocked: Blocked) -> Outcome {
+        Outcome {
+            summary: journal.summary,
+            sent: journal.sent,
+            result: Err(blocked),
+            status: None,
+            exchanges: journal.exchanges,
+        }
+    }
+
+    /// Whether the script got the response.
+    ///
+    /// # Example
+    ///
+    /// See [`Outcome`].
+    pub fn is_allowed(&self) -> bool {
+        self.result.is_ok()
+    }
+
+    /// Whether the browser blocked the request (the script sees a
+    /// `TypeError`).
+    ///
+    /// # Example
+    ///
+    /// See [`Outcome`].
+    pub fn is_blocked(&self) -> bool {
+        self.result.is_err()
+    }
+
+    /// Why the browser blocked the request, if it did.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn blocked(&self) -> Option<&Blocked> {
+        self.result.as_ref().err()
+    }
+
+    /// The actual response's status, when the script sees it.
+    ///
+    /// # Example
+    ///
+    /// See [`Outcome`].
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// Whether the script can read the response header `name` (false when
+    /// blocked).
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn can_read(&self, name: &str) -> bool {
+        self.readable()
+            .is_some_and(|readable| readable.contains(name))
+    }
+
+    /// The response headers the script can read, when allowed.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn readable(&self) -> Option<&Readable> {
+        self.result.as_ref().ok()
+    }
+
+    /// Whether the browser sent a preflight (not when its cache covered
+    /// the request).
+    ///
+    /// # Example
+    ///
+    /// See [`Browser`](super::Browser).
+    pub fn preflight_sent(&self) -> bool {
+        self.sent(ExchangeKind::Preflight)
+    }
+
+    /// Whether the browser sent the actual request.
+    ///
+    /// # Example
+    ///
+    /// See [`Outcome`].
+    pub fn actual_sent(&self) -> bool {
+        self.sent(ExchangeKind::Actual)
+    }
+
+    /// The requests the browser sent and the answers it got, in order.
+    ///
+    /// # Example
+    ///
+    /// See [`check`](super::check).
+    pub fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+
+    fn sent(&self, kind: ExchangeKind) -> bool {
+        self.sent.contains(&kind)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.result, self.status) {
+            (Err(blocked), _) => blocked.fmt(f),
+            (Ok(_), status) => {
+                write!(f, "allowed: {}", self.summary)?;
+                let preflight = match self.preflight_sent() {
+                    true => "after a preflight, ",
+                    false => "",
+                };
+                match status {
+                    Some(status) => write!(f, " ({preflight}status {})", status.as_u16()),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}

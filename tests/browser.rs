@@ -1,0 +1,373 @@
+//! This crate's policies checked the way a user tests an app: through the
+//! browser model (`tower_cors::check`), with the gateway preset, an
+//! exact-origin credentialed policy, a handler that sets its own
+//! `Access-Control-Allow-Origin`, an axum `Router`, and preflight caching.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::routing::{get, put};
+use axum::Router;
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use tower::service_fn;
+use tower_cors::check::{check, Browser, Rule, Stage};
+use tower_cors::{CorsLayer, Precedence};
+use tower_layer::Layer;
+
+const APP: &str = "https://app.example.com";
+
+/// A handler answering `200` with `X-Request-Id`, `X-Apig-Latency` and
+/// `X-Internal`.
+fn handler() -> impl tower::Service<
+    Request<String>,
+    Response = Response<String>,
+    Error = Infallible,
+    Future = impl Send,
+> + Clone {
+    service_fn(|_: Request<String>| async {
+        let mut response = Response::new("ok".to_owned());
+        let headers = response.headers_mut();
+        headers.insert("x-request-id", HeaderValue::from_static("r-1"));
+        headers.insert("x-apig-latency", HeaderValue::from_static("3"));
+        headers.insert("x-internal", HeaderValue::from_static("secret"));
+        Ok::<_, Infallible>(response)
+    })
+}
+
+#[tokio::test]
+async fn gateway_allows_its_listed_headers() {
+    let app = CorsLayer::gateway().layer(handler());
+    for (method, header, value) in [
+        ("PUT", "content-type", "application/json"),
+        ("DELETE", "authorization", "Bearer t"),
+        ("POST", "x-sdk-date", "20240101T000000Z"),
+        ("GET", "x-stage", "RELEASE"),
+        ("GET", "range", "bytes=0-1,4-5"),
+        ("PATCH", "X-Sdk-Content-Sha256", "abc"),
+    ] {
+        let outcome = check(&app)
+            .from(APP)
+            .method(method, "/items")
+            .header(header, value)
+            .run()
+            .await;
+        assert!(outcome.is_allowed(), "{method} with {header}: {outcome}");
+        assert!(outcome.preflight_sent(), "{method} with {header}");
+        assert_eq!(outcome.status(), Some(StatusCode::OK));
+        assert!(outcome.can_read("x-request-id") && outcome.can_read("X-Apig-Latency"));
+        assert!(!outcome.can_read("x-internal"), "not exposed");
+    }
+}
+
+#[tokio::test]
+async fn gateway_refuses_other_headers_methods_and_credentials() {
+    let app = CorsLayer::gateway().layer(handler());
+    for header in ["x-custom", "x-api-key", "if-match"] {
+        let outcome = check(&app)
+            .from(APP)
+            .get("/items")
+            .header(header, "1")
+            .run()
+            .await;
+        let blocked = outcome.blocked().expect("blocked");
+        assert_eq!(blocked.stage(), Stage::Preflight, "{header}");
+        assert_eq!(
+            blocked.rule(),
+            &Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)
+        );
+        assert!(blocked.fix().contains(header), "{blocked}");
+        assert!(!outcome.actual_sent());
+    }
+    let lower = check(&app).from(APP).method("patch", "/items").run().await;
+    assert!(lower.is_blocked(), "methods are case-sensitive: {lower}");
+    let purge = check(&app).from(APP).method("PURGE", "/items").run().await;
+    assert!(purge.is_blocked(), "{purge}");
+    let credentials = check(&app)
+        .from(APP)
+        .get("/items")
+        .credentials()
+        .run()
+        .await;
+    assert_eq!(
+        credentials.blocked().map(|b| b.rule()),
+        Some(&Rule::WildcardWithCredentials)
+    );
+}
+
+/// An exact-origin credentialed policy, as a single-page app uses.
+fn exact() -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT, Method::DELETE])
+        .allow_headers(["content-type", "authorization"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn exact_origin_credentialed_policy() {
+    let app = exact().layer(handler());
+    let outcome = check(&app)
+        .from(APP)
+        .put("/items/1")
+        .header("content-type", "application/json")
+        .header("authorization", "Bearer t")
+        .credentials()
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    assert!(outcome.can_read("x-request-id"));
+    assert!(!outcome.can_read("x-apig-latency"));
+
+    let simple = check(&app)
+        .from(APP)
+        .get("/items")
+        .credentials()
+        .run()
+        .await;
+    assert!(simple.is_allowed() && !simple.preflight_sent(), "{simple}");
+
+    for origin in [
+        "https://evil.example.com",
+        "https://sub.app.example.com",
+        "http://app.example.com",
+        "https://app.example.com:8443",
+    ] {
+        let put = check(&app)
+            .from(origin)
+            .put("/items/1")
+            .credentials()
+            .run()
+            .await;
+        assert_eq!(
+            put.blocked().map(|b| (b.stage(), b.rule().clone())),
+            Some((
+                Stage::Preflight,
+                Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)
+            )),
+            "{origin}"
+        );
+        let get = check(&app)
+            .from(origin)
+            .get("/items")
+            .credentials()
+            .run()
+            .await;
+        assert_eq!(
+            get.blocked().map(|b| (b.stage(), b.rule().clone())),
+            Some((Stage::Actual, Rule::MissingAllowOrigin)),
+            "{origin}"
+        );
+    }
+    let patch = check(&app)
+        .from(APP)
+        .patch("/items/1")
+        .credentials()
+        .run()
+        .await;
+    assert!(patch.is_blocked(), "PATCH is not allowed: {patch}");
+    let header = check(&app)
+        .from(APP)
+        .put("/items/1")
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(header.is_blocked(), "x-custom is not allowed: {header}");
+}
+
+/// A handler that sets its own `Access-Control-Allow-Origin` for a partner.
+fn partner_handler() -> impl tower::Service<
+    Request<String>,
+    Response = Response<String>,
+    Error = Infallible,
+    Future = impl Send,
+> + Clone {
+    service_fn(|_: Request<String>| async {
+        let mut response = Response::new(String::new());
+        response.headers_mut().insert(
+            "access-control-allow-origin",
+            HeaderValue::from_static("https://partner.example.com"),
+        );
+        Ok::<_, Infallible>(response)
+    })
+}
+
+#[tokio::test]
+async fn the_handlers_allow_origin_wins() {
+    let app = CorsLayer::gateway().layer(partner_handler());
+    let partner = check(&app)
+        .from("https://partner.example.com")
+        .get("/")
+        .run()
+        .await;
+    assert!(partner.is_allowed(), "{partner}");
+    let other = check(&app).from(APP).get("/").run().await;
+    assert_eq!(
+        other.blocked().map(|b| b.rule()),
+        Some(&Rule::AllowOriginMismatch {
+            expected: APP.to_owned(),
+            got: "https://partner.example.com".to_owned(),
+        })
+    );
+    // The preflight is the layer's alone, the actual response the handler's.
+    let put = check(&app).from(APP).put("/").run().await;
+    assert!(put.preflight_sent());
+    assert_eq!(
+        put.blocked().map(|b| b.stage()),
+        Some(Stage::Actual),
+        "{put}"
+    );
+
+    let layer_wins = tower_cors::CorsBuilder::gateway()
+        .precedence(Precedence::LayerWins)
+        .build()
+        .unwrap()
+        .layer(partner_handler());
+    let outcome = check(&layer_wins).from(APP).get("/").run().await;
+    assert!(outcome.is_allowed(), "{outcome}");
+}
+
+#[tokio::test]
+async fn an_axum_router_with_the_layer() {
+    let app: Router = Router::new()
+        .route("/items", get(|| async { "items" }))
+        .route("/items/{id}", put(|| async { StatusCode::NO_CONTENT }))
+        .layer(exact());
+    let outcome = check(&app)
+        .from(APP)
+        .put("/items/7")
+        .header("content-type", "application/json")
+        .credentials()
+        .run::<Body, _>()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    assert_eq!(outcome.status(), Some(StatusCode::NO_CONTENT));
+
+    let service = app.clone().into_service::<Body>();
+    let missing = check(&service)
+        .from(APP)
+        .get("/nowhere")
+        .credentials()
+        .run()
+        .await;
+    assert!(
+        missing.is_allowed(),
+        "a 404 with CORS headers is readable: {missing}"
+    );
+    assert_eq!(missing.status(), Some(StatusCode::NOT_FOUND));
+    let evil = check(&service)
+        .from("https://evil.example")
+        .get("/items")
+        .run()
+        .await;
+    assert!(evil.is_blocked(), "{evil}");
+}
+
+/// Whether a `PUT /items` from [`APP`] sends a preflight.
+async fn preflight_for_put<S>(browser: &mut Browser, app: &S) -> bool
+where
+    S: tower::Service<Request<String>, Response = Response<tower_cors::CorsBody<String>>> + Clone,
+    S::Error: std::fmt::Display,
+{
+    browser
+        .fetch(app)
+        .from(APP)
+        .put("/items")
+        .run()
+        .await
+        .preflight_sent()
+}
+
+#[tokio::test]
+async fn the_gateways_two_days_are_capped_by_the_browser() {
+    let app = CorsLayer::gateway().layer(handler());
+    let mut chromium = Browser::new();
+    assert!(preflight_for_put(&mut chromium, &app).await);
+    chromium.advance(Duration::from_secs(7199));
+    assert!(
+        !preflight_for_put(&mut chromium, &app).await,
+        "cached for 2 hours"
+    );
+    chromium.advance(Duration::from_secs(1));
+    assert!(
+        preflight_for_put(&mut chromium, &app).await,
+        "172800 s is capped at 7200 s"
+    );
+
+    let mut firefox = Browser::new().max_age_cap(Duration::from_secs(86_400));
+    assert!(preflight_for_put(&mut firefox, &app).await);
+    firefox.advance(Duration::from_secs(86_399));
+    assert!(
+        !preflight_for_put(&mut firefox, &app).await,
+        "Firefox caps at 24 hours"
+    );
+    firefox.advance(Duration::from_secs(1));
+    assert!(preflight_for_put(&mut firefox, &app).await);
+}
+
+#[tokio::test]
+async fn without_max_age_browsers_cache_five_seconds() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods([Method::PUT])
+        .build()
+        .unwrap();
+    let app = cors.layer(handler());
+    let mut browser = Browser::new();
+    assert!(browser
+        .fetch(&app)
+        .from(APP)
+        .put("/")
+        .run()
+        .await
+        .preflight_sent());
+    browser.advance(Duration::from_secs(4));
+    assert!(!browser
+        .fetch(&app)
+        .from(APP)
+        .put("/")
+        .run()
+        .await
+        .preflight_sent());
+    browser.advance(Duration::from_secs(1));
+    assert!(browser
+        .fetch(&app)
+        .from(APP)
+        .put("/")
+        .run()
+        .await
+        .preflight_sent());
+
+    // The exact policy's 600 s, and an entry per method.
+    let app = exact().layer(handler());
+    let mut browser = Browser::new();
+    assert!(browser
+        .fetch(&app)
+        .from(APP)
+        .put("/")
+        .credentials()
+        .run()
+        .await
+        .preflight_sent());
+    browser.advance(Duration::from_secs(599));
+    assert!(!browser
+        .fetch(&app)
+        .from(APP)
+        .put("/")
+        .credentials()
+        .run()
+        .await
+        .preflight_sent());
+    let delete = browser
+        .fetch(&app)
+        .from(APP)
+        .delete("/")
+        .credentials()
+        .run()
+        .await;
+    assert!(delete.is_allowed(), "{delete}");
+}
