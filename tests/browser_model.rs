@@ -715,7 +715,11 @@ where
     S: tower::Service<Request<String>, Response = Response<R>> + Clone,
     S::Error: std::fmt::Display,
 {
-    let mut fetch = browser.fetch(service).from(r.from).method(r.method, r.path);
+    let mut fetch = browser
+        .fetch(service)
+        .body::<String>()
+        .from(r.from)
+        .method(r.method, r.path);
     for (name, value) in &r.headers {
         fetch = fetch.header(name, value);
     }
@@ -817,6 +821,7 @@ async fn the_requests_on_the_wire() {
         ok(ANY),
     );
     let outcome = check(&server)
+        .body::<String>()
         .from(O)
         .put("/items?x=1")
         .header("X-B", "1")
@@ -862,6 +867,7 @@ async fn same_origin_sends_origin_only_on_writes() {
         ("PUT", true),
     ] {
         let outcome = check(&server)
+            .body::<String>()
             .from("http://api.test")
             .method(method, "/x")
             .run()
@@ -1009,6 +1015,7 @@ async fn put(
 ) -> Outcome {
     browser
         .fetch(server)
+        .body::<String>()
         .from(O)
         .put("/items")
         .header(header, "1")
@@ -1047,6 +1054,7 @@ async fn max_age_is_honoured_on_the_virtual_clock() {
     // Another origin has its own entries.
     let elsewhere = browser
         .fetch(&server)
+        .body::<String>()
         .from("https://b.example")
         .put("/items")
         .header("x-a", "1")
@@ -1056,6 +1064,7 @@ async fn max_age_is_honoured_on_the_virtual_clock() {
     // Another URL too.
     let url = browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .put("/other")
         .header("x-a", "1")
@@ -1078,6 +1087,7 @@ async fn default_zero_invalid_and_capped_max_age() {
         let mut browser = Browser::new();
         assert!(browser
             .fetch(&server)
+            .body::<String>()
             .from(O)
             .put("/")
             .run()
@@ -1087,6 +1097,7 @@ async fn default_zero_invalid_and_capped_max_age() {
         assert!(
             !browser
                 .fetch(&server)
+                .body::<String>()
                 .from(O)
                 .put("/")
                 .run()
@@ -1098,6 +1109,7 @@ async fn default_zero_invalid_and_capped_max_age() {
         assert!(
             browser
                 .fetch(&server)
+                .body::<String>()
                 .from(O)
                 .put("/")
                 .run()
@@ -1110,6 +1122,7 @@ async fn default_zero_invalid_and_capped_max_age() {
     let mut browser = Browser::new();
     assert!(browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .put("/")
         .run()
@@ -1118,6 +1131,7 @@ async fn default_zero_invalid_and_capped_max_age() {
     assert!(
         browser
             .fetch(&server)
+            .body::<String>()
             .from(O)
             .put("/")
             .run()
@@ -1129,6 +1143,7 @@ async fn default_zero_invalid_and_capped_max_age() {
     let mut firefox = Browser::new().max_age_cap(Duration::from_secs(86_400));
     assert!(firefox
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .put("/")
         .run()
@@ -1137,6 +1152,7 @@ async fn default_zero_invalid_and_capped_max_age() {
     firefox.advance(Duration::from_secs(86_399));
     assert!(!firefox
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .put("/")
         .run()
@@ -1187,6 +1203,7 @@ async fn the_cache_keeps_credentials_apart() {
     // Without credentials, `*` allows DELETE and is cached.
     assert!(browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .delete("/")
         .run()
@@ -1194,6 +1211,7 @@ async fn the_cache_keeps_credentials_apart() {
         .preflight_sent());
     assert!(!browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .delete("/")
         .run()
@@ -1202,6 +1220,7 @@ async fn the_cache_keeps_credentials_apart() {
     // A non-credentialed entry does not serve a credentialed request.
     let first = browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .put("/")
         .credentials()
@@ -1211,6 +1230,7 @@ async fn the_cache_keeps_credentials_apart() {
     // A credentialed entry serves both.
     assert!(!browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .put("/")
         .credentials()
@@ -1220,6 +1240,7 @@ async fn the_cache_keeps_credentials_apart() {
     // `*` is not cached for credentialed requests: DELETE asks again, and is refused.
     let delete = browser
         .fetch(&server)
+        .body::<String>()
         .from(O)
         .delete("/")
         .credentials()

@@ -8,7 +8,6 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
 use axum::handler::Handler;
@@ -105,7 +104,7 @@ async fn cors_goes_outside_authentication() {
         .from(APP)
         .put("/items")
         .header("authorization", TOKEN)
-        .run::<Body, _>()
+        .run()
         .await;
     assert_allowed(&outcome, StatusCode::OK);
     assert!(outcome.preflight_sent());
@@ -113,7 +112,7 @@ async fn cors_goes_outside_authentication() {
         .from(APP)
         .put("/items")
         .header("authorization", TOKEN)
-        .run::<Body, _>()
+        .run()
         .await;
     let unauthorized = Rule::PreflightStatusNotOk(StatusCode::UNAUTHORIZED);
     assert_blocked(&outcome, Stage::Preflight, unauthorized);
@@ -127,14 +126,14 @@ async fn cors_goes_outside_authentication() {
         .from(APP)
         .get("/items")
         .credentials()
-        .run::<Body, _>()
+        .run()
         .await;
     assert_allowed(&outcome, StatusCode::UNAUTHORIZED);
     let outcome = check(&wrong)
         .from(APP)
         .get("/items")
         .credentials()
-        .run::<Body, _>()
+        .run()
         .await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
@@ -158,9 +157,9 @@ async fn cors_goes_outside_timeouts_and_error_handlers() {
     let right = slow().layer(timeout.clone()).layer(spa_cors());
     let wrong = slow().layer(spa_cors()).layer(timeout);
 
-    let outcome = check(&right).from(APP).get("/slow").run::<Body, _>().await;
+    let outcome = check(&right).from(APP).get("/slow").run().await;
     assert_allowed(&outcome, StatusCode::REQUEST_TIMEOUT);
-    let outcome = check(&wrong).from(APP).get("/slow").run::<Body, _>().await;
+    let outcome = check(&wrong).from(APP).get("/slow").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
         answered(&outcome, ExchangeKind::Actual),
@@ -181,17 +180,9 @@ async fn cors_goes_outside_redirects() {
 
     // The browser checks the redirect's CORS headers before it follows it
     // (the model reports the redirect itself, and follows nothing).
-    let outcome = check(&right)
-        .from(APP)
-        .get("/items/")
-        .run::<Body, _>()
-        .await;
+    let outcome = check(&right).from(APP).get("/items/").run().await;
     assert_allowed(&outcome, StatusCode::PERMANENT_REDIRECT);
-    let outcome = check(&wrong)
-        .from(APP)
-        .get("/items/")
-        .run::<Body, _>()
-        .await;
+    let outcome = check(&wrong).from(APP).get("/items/").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
         answered(&outcome, ExchangeKind::Actual),
@@ -203,14 +194,14 @@ async fn cors_goes_outside_redirects() {
         .from(APP)
         .put("/items/")
         .header("content-type", "application/json")
-        .run::<Body, _>()
+        .run()
         .await;
     assert_allowed(&outcome, StatusCode::PERMANENT_REDIRECT);
     let outcome = check(&wrong)
         .from(APP)
         .put("/items/")
         .header("content-type", "application/json")
-        .run::<Body, _>()
+        .run()
         .await;
     let redirected = Rule::PreflightStatusNotOk(StatusCode::PERMANENT_REDIRECT);
     assert_blocked(&outcome, Stage::Preflight, redirected);
@@ -249,7 +240,7 @@ async fn options_must_reach_the_layer() {
         .from(APP)
         .put("/items")
         .header("content-type", "application/json")
-        .run::<Body, _>()
+        .run()
         .await;
     assert_allowed(&outcome, StatusCode::OK);
     // `/items` has no OPTIONS handler: the method router answers the
@@ -259,7 +250,7 @@ async fn options_must_reach_the_layer() {
             .from(APP)
             .put("/items")
             .header("content-type", "application/json")
-            .run::<Body, _>()
+            .run()
             .await;
         let not_allowed = Rule::PreflightStatusNotOk(StatusCode::METHOD_NOT_ALLOWED);
         assert_blocked(&outcome, Stage::Preflight, not_allowed);
@@ -267,7 +258,7 @@ async fn options_must_reach_the_layer() {
 
     // What makes it easy to miss: a simple GET is allowed either way.
     for app in [right.clone(), items_with_route_layer()] {
-        let outcome = check(&app).from(APP).get("/items").run::<Body, _>().await;
+        let outcome = check(&app).from(APP).get("/items").run().await;
         assert_allowed(&outcome, StatusCode::OK);
     }
 
@@ -279,24 +270,16 @@ async fn options_must_reach_the_layer() {
         .from(APP)
         .put("/items")
         .header("content-type", "application/json")
-        .run::<Body, _>()
+        .run()
         .await;
     assert_allowed(&outcome, StatusCode::OK);
-    let outcome = check(&router_wide)
-        .from(APP)
-        .get("/nothing")
-        .run::<Body, _>()
-        .await;
+    let outcome = check(&router_wide).from(APP).get("/nothing").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
         answered(&outcome, ExchangeKind::Actual),
         StatusCode::NOT_FOUND
     );
-    let outcome = check(&right)
-        .from(APP)
-        .get("/nothing")
-        .run::<Body, _>()
-        .await;
+    let outcome = check(&right).from(APP).get("/nothing").run().await;
     assert_allowed(&outcome, StatusCode::NOT_FOUND);
 }
 
@@ -325,11 +308,7 @@ async fn never_two_cors_layers_stacked() {
     // The partner, whom the public policy allows: its GETs are answered by
     // the inner layer, and allowed either way...
     for app in [&right, &wrong] {
-        let outcome = check(app)
-            .from(PARTNER)
-            .get("/public/items")
-            .run::<Body, _>()
-            .await;
+        let outcome = check(app).from(PARTNER).get("/public/items").run().await;
         assert_allowed(&outcome, StatusCode::OK);
     }
     // ... but stacked, its preflights are answered by the outer layer,
@@ -338,14 +317,14 @@ async fn never_two_cors_layers_stacked() {
         .from(PARTNER)
         .put("/public/items")
         .header("content-type", "application/json")
-        .run::<Body, _>()
+        .run()
         .await;
     assert_allowed(&outcome, StatusCode::OK);
     let outcome = check(&wrong)
         .from(PARTNER)
         .put("/public/items")
         .header("content-type", "application/json")
-        .run::<Body, _>()
+        .run()
         .await;
     let refused = Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN);
     assert_blocked(&outcome, Stage::Preflight, refused);
@@ -359,7 +338,7 @@ async fn never_two_cors_layers_stacked() {
         .put("/public/items")
         .header("content-type", "application/json")
         .credentials()
-        .run::<Body, _>()
+        .run()
         .await;
     assert_blocked(&outcome, Stage::Actual, Rule::WildcardWithCredentials);
     assert_eq!(
@@ -374,7 +353,7 @@ async fn never_two_cors_layers_stacked() {
         .put("/public/items")
         .header("content-type", "application/json")
         .credentials()
-        .run::<Body, _>()
+        .run()
         .await;
     assert_blocked(&outcome, Stage::Preflight, Rule::WildcardWithCredentials);
     assert!(!outcome.actual_sent(), "{outcome}");
@@ -386,7 +365,7 @@ async fn never_two_cors_layers_stacked() {
             .put("/items")
             .header("content-type", "application/json")
             .credentials()
-            .run::<Body, _>()
+            .run()
             .await;
         assert_allowed(&outcome, StatusCode::OK);
     }

@@ -1,8 +1,14 @@
 //! The browser: a preflight cache on a virtual clock, and the `fetch()`
 //! builder that sends a script's request to a tower service.
 
+use std::convert::Infallible;
 use std::fmt::Display;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
+
+use bytes::Bytes;
 
 use http::{HeaderMap, Request, Response, StatusCode};
 use tower_service::Service;
@@ -25,14 +31,13 @@ use super::request::BrowserRequest;
 ///
 /// ```
 /// use std::time::Duration;
+/// use axum::{routing::put, Router};
 /// use tower_cors::check::Browser;
 /// use tower_cors::CorsLayer;
-/// use tower_layer::Layer;
 ///
-/// let handler = tower::service_fn(|_: http::Request<String>| async {
-///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
-/// });
-/// let app = CorsLayer::gateway().layer(handler);
+/// let app: Router = Router::new()
+///     .route("/items", put(|| async { "saved" }))
+///     .layer(CorsLayer::gateway());
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let mut browser = Browser::new();
 /// let first = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
@@ -144,10 +149,14 @@ impl Slot<'_> {
 /// path (under `http://api.test`) or an absolute URL; the method defaults
 /// to `GET /`.
 ///
+/// The requests carry an [`EmptyBody`], which services that take any body
+/// type (an axum `Router`) accept; for a service that takes one body type,
+/// name it with [`body`](Fetch::body).
+///
 /// # Example
 ///
 /// See [`check`](super::check).
-pub struct Fetch<'a, S> {
+pub struct Fetch<'a, S, B = EmptyBody> {
     browser: Slot<'a>,
     service: &'a S,
     origin: Option<String>,
@@ -155,6 +164,7 @@ pub struct Fetch<'a, S> {
     url: String,
     headers: Vec<(String, String)>,
     credentials: bool,
+    body: PhantomData<fn() -> B>,
 }
 
 impl<'a, S> Fetch<'a, S> {
@@ -167,12 +177,48 @@ impl<'a, S> Fetch<'a, S> {
             url: "/".to_owned(),
             headers: Vec::new(),
             credentials: false,
+            body: PhantomData,
         }
     }
 
     /// A fetch with a fresh browser (see [`check`](super::check)).
     pub(crate) fn fresh(service: &'a S) -> Fetch<'a, S> {
         Fetch::new(Slot::Owned(Box::default()), service)
+    }
+}
+
+impl<'a, S, B> Fetch<'a, S, B> {
+    /// The request body type of a service that takes one body type (the
+    /// default, [`EmptyBody`], suits services that take any); the requests
+    /// carry its `Default` value.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::check::check;
+    /// use tower_cors::CorsLayer;
+    /// use tower_layer::Layer;
+    ///
+    /// let handler = tower::service_fn(|_: http::Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// });
+    /// let app = CorsLayer::gateway().layer(handler);
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let outcome = check(&app).body::<String>().from("https://app.example.com").run().await;
+    /// assert!(outcome.is_allowed(), "{outcome}");
+    /// # });
+    /// ```
+    pub fn body<T: Default>(self) -> Fetch<'a, S, T> {
+        Fetch {
+            browser: self.browser,
+            service: self.service,
+            origin: self.origin,
+            method: self.method,
+            url: self.url,
+            headers: self.headers,
+            credentials: self.credentials,
+            body: PhantomData,
+        }
     }
 
     /// The page's origin, as the browser serializes it
@@ -285,13 +331,10 @@ impl<'a, S> Fetch<'a, S> {
     /// blocked [`Rule::NetworkError`], a request `fetch()` refuses a
     /// blocked [`Rule::InvalidRequest`].
     ///
-    /// For a service that accepts many body types (an axum `Router`), name
-    /// the body: `run::<axum::body::Body, _>()`.
-    ///
     /// # Example
     ///
     /// See [`check`](super::check).
-    pub async fn run<B, R>(mut self) -> Outcome
+    pub async fn run<R>(mut self) -> Outcome
     where
         S: Service<Request<B>, Response = Response<R>> + Clone,
         S::Error: Display,
@@ -407,4 +450,38 @@ where
         .map_err(text)?;
     let (parts, _body) = response.into_parts();
     Ok((parts.status, parts.headers))
+}
+
+/// The body of the requests a [`Fetch`] sends by default: empty, and
+/// accepted by services that take any body type, as an axum `Router` does.
+///
+/// # Example
+///
+/// ```
+/// use http_body::Body;
+/// use tower_cors::check::EmptyBody;
+///
+/// assert!(EmptyBody.is_end_stream());
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmptyBody;
+
+impl http_body::Body for EmptyBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        true
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(0)
+    }
 }

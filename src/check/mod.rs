@@ -21,16 +21,13 @@
 //! # Example
 //!
 //! ```
+//! use axum::{routing::get, Router};
 //! use tower_cors::check::{check, Rule, Stage};
 //! use tower_cors::CorsLayer;
-//! use tower_layer::Layer;
 //!
-//! let handler = tower::service_fn(|_: http::Request<String>| async {
-//!     let mut response = http::Response::new(String::new());
-//!     response.headers_mut().insert("x-request-id", http::HeaderValue::from_static("7"));
-//!     Ok::<_, std::convert::Infallible>(response)
-//! });
-//! let app = CorsLayer::gateway().layer(handler);
+//! let app: Router = Router::new()
+//!     .route("/items", get(|| async { ([("x-request-id", "7")], "[]") }).put(|| async { "saved" }))
+//!     .layer(CorsLayer::gateway());
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let outcome = check(&app)
 //!     .from("https://app.example.com")
@@ -68,7 +65,7 @@ mod request;
 mod safelist;
 
 pub use blocked::{Blocked, Rule, Stage};
-pub use browser::{Browser, Fetch};
+pub use browser::{Browser, EmptyBody, Fetch};
 pub use cors::{PreflightResult, Readable, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE};
 pub use outcome::{Exchange, ExchangeKind, Outcome};
 pub use request::{BrowserRequest, InvalidRequest};
@@ -78,19 +75,16 @@ pub use request::{BrowserRequest, InvalidRequest};
 /// # Example
 ///
 /// ```
+/// use axum::{routing::put, Router};
 /// use tower_cors::check::{check, Rule};
 /// use tower_cors::CorsLayer;
-/// use tower_layer::Layer;
 ///
 /// let cors = CorsLayer::builder()
 ///     .allow_origins(["https://app.example.com"])
 ///     .allow_methods(["PUT"])
 ///     .allow_credentials(true)
 ///     .build()?;
-/// let handler = tower::service_fn(|_: http::Request<String>| async {
-///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
-/// });
-/// let app = cors.layer(handler);
+/// let app: Router = Router::new().route("/items", put(|| async { "saved" }).delete(|| async { "gone" })).layer(cors);
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let outcome = check(&app).from("https://app.example.com").put("/items").credentials().run().await;
 /// assert!(outcome.is_allowed(), "{outcome}");

@@ -86,12 +86,11 @@ pub(crate) struct Journal {
 /// # Example
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use http::{Request, Response};
+/// use axum::{routing::get, Router};
 /// use tower_cors::check::check;
 ///
-/// // A service that sends no CORS header at all.
-/// let app = tower::service_fn(|_: Request<String>| async { Ok::<_, Infallible>(Response::new(())) });
+/// // An app that sends no CORS header at all.
+/// let app: Router = Router::new().route("/items", get(|| async { "[]" }));
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let outcome = check(&app).from("https://app.example.com").get("/items").run().await;
 /// assert!(outcome.is_blocked());
