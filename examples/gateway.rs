@@ -17,8 +17,19 @@
 //!
 //! Every response, preflight answers included, carries an `X-Request-Id`
 //! set by a layer outside the CORS layer, as the gateway does.
+//!
+//! To watch the layer decide, turn on its `tracing` feature and debug mode:
+//!
+//! ```text
+//! CORS_DEBUG=1 cargo run --example gateway --features tracing
+//! ```
+//!
+//! The log (on stderr) then shows the policy when it is built, and every
+//! refused request with its reason; debug mode names the reason in an
+//! `x-cors-refusal` response header too, for the browser's network panel.
 
 use std::error::Error;
+use std::io::IsTerminal;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -30,6 +41,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_cors::CorsLayer;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::prelude::*;
 
 const BODY: &str = r#"{"status":"200"}"#;
 const ORIGIN: &str = "http://www.cors.com";
@@ -80,14 +93,27 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn app() -> Router {
+fn app(cors: CorsLayer) -> Router {
     Router::new()
         .route("/simple", get(simple).put(simple))
         .route("/upstream", get(upstream))
         // Layers added later wrap the earlier ones: the request id is set
         // outside the CORS layer, so the preflight answers get one too.
-        .layer(CorsLayer::gateway())
+        .layer(cors)
         .layer(map_response(add_request_id))
+}
+
+/// Logs the CORS layer's events (with its `tracing` feature) to stderr:
+/// the policy when built, and every refusal with its reason.
+fn log_cors_decisions() {
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal()),
+        )
+        .with(Targets::new().with_target("tower_cors", LevelFilter::DEBUG))
+        .init();
 }
 
 fn print_commands(addr: SocketAddr) {
@@ -126,8 +152,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
         Err(_) => 3000,
     };
+    log_cors_decisions();
+    let cors = CorsLayer::gateway();
+    // Debug mode can be switched at any time; here, once, from the environment.
+    cors.debug_switch()
+        .set(std::env::var_os("CORS_DEBUG").is_some_and(|v| v == "1"));
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     print_commands(listener.local_addr()?);
-    axum::serve(listener, app()).await?;
+    axum::serve(listener, app(cors)).await?;
     Ok(())
 }

@@ -748,13 +748,9 @@ impl CorsBuilder {
     /// ```
     pub fn build(self) -> Result<CorsLayer, BuildError> {
         let mut errors = Vec::new();
-        let summary = report::wants_summary().then(|| self.summary());
-        let policy = self.compile(&mut errors);
+        let layer = self.compile_announced(&mut errors);
         if errors.is_empty() {
-            if let Some(summary) = summary {
-                report::built(&summary);
-            }
-            Ok(CorsLayer::new(policy))
+            Ok(layer)
         } else {
             Err(BuildError::new(errors))
         }
@@ -763,7 +759,18 @@ impl CorsBuilder {
     /// Compiles the policy without reporting problems; for presets whose
     /// constants a test checks with [`build`](CorsBuilder::build).
     pub(crate) fn build_unchecked(self) -> CorsLayer {
-        CorsLayer::new(self.compile(&mut Vec::new()))
+        self.compile_announced(&mut Vec::new())
+    }
+
+    /// Compiles the policy and, when it has no problem, announces it with
+    /// the `tracing` feature.
+    fn compile_announced(self, errors: &mut Vec<ConfigError>) -> CorsLayer {
+        let summary = report::wants_summary().then(|| self.summary());
+        let layer = CorsLayer::new(self.compile(errors));
+        if let (Some(summary), true) = (summary, errors.is_empty()) {
+            report::built(&summary);
+        }
+        layer
     }
 
     /// The policy in words, for the `tracing` event of a built policy.

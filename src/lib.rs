@@ -16,9 +16,12 @@
 //! - Preflights are answered by the layer without calling the inner
 //!   service, after checking the origin, the method (case-sensitively) and
 //!   every requested header (case-insensitively). A refused preflight gets
-//!   `403 Forbidden` and no CORS headers; the [`Refusal`] that says why is
-//!   put into the response's extensions with `record_decisions`, and
-//!   reported as a `tracing` event with the `tracing` feature.
+//!   `403 Forbidden` and no CORS headers. The [`Refusal`] that says why,
+//!   with the rule that decided, is put into the response's extensions
+//!   with `record_decisions`, reported as a `tracing` event with the
+//!   `tracing` feature, and named in a response header in debug mode
+//!   ([`DebugSwitch`]), which also lets the browser's console show the
+//!   real cause.
 //! - On actual responses the layer merges its headers with the inner
 //!   service's; by default the inner service's CORS headers win
 //!   ([`Precedence`]), and `Vary` tokens are merged, never duplicated.
@@ -78,8 +81,9 @@
 //! - `psl` (default): check subdomain patterns used with credentials
 //!   against the whole Public Suffix List. Without it only single-label
 //!   suffixes (`*.com`) are recognised.
-//! - `tracing`: emit a `DEBUG` event on target `tower_cors` whenever the
-//!   layer refuses an origin, a method or a header.
+//! - `tracing`: events on target `tower_cors`: `INFO` when a policy is
+//!   built, summarising it; `DEBUG` for every refusal, with its reason and
+//!   rule as fields; `TRACE` for every allowed CORS request.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

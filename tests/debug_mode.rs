@@ -166,3 +166,56 @@ async fn hostile_request_bytes_are_escaped_and_bounded() {
     assert!(value.len() < 150, "{value}");
     assert!(value.contains("(100000 bytes)"), "{value}");
 }
+
+/// What the browser tells the developer, before and after switching debug
+/// mode on: a refused status, then the real cause.
+#[tokio::test]
+async fn the_browser_names_the_real_cause_in_debug_mode() {
+    use axum::routing::put;
+    use tower_cors::check::{check, Rule, Stage};
+
+    let cors = policy();
+    let debug = cors.debug_switch();
+    let app: axum::Router = axum::Router::new()
+        .route(
+            "/items",
+            put(|| async { "saved" }).delete(|| async { "gone" }),
+        )
+        .layer(cors);
+
+    let delete = || check(&app).from(APP).delete("/items").credentials().run();
+    let header = || {
+        check(&app)
+            .from(APP)
+            .put("/items")
+            .header("x-other", "1")
+            .credentials()
+            .run()
+    };
+
+    let blocked = delete().await;
+    let blocked = blocked.blocked().unwrap();
+    assert_eq!(
+        blocked.rule(),
+        &Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)
+    );
+
+    debug.enable();
+    let outcome = delete().await;
+    let blocked = outcome.blocked().unwrap();
+    assert_eq!(blocked.stage(), Stage::Preflight);
+    assert_eq!(
+        blocked.rule(),
+        &Rule::MethodNotAllowed {
+            method: "DELETE".into()
+        }
+    );
+    assert!(!outcome.actual_sent(), "the browser still refuses it");
+    let outcome = header().await;
+    assert_eq!(
+        outcome.blocked().unwrap().rule(),
+        &Rule::HeaderNotAllowed {
+            name: "x-other".into()
+        }
+    );
+}

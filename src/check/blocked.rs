@@ -199,7 +199,7 @@ impl Blocked {
         let origin = &self.context.origin;
         match &self.rule {
             Rule::MissingAllowOrigin => format!(
-                "allow the origin {origin} in the server's CORS policy, so that {} carries Access-Control-Allow-Origin: {origin}",
+                "allow the origin {origin} in the server's CORS policy, so that {} carries Access-Control-Allow-Origin: {origin}; if the policy allows it already, this response did not pass through the CORS layer (an error, redirect or timeout made outside it, or a route the layer does not wrap)",
                 self.answer()
             ),
             Rule::MultipleAllowOrigin(_) => "send exactly one Access-Control-Allow-Origin: check that the handler and the CORS layer do not both add it".to_owned(),
@@ -285,9 +285,12 @@ impl Blocked {
                 self.answer(),
                 got.as_deref().map_or_else(|| "absent".to_owned(), |v| format!("({v})"))
             ),
-            Rule::PreflightStatusNotOk(status) => format!(
+            Rule::PreflightStatusNotOk(status) if status.is_redirection() => format!(
                 "the preflight's status is {status}, not 200-299 (preflights do not follow redirects)"
             ),
+            Rule::PreflightStatusNotOk(status) => {
+                format!("the preflight's status is {status}, not 200-299")
+            }
             Rule::InvalidAllowMethods(got) => format!(
                 "the preflight's Access-Control-Allow-Methods ({got}) is not a comma-separated list of method tokens"
             ),
