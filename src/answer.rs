@@ -61,9 +61,10 @@ pub(crate) fn refused_preflight(policy: &Policy, why: Option<Refusal>) -> Respon
 }
 
 /// In debug mode, the answer to a preflight whose origin is allowed but
-/// whose method or headers are not: the status and headers of an accepted
+/// whose method or a header is not: the status and headers of an accepted
 /// preflight, with the policy's own lists instead of the ones asked for,
-/// so that the browser's console names what it lacks.
+/// so that the browser's console names what it lacks. The lists do not
+/// cover what was refused, so the browser still refuses the request.
 pub(crate) fn debug_refused_preflight(
     policy: &Policy,
     allow_origin: HeaderValue,
@@ -79,7 +80,12 @@ pub(crate) fn debug_refused_preflight(
     if policy.headers.echoes() {
         headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
     }
-    headers.remove(header::ACCESS_CONTROL_MAX_AGE);
+    // Never cached: the browser refuses the request anyway, and a later
+    // preflight must be asked again.
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("0"),
+    );
     headers.remove(ALLOW_PRIVATE_NETWORK);
     let res = response(answers.accepted_status, headers);
     record(policy, res, Some(RequestKind::Preflight), Some(why))

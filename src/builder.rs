@@ -668,10 +668,11 @@ impl CorsBuilder {
 
     /// Puts the layer's decisions where handlers and outer layers can read
     /// them: the request's [`RequestKind`](crate::RequestKind) into its
-    /// extensions before the inner service is called (and into the
-    /// extensions of the layer's own answers), and a
-    /// [`Refusal`](crate::Refusal) into the extensions of every response to
-    /// a refused request.
+    /// extensions before the inner service is called, and into the
+    /// extensions of every response (the inner service's and the layer's
+    /// own answers); and a [`Refusal`](crate::Refusal) into the extensions
+    /// of every response to a refused request (and of the request, for an
+    /// actual request whose origin a synchronous rule refused).
     ///
     /// Off unless set, because it is not free: the first value put into a
     /// message's extensions allocates its map, about three allocations for

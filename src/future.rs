@@ -13,6 +13,7 @@ use pin_project_lite::pin_project;
 
 use crate::answer;
 use crate::body::CorsBody;
+use crate::classify::RequestKind;
 use crate::merge::merge;
 use crate::origin::DecisionFuture;
 use crate::policy::{Access, Policy};
@@ -32,8 +33,8 @@ pub(crate) enum OriginAccess {
     Deciding {
         future: DecisionFuture,
         origin: HeaderValue,
-        /// A same-origin write (read only when a refusal would be seen, as
-        /// for a decided origin): not refused if the predicate says no.
+        /// A same-origin write: not refused if the predicate says no (when
+        /// a refusal would be seen, as for a decided origin).
         same_origin: bool,
     },
 }
@@ -102,6 +103,8 @@ pin_project! {
             future: F,
             output: Option<F::Output>,
             access: OriginAccess,
+            // The request's kind, when the policy records decisions.
+            kind: Option<RequestKind>,
             policy: Arc<Policy>,
         },
         /// A preflight whose origin only the asynchronous predicate can
@@ -120,11 +123,17 @@ pin_project! {
 }
 
 impl<F: Future> ResponseFuture<F> {
-    pub(crate) fn inner(future: F, access: OriginAccess, policy: Arc<Policy>) -> Self {
+    pub(crate) fn inner(
+        future: F,
+        access: OriginAccess,
+        kind: Option<RequestKind>,
+        policy: Arc<Policy>,
+    ) -> Self {
         let state = State::Inner {
             future,
             output: None,
             access,
+            kind,
             policy,
         };
         ResponseFuture { state }
@@ -159,13 +168,14 @@ where
                 future,
                 output,
                 access,
+                kind,
                 policy,
             } => match access {
                 // The usual case: the origin is decided, only the inner
                 // service is awaited.
                 OriginAccess::Known(_) | OriginAccess::Refused(_) => {
                     let out = ready!(future.poll(cx));
-                    out.map(|res| finish(res, access, policy))
+                    out.map(|res| finish(res, access, *kind, policy))
                 }
                 OriginAccess::Deciding { .. } => {
                     if output.is_none() {
@@ -182,7 +192,7 @@ where
                         }
                     };
                     match (output.take(), decided) {
-                        (Some(Ok(res)), true) => Ok(finish(res, access, policy)),
+                        (Some(Ok(res)), true) => Ok(finish(res, access, *kind, policy)),
                         (Some(Err(error)), _) => Err(error),
                         // The inner service is not ready yet.
                         _ => return Poll::Pending,
@@ -220,7 +230,9 @@ fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>)
     {
         let allowed = ready!(future.as_mut().poll(cx));
         *access = match policy.access(Some(origin), allowed) {
-            Access::Refused if *same_origin => OriginAccess::Known(Access::NotCors),
+            Access::Refused if *same_origin && policy.reports_refusals() => {
+                OriginAccess::Known(Access::NotCors)
+            }
             Access::Refused => {
                 OriginAccess::Refused(report::origin_refused(policy, Stage::Actual, origin))
             }
@@ -243,8 +255,13 @@ impl OriginAccess {
 fn finish<B>(
     mut res: Response<B>,
     access: &OriginAccess,
+    kind: Option<RequestKind>,
     policy: &Policy,
 ) -> Response<CorsBody<B>> {
+    // Set only when the policy records decisions.
+    if let Some(kind) = kind {
+        res.extensions_mut().insert(kind);
+    }
     static REFUSED: Access = Access::Refused;
     match access {
         OriginAccess::Known(known) => merge(policy, known, res.headers_mut()),

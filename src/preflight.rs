@@ -35,7 +35,14 @@ pub(crate) fn answer(policy: &Policy, parts: &Parts, access: Access) -> Response
             if let Some(origin) = origin {
                 report::refused(Stage::Preflight, &why, origin);
             }
-            if policy.debugging() {
+            // Only a refused method or header can be shown to the browser
+            // with the policy's own lists: every other refusal (a request
+            // no browser sends) keeps its refused answer.
+            let shows_lists = matches!(
+                why,
+                Refusal::MethodNotAllowed(_) | Refusal::HeaderNotAllowed(_)
+            );
+            if shows_lists && policy.debugging() {
                 return answer::debug_refused_preflight(policy, allow_origin, why);
             }
             answer::refused_preflight(policy, Some(why))

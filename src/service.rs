@@ -175,7 +175,7 @@ where
             Verdict::Pending(future) => OriginAccess::Deciding {
                 future,
                 origin: origin.clone(),
-                same_origin: policy.reports_refusals() && is_same_origin_fetch(&parts.headers),
+                same_origin: is_same_origin_fetch(&parts.headers),
             },
         };
         self.forward(parts, body, kind, access)
@@ -203,6 +203,6 @@ impl<S> Cors<S> {
             }
         }
         let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::inner(future, access, Arc::clone(&self.policy))
+        ResponseFuture::inner(future, access, kind, Arc::clone(&self.policy))
     }
 }

@@ -401,3 +401,86 @@ async fn without_max_age_browsers_cache_five_seconds() {
         .await;
     assert!(delete.is_allowed(), "{delete}");
 }
+
+/// Browsers tell a same-origin write apart by `Sec-Fetch-Site`, sent to
+/// https and loopback URLs: the layer never refuses nor blocks it.
+#[tokio::test]
+async fn same_origin_writes_are_never_blocked() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .block_disallowed_origins(true)
+        .build()
+        .unwrap();
+    let app: Router = Router::new()
+        .route("/items", axum::routing::post(|| async { "created" }))
+        .layer(cors);
+    let outcome = check(&app)
+        .from("https://api.example.com")
+        .post("https://api.example.com/items")
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    assert_eq!(outcome.status(), Some(StatusCode::OK));
+    let sent = outcome.exchanges()[0].request.headers();
+    assert_eq!(sent["sec-fetch-site"], "same-origin");
+    assert_eq!(sent["origin"], "https://api.example.com");
+
+    // Another site's write is blocked.
+    let outcome = check(&app)
+        .from("https://evil.example")
+        .post("https://api.example.com/items")
+        .run()
+        .await;
+    assert!(outcome.is_blocked(), "{outcome}");
+    assert_eq!(
+        outcome.exchanges()[0].request.headers()["sec-fetch-site"],
+        "cross-site"
+    );
+    assert_eq!(outcome.exchanges()[0].status, StatusCode::FORBIDDEN);
+}
+
+/// After a failure, the browser forgets the preflights of that URL and
+/// asks again.
+#[tokio::test]
+async fn a_failure_clears_the_preflight_cache() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let strip = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&strip);
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods(["PUT"])
+        .max_age(std::time::Duration::from_secs(600))
+        .build()
+        .unwrap();
+    let app: Router = Router::new()
+        .route("/items", put(|| async { "saved" }))
+        .layer(cors)
+        .layer(axum::middleware::map_response(
+            move |mut res: axum::response::Response| {
+                let strip = flag.load(Ordering::Relaxed);
+                async move {
+                    if strip {
+                        res.headers_mut().remove("access-control-allow-origin");
+                    }
+                    res
+                }
+            },
+        ));
+    let mut browser = Browser::new();
+    macro_rules! put_items {
+        () => {
+            browser.fetch(&app).from(APP).put("/items").run().await
+        };
+    }
+    let first = put_items!();
+    assert!(first.is_allowed() && first.preflight_sent(), "{first}");
+    strip.store(true, Ordering::Relaxed);
+    let second = put_items!();
+    assert!(second.is_blocked() && !second.preflight_sent(), "{second}");
+    strip.store(false, Ordering::Relaxed);
+    let third = put_items!();
+    assert!(third.is_allowed(), "{third}");
+    assert!(third.preflight_sent(), "the cache was cleared: {third}");
+}

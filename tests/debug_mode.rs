@@ -57,7 +57,7 @@ async fn a_refused_method_is_answered_so_that_the_browser_names_it() {
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
     assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
     assert_eq!(res.header("access-control-allow-methods"), Some("GET,PUT"));
-    assert_eq!(res.header("access-control-max-age"), None);
+    assert_eq!(res.header("access-control-max-age"), Some("0"));
 }
 
 #[tokio::test]
@@ -218,4 +218,80 @@ async fn the_browser_names_the_real_cause_in_debug_mode() {
             name: "x-other".into()
         }
     );
+}
+
+/// Debug mode explains; it never lets through what the policy refuses,
+/// whatever the refusal, and leaves nothing in the browser's cache.
+#[tokio::test]
+async fn debug_answers_never_let_a_refused_request_through() {
+    use axum::routing::put;
+    use tower_cors::check::Browser;
+
+    let policies = [
+        (
+            false,
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_methods(["PUT"])
+                .allow_any_header()
+                .debug(true)
+                .build()
+                .unwrap(),
+        ),
+        (
+            true,
+            CorsLayer::builder()
+                .allow_origins([APP])
+                .allow_any_method()
+                .allow_any_header()
+                .allow_credentials(true)
+                .debug(true)
+                .build()
+                .unwrap(),
+        ),
+        (true, policy()),
+    ];
+    for (credentials, cors) in policies {
+        cors.debug_switch().enable();
+        let app: axum::Router = axum::Router::new()
+            .route(
+                "/items",
+                put(|| async { "saved" }).delete(|| async { "gone" }),
+            )
+            .layer(cors);
+        let many: Vec<String> = (0..250)
+            .map(|i| format!("x-custom-header-{i:04}"))
+            .collect();
+        let mut browser = Browser::new();
+        let mut blocked = 0;
+        for case in 0..5 {
+            let fetch = browser.fetch(&app).from(APP);
+            let fetch = if credentials {
+                fetch.credentials()
+            } else {
+                fetch
+            };
+            let fetch = match case {
+                0 => many
+                    .iter()
+                    .fold(fetch.put("/items"), |f, h| f.header(h, "1")),
+                1 => fetch.delete("/items").header("x-other", "1"),
+                2 => fetch.method("patch", "/items"),
+                3 => fetch.put("/items").header("authorization", "Bearer t"),
+                _ => fetch.put("/items").header("x-other", "1"),
+            };
+            let outcome = fetch.run().await;
+            let refused_by_layer = outcome
+                .exchanges()
+                .first()
+                .is_some_and(|e| e.headers.contains_key(REFUSAL));
+            if refused_by_layer {
+                assert!(outcome.is_blocked(), "case {case}: {outcome}");
+                let max_age = outcome.exchanges()[0].headers.get("access-control-max-age");
+                assert!(max_age.is_none_or(|v| v == "0"), "case {case}: {max_age:?}");
+                blocked += 1;
+            }
+        }
+        assert!(blocked >= 2, "the layer refused only {blocked} cases");
+    }
 }

@@ -197,3 +197,27 @@ async fn displayed_reasons_are_bounded() {
     assert!(shown.len() < 120, "{shown}");
     assert!(shown.contains("(3002 bytes)"), "{shown}");
 }
+
+#[tokio::test]
+async fn an_outer_layer_reads_the_kind_of_every_response() {
+    let rows = [
+        (get_from(APP), RequestKind::Simple, None),
+        (
+            get_from("https://evil.example"),
+            RequestKind::Simple,
+            Some(Refusal::OriginNotAllowed),
+        ),
+        (
+            request("PUT", &[("origin", APP)]),
+            RequestKind::NotSoSimple,
+            None,
+        ),
+        (request("GET", &[]), RequestKind::NotCors, None),
+        (preflight(APP, "PUT", None), RequestKind::Preflight, None),
+    ];
+    for (req, kind, why) in rows {
+        let (res, _) = send(&policy(), req).await;
+        assert_eq!(res.extensions.get::<RequestKind>(), Some(&kind));
+        assert_eq!(res.refusal(), why.as_ref());
+    }
+}

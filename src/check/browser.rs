@@ -369,7 +369,10 @@ impl<'a, S, B> Fetch<'a, S, B> {
             ));
             match checked {
                 Ok(result) => browser.cache.store(&request, &result, browser.now),
-                Err(blocked) => return Outcome::refused(journal, blocked),
+                Err(blocked) => {
+                    browser.cache.clear(&request);
+                    return Outcome::refused(journal, blocked);
+                }
             }
         }
         journal.sent.push(ExchangeKind::Actual);
@@ -386,7 +389,14 @@ impl<'a, S, B> Fetch<'a, S, B> {
         ));
         match checked {
             Ok(readable) => Outcome::allowed(journal, status, readable),
-            Err(blocked) => Outcome::refused(journal, blocked),
+            Err(blocked) => {
+                // A failed request that needed a preflight clears what its
+                // preflights left in the cache.
+                if request.needs_preflight() {
+                    browser.cache.clear(&request);
+                }
+                Outcome::refused(journal, blocked)
+            }
         }
     }
 

@@ -123,6 +123,15 @@ impl PreflightCache {
         });
     }
 
+    /// Fetch's "clear cache entries": forgets every entry for `request`'s
+    /// origin and URL, as a browser does when a request that needed a
+    /// preflight fails.
+    pub(crate) fn clear(&mut self, request: &BrowserRequest) {
+        let url = request.url().to_string();
+        self.entries
+            .retain(|entry| !(entry.origin == request.origin() && entry.url == url));
+    }
+
     /// How many live entries there are at `now`.
     pub(crate) fn len(&self, now: Duration) -> usize {
         self.entries.iter().filter(|e| now < e.expires).count()

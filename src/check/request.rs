@@ -331,7 +331,8 @@ impl BrowserRequest {
     /// The CORS preflight for this request: `OPTIONS` to the same URL with
     /// `Origin`, `Access-Control-Request-Method`,
     /// `Access-Control-Request-Headers` (the unsafe names joined by `,`,
-    /// only when there are some), `Accept: */*` and `Sec-Fetch-Mode: cors`.
+    /// only when there are some), `Accept: */*`, and `Sec-Fetch-Mode: cors` with `Sec-Fetch-Site` to a
+    /// potentially trustworthy URL.
     /// It never carries credentials nor the script's headers.
     ///
     /// # Example
@@ -366,13 +367,13 @@ impl BrowserRequest {
             }
         }
         headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
-        headers.insert(SEC_FETCH_MODE, HeaderValue::from_static("cors"));
+        self.add_fetch_metadata(headers);
         request
     }
 
     /// The actual request: the normalized method, the script's headers,
-    /// `Accept: */*` unless the script set `Accept`, `Sec-Fetch-Mode: cors`,
-    /// and `Origin` (on a same-origin request only for methods other than
+    /// `Accept: */*` unless the script set `Accept`, `Sec-Fetch-Mode: cors`
+    /// and `Sec-Fetch-Site` to a potentially trustworthy URL, and `Origin` (on a same-origin request only for methods other than
     /// `GET` and `HEAD`, as browsers do). Cookies are not modelled.
     ///
     /// # Example
@@ -401,8 +402,38 @@ impl BrowserRequest {
         if sends_origin {
             headers.insert(http::header::ORIGIN, self.origin.clone());
         }
-        headers.insert(SEC_FETCH_MODE, HeaderValue::from_static("cors"));
+        self.add_fetch_metadata(headers);
         request
+    }
+
+    /// `Sec-Fetch-Mode: cors` and `Sec-Fetch-Site`, which browsers send
+    /// only to potentially trustworthy URLs (`https:`, and `localhost` or
+    /// loopback addresses over `http:`). `Sec-Fetch-Site` is `same-origin`
+    /// or `cross-site`: the model does not tell `same-site` apart.
+    fn add_fetch_metadata(&self, headers: &mut http::HeaderMap) {
+        if !self.is_trustworthy_url() {
+            return;
+        }
+        let site = if self.is_same_origin() {
+            "same-origin"
+        } else {
+            "cross-site"
+        };
+        headers.insert(SEC_FETCH_MODE, HeaderValue::from_static("cors"));
+        headers.insert(SEC_FETCH_SITE, HeaderValue::from_static(site));
+    }
+
+    /// Whether the URL is potentially trustworthy, as Secure Contexts
+    /// defines it for the schemes a `fetch()` reaches.
+    fn is_trustworthy_url(&self) -> bool {
+        if self.uri.scheme_str() == Some("https") {
+            return true;
+        }
+        let host = self.uri.host().unwrap_or_default().to_ascii_lowercase();
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host.starts_with("127.")
+            || host == "[::1]"
     }
 
     /// An empty request with `method` to the URL.
@@ -414,8 +445,10 @@ impl BrowserRequest {
     }
 }
 
-/// `Sec-Fetch-Mode`, which browsers send with every `fetch()`.
+/// `Sec-Fetch-Mode` and `Sec-Fetch-Site`, which browsers send with every
+/// `fetch()` to a potentially trustworthy URL.
 const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// A serialized origin: `null`, or `scheme://host[:port]` in lowercase,
 /// without path, trailing slash, userinfo or the scheme's default port.
