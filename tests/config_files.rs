@@ -769,3 +769,52 @@ fn either_shape_is_read_by_its_tag() {
         assert_eq!(toml::from_str::<AnyCorsConfig>(&text).unwrap(), any);
     }
 }
+
+/// The fenced blocks of `language` in the README's section on
+/// configuration files, in order.
+fn readme_blocks(language: &str) -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme.find("## Policies from configuration files").unwrap();
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").unwrap()];
+    let fence = format!("```{language}\n");
+    section
+        .split(fence.as_str())
+        .skip(1)
+        .map(|block| block[..block.find("```").unwrap()].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_readme_files_are_the_same_policy_in_both_shapes() {
+    let files = readme_blocks("toml");
+    assert_eq!(files.len(), 2);
+    let own: CorsLayer = toml::from_str(&files[0]).unwrap();
+    let plugin: GatewayPluginConfig = toml::from_str(&files[1]).unwrap();
+    let gateway = CorsLayer::try_from(plugin).unwrap();
+    assert_eq!(own.config(), gateway.config());
+    let (a, _) = send(
+        &own,
+        preflight("https://admin.example.com", "PUT", Some("authorization")),
+    )
+    .await;
+    let (b, _) = send(
+        &gateway,
+        preflight("https://admin.example.com", "PUT", Some("authorization")),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(view(&a), view(&b));
+}
+
+#[test]
+fn the_readme_shows_the_message_of_a_refused_file() {
+    let shown = readme_blocks("text");
+    let message = toml::from_str::<CorsLayer>(
+        "allow_origins = [\"https://app.example.com\"]\nallow_methods = [\"TRACE\"]",
+    )
+    .unwrap_err()
+    .to_string();
+    // The TOML error ends its message with a line break.
+    assert_eq!(shown, [format!("{}\n", message.trim_end())]);
+}
