@@ -806,8 +806,42 @@ impl CorsBuilder {
         }
     }
 
+    /// The policy as it was asked for, in the shape of a configuration
+    /// file. A predicate is recorded only as being set, and a max-age in
+    /// whole seconds.
+    #[cfg(feature = "serde")]
+    fn to_config(&self) -> crate::config::CorsConfig {
+        let mut config = crate::config::CorsConfig::default();
+        config.allow_origins.clone_from(&self.origins.list);
+        config.allow_methods.clone_from(&self.methods);
+        config.allow_headers.clone_from(&self.headers);
+        config.expose_headers.clone_from(&self.exposed);
+        config.allow_credentials = self.credentials;
+        config.max_age = self.max_age.map(|age| age.as_secs());
+        config.preflight_status = self.preflight_status;
+        config.refusal_status = self.refusal_status;
+        config.precedence = self.precedence;
+        config.block_disallowed_origins = self.block_disallowed;
+        config.allow_private_network = self.private_network;
+        config.allow_null_origin = self.origins.opt_ins.null;
+        config.allow_file_origin = self.origins.opt_ins.file;
+        config.dangerously_allow_insecure_origins_with_credentials =
+            self.origins.opt_ins.insecure_with_credentials;
+        config.dangerously_allow_null_or_file_origin_with_credentials =
+            self.origins.opt_ins.null_or_file_with_credentials;
+        config.record_decisions = self.record_decisions;
+        config.debug = self.debug;
+        config.set_predicates(
+            self.origins.predicate.is_some(),
+            self.origins.async_predicate.is_some(),
+        );
+        config
+    }
+
     /// Hands each rule to the module that checks and compiles it.
     fn compile(self, errors: &mut Vec<ConfigError>) -> Policy {
+        #[cfg(feature = "serde")]
+        let config = self.to_config();
         let credentials = self.credentials;
         if self.origins.async_predicate.is_some() && self.block_disallowed {
             errors.push(ConfigError::AsyncOriginWithBlocking);
@@ -824,6 +858,8 @@ impl CorsBuilder {
             record_decisions: self.record_decisions,
             debug: AtomicBool::new(self.debug),
             answers: Answers::default(),
+            #[cfg(feature = "serde")]
+            config,
         };
         policy::check_statuses(self.preflight_status, self.refusal_status, errors);
         let max_age = self

@@ -246,6 +246,60 @@ impl fmt::Display for ConfigError {
     }
 }
 
+impl ConfigError {
+    /// The setting this problem is about, named as the builder method that
+    /// sets it and as the field of a configuration file in this crate's own
+    /// shape (`CorsConfig` with the `serde` feature): `"allow_origins"`,
+    /// `"allow_methods"`, `"allow_headers"`, `"expose_headers"`,
+    /// `"preflight_status"`, `"refusal_status"` or
+    /// `"block_disallowed_origins"`.
+    ///
+    /// A wildcard with credentials is about the list that holds the
+    /// wildcard (`allow_origins` or `expose_headers`); an origin refused
+    /// only together with credentials, and a predicate next to any origin,
+    /// are about `allow_origins`; an asynchronous predicate with blocking is
+    /// about `block_disallowed_origins`. In the API gateway's plug-in shape
+    /// (`GatewayPluginConfig`) the field `allow_origins` is called
+    /// `allow_origin`, and the others keep their names.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let err = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["TRACE"])
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.errors()[0].field(), "allow_methods");
+    /// ```
+    pub fn field(&self) -> &'static str {
+        match self {
+            ConfigError::NoOrigins
+            | ConfigError::InvalidOrigin { .. }
+            | ConfigError::NullOrFileOrigin { .. }
+            | ConfigError::NullOrFileOriginWithCredentials { .. }
+            | ConfigError::InsecureOriginWithCredentials { .. }
+            | ConfigError::PublicSuffixPattern { .. }
+            | ConfigError::WildcardWithCredentials(Wildcard::Origins)
+            | ConfigError::PredicateWithAnyOrigin => "allow_origins",
+            ConfigError::InvalidMethod { .. } | ConfigError::ForbiddenMethod { .. } => {
+                "allow_methods"
+            }
+            ConfigError::InvalidHeaderName { list, .. }
+            | ConfigError::ForbiddenHeaderName { list, .. } => match list {
+                HeaderList::Allowed => "allow_headers",
+                HeaderList::Exposed => "expose_headers",
+            },
+            ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders) => "expose_headers",
+            ConfigError::AsyncOriginWithBlocking => "block_disallowed_origins",
+            ConfigError::PreflightStatusNotSuccess { .. } => "preflight_status",
+            ConfigError::RefusalStatusNotError { .. } => "refusal_status",
+        }
+    }
+}
+
 impl std::error::Error for ConfigError {}
 
 /// Every problem of a CORS policy, returned by

@@ -81,6 +81,11 @@
 //! - `psl` (default): check subdomain patterns used with credentials
 //!   against the whole Public Suffix List. Without it only single-label
 //!   suffixes (`*.com`) are recognised.
+//! - `serde`: policies from configuration files in any serde format, in
+//!   this crate's own shape (`CorsConfig`) or the API gateway's CORS
+//!   plug-in shape (`GatewayPluginConfig`), checked by the builder;
+//!   `CorsLayer` deserializes into a checked layer, and
+//!   `CorsLayer::config` serializes the policy in force.
 //! - `tracing`: events on target `tower_cors`: `INFO` when a policy is
 //!   built, summarising it; `DEBUG` for every refusal, with its reason and
 //!   rule as fields; `TRACE` for every allowed CORS request.
@@ -102,6 +107,8 @@ mod body;
 mod builder;
 pub mod check;
 mod classify;
+#[cfg(feature = "serde")]
+mod config;
 mod debug;
 mod error;
 mod future;
@@ -120,6 +127,8 @@ mod service;
 pub use body::CorsBody;
 pub use builder::CorsBuilder;
 pub use classify::RequestKind;
+#[cfg(feature = "serde")]
+pub use config::{AnyCorsConfig, ConfigFileError, CorsConfig, GatewayPluginConfig};
 pub use debug::DebugSwitch;
 pub use error::{BuildError, ConfigError, HeaderList, Wildcard};
 pub use future::ResponseFuture;

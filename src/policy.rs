@@ -15,6 +15,9 @@ use crate::origin::AllowedOrigins;
 /// Who decides when both the inner service and the layer have a value for
 /// the same CORS response header.
 ///
+/// In configuration files (the `serde` feature) it is written
+/// `"upstream_wins"` or `"layer_wins"`.
+///
 /// # Example
 ///
 /// ```
@@ -28,6 +31,11 @@ use crate::origin::AllowedOrigins;
 /// # Ok::<(), tower_cors::BuildError>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Precedence {
     /// The inner (upstream) service's CORS headers win, as at an API gateway:
     /// a header the handler set reaches the browser unchanged, and the layer
@@ -70,6 +78,11 @@ pub(crate) struct Policy {
     pub(crate) debug: AtomicBool,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
+    /// The policy as it was asked for, for
+    /// [`CorsLayer::config`](crate::CorsLayer::config); read only there,
+    /// never per request.
+    #[cfg(feature = "serde")]
+    pub(crate) config: crate::config::CorsConfig,
 }
 
 /// What the layer grants a request, once its origin is decided.
