@@ -175,7 +175,8 @@ impl CorsRoutes {
     ///     .policy("public", CorsLayer::gateway())
     ///     .bind_prefix("/public", "public")
     ///     .build()?;
-    /// let binding = routes.routing().bindings().next();
+    /// let routing = routes.routing();
+    /// let binding = routing.bindings().next();
     /// assert_eq!(binding, Some(Binding::Prefix { prefix: "/public", policy: "public" }));
     /// # Ok::<(), tower_cors::RoutesError>(())
     /// ```
@@ -586,7 +587,8 @@ pub struct Routing {
 ///     .bind_pattern("/api/*/admin", "admin")
 ///     .bind_fn(|_| None)
 ///     .build()?;
-/// let bindings: Vec<Binding> = cors.routing().bindings().collect();
+/// let routing = cors.routing();
+/// let bindings: Vec<Binding> = routing.bindings().collect();
 /// assert_eq!(
 ///     bindings,
 ///     [Binding::Pattern { pattern: "/api/*/admin", policy: "admin" }, Binding::Function]
@@ -689,7 +691,7 @@ impl Routing {
     /// let head = |path| http::Request::get(path).body(()).map(|r| r.into_parts().0);
     /// assert_eq!(cors.routing().policy_for(&head("/public/a")?), Some("public"));
     /// assert_eq!(cors.routing().policy_for(&head("/private")?), None);
-    /// # Ok::<(), http::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn policy_for(&self, request: &Parts) -> Option<&str> {
         self.table.name_for(request)

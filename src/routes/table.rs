@@ -63,13 +63,12 @@ impl Table {
     }
 
     fn index_for(&self, parts: &Parts) -> Option<usize> {
-        let path = parts.uri.path();
         self.bindings
             .iter()
             .find_map(|bound| match bound {
                 Bound::Path {
                     matcher, policy, ..
-                } => matcher.matches(path).then_some(*policy),
+                } => matcher.matches(parts.uri.path()).then_some(*policy),
                 Bound::Function(bind) => bind(parts).and_then(|name| self.position(name)),
             })
             .or(self.fallback)
