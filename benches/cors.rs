@@ -4,7 +4,9 @@
 //! precomputed header values (see `support/mod.rs`).
 //!
 //! One group per scenario, one benchmark per implementation (`tower-cors`,
-//! `tower-http`, `bare`, `floor`). The services are driven directly,
+//! `tower-http`, `bare`, `floor`; on a few scenarios also the routed layer,
+//! `tower-cors-routes`, and with `--features reload` the reloadable one,
+//! `tower-cors-reload`). The services are driven directly,
 //! without a runtime or a network: each iteration calls `poll_ready` and
 //! `call` and polls the response future once with a waker that does
 //! nothing (the handler's future is ready at once). The clone of the
@@ -80,7 +82,11 @@ impl WithService for Bench<'_, '_> {
 fn scenarios(c: &mut Criterion) {
     for scenario in support::scenarios() {
         let mut group = c.benchmark_group(scenario.id);
-        for implementation in Implementation::ALL {
+        let variants = match support::VARIANT_SCENARIOS.contains(&scenario.id) {
+            true => support::VARIANTS,
+            false => &[],
+        };
+        for &implementation in Implementation::ALL.iter().chain(variants) {
             scenario.with_service(implementation, Bench { group: &mut group });
         }
         group.finish();

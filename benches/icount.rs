@@ -19,7 +19,10 @@
 //! and prints `allocations/request: A bytes/request: B`, the first request
 //! left out.
 //!
-//! `icount scenarios` lists the scenarios, one per line. Without arguments
+//! `icount scenarios` lists the scenarios, one per line; `icount variants`
+//! the variants of tower-cors this build has (routed, and reloadable with
+//! the `reload` feature), and `icount variant-scenarios` the scenarios they
+//! are measured on. Without arguments
 //! (as `cargo bench` runs every bench target, with `--bench` and perhaps
 //! `--test` or a filter) it does nothing and exits 0.
 
@@ -67,7 +70,12 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: icount <scenario> <implementation> <iterations>\n  scenarios: {}\n  implementations: {}\n  iterations: 2 or more",
         SCENARIOS.join(" "),
-        Implementation::ALL.map(Implementation::name).join(" ")
+        Implementation::ALL
+            .iter()
+            .chain(support::VARIANTS)
+            .map(|i| i.name())
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     ExitCode::from(2)
 }
@@ -78,8 +86,17 @@ fn main() -> ExitCode {
         .filter(|arg| !arg.starts_with("--"))
         .collect();
     let [scenario, implementation, iterations] = args.as_slice() else {
-        if args == ["scenarios"] {
-            println!("{}", SCENARIOS.join("\n"));
+        match args.as_slice() {
+            [list] if list == "scenarios" => println!("{}", SCENARIOS.join("\n")),
+            [list] if list == "variants" => {
+                for variant in support::VARIANTS {
+                    println!("{variant}");
+                }
+            }
+            [list] if list == "variant-scenarios" => {
+                println!("{}", support::VARIANT_SCENARIOS.join("\n"));
+            }
+            _ => {}
         }
         // Else `cargo bench` (with `--bench`, `--test`, or a criterion filter).
         return ExitCode::SUCCESS;

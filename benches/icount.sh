@@ -14,6 +14,11 @@
 # allocator in benches/support, from the 1010-request run (first request
 # left out). Prints a Markdown table; exits non-zero if valgrind or a
 # check fails.
+#
+# Built with the `reload` feature, so that the static layer is measured as
+# it is when the reloadable one exists; a second table compares, on a few
+# scenarios, the static layer with the routed (`tower-cors-routes`) and the
+# reloadable (`tower-cors-reload`) layers holding the same policy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +31,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 
 echo "building benches/icount.rs (release)" >&2
-messages=$(cargo bench --bench icount --no-run --message-format=json)
+messages=$(cargo bench --bench icount --features reload --no-run --message-format=json)
 bin=$(printf '%s\n' "$messages" \
   | grep -o '"executable":"[^"]*/icount-[^"]*"' \
   | sed 's/^"executable":"//; s/"$//' | tail -n 1 || true)
@@ -61,15 +66,26 @@ run() {
 }
 
 declare -A ins alloc
+# Counts scenario $1 on implementation $2 into ins and alloc.
+measure() {
+  echo "  $1 $2" >&2
+  run "$1" "$2" "$SMALL"
+  local small=$irefs
+  run "$1" "$2" "$LARGE"
+  ins[$1,$2]=$(awk -v a="$small" -v b="$irefs" -v n=$((LARGE - SMALL)) \
+    'BEGIN { printf "%.1f", (b - a) / n }')
+  alloc[$1,$2]=$allocs
+}
 for scenario in "${scenarios[@]}"; do
   for impl in "${implementations[@]}"; do
-    echo "  $scenario $impl" >&2
-    run "$scenario" "$impl" "$SMALL"
-    small=$irefs
-    run "$scenario" "$impl" "$LARGE"
-    ins[$scenario,$impl]=$(awk -v a="$small" -v b="$irefs" -v n=$((LARGE - SMALL)) \
-      'BEGIN { printf "%.1f", (b - a) / n }')
-    alloc[$scenario,$impl]=$allocs
+    measure "$scenario" "$impl"
+  done
+done
+mapfile -t variants < <("$bin" variants)
+mapfile -t variant_scenarios < <("$bin" variant-scenarios)
+for scenario in "${variant_scenarios[@]}"; do
+  for impl in "${variants[@]}"; do
+    measure "$scenario" "$impl"
   done
 done
 
@@ -90,4 +106,25 @@ for s in "${scenarios[@]}"; do
     "$(ratio "$tc" "$floor")" "$(ratio "$th" "$floor")" \
     "$(own "$tc" "$bare" "$floor")" "$(own "$th" "$bare" "$floor")" \
     "${alloc[$s,tower-cors]}" "${alloc[$s,tower-http]}" "${alloc[$s,bare]}" "${alloc[$s,floor]}"
+done
+
+echo
+echo "The variants of tower-cors with the same policy: instructions (allocations) per request, and the difference to the static layer."
+echo
+header="| scenario | tower-cors (static) |"
+rule="| --- | ---: |"
+for impl in "${variants[@]}"; do
+  header+=" $impl | $impl - static |"
+  rule+=" ---: | ---: |"
+done
+echo "$header"
+echo "$rule"
+for s in "${variant_scenarios[@]}"; do
+  tc=${ins[$s,tower-cors]}
+  line="| $s | $tc (${alloc[$s,tower-cors]}) |"
+  for impl in "${variants[@]}"; do
+    v=${ins[$s,$impl]}
+    line+=" $v (${alloc[$s,$impl]}) | $(awk -v a="$v" -v b="$tc" 'BEGIN { printf "%+.1f", a - b }') |"
+  done
+  echo "$line"
 done

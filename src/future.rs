@@ -43,7 +43,8 @@ pin_project! {
     /// The response future of [`Cors`](crate::Cors).
     ///
     /// It resolves to the layer's own answer (a preflight or a refusal), or
-    /// to the inner service's response with the CORS headers merged in.
+    /// to the inner service's response with the CORS headers merged in (or
+    /// untouched, on a route no policy of a routed layer covers).
     /// Errors of the inner service pass through unchanged. When an
     /// asynchronous origin decision is needed, it is polled together with
     /// the inner service's future: the handler runs while the decision is
@@ -118,6 +119,12 @@ pin_project! {
         Answered {
             response: Option<Response<()>>,
         },
+        /// No policy covers the request's route: the inner service's
+        /// response, untouched.
+        Passthrough {
+            #[pin]
+            future: F,
+        },
         Done,
     }
 }
@@ -145,6 +152,11 @@ impl<F: Future> ResponseFuture<F> {
             parts,
             policy,
         };
+        ResponseFuture { state }
+    }
+
+    pub(crate) fn passthrough(future: F) -> Self {
+        let state = State::Passthrough { future };
         ResponseFuture { state }
     }
 
@@ -212,6 +224,9 @@ where
                 Some(res) => Ok(empty(res)),
                 None => return Poll::Pending,
             },
+            StateProj::Passthrough { future } => {
+                ready!(future.poll(cx)).map(|res| res.map(CorsBody::new))
+            }
             StateProj::Done => return Poll::Pending,
         };
         self.project().state.set(State::Done);

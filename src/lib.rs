@@ -39,6 +39,9 @@
 //!   `Vary` names what the other answers depend on.
 //! - The policy is compiled once into ready header values, shared behind an
 //!   `Arc`: cloning the service copies no lists.
+//! - Policies can be bound per route ([`CorsRoutes`]: path prefixes,
+//!   path patterns, or a function of the request), and, with the `reload`
+//!   feature, replaced at runtime.
 //! - [`check`] is a model of the browser's side, written from the Fetch
 //!   Standard and independent of the layer: it sends a script's request
 //!   (and its preflight) to any service and says whether the browser lets
@@ -89,6 +92,10 @@
 //! - `tracing`: events on target `tower_cors`: `INFO` when a policy is
 //!   built, summarising it; `DEBUG` for every refusal, with its reason and
 //!   rule as fields; `TRACE` for every allowed CORS request.
+//! - `reload`: `ReloadableCorsLayer` and its `ReloadHandle`, which replace
+//!   the policy (or the policies per route, [`CorsRoutes`]) of every clone
+//!   of the service at runtime, atomically and without a lock on the
+//!   request path (through the `arc-swap` crate).
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -121,8 +128,12 @@ mod policy;
 mod preflight;
 pub mod presets;
 mod refusal;
+#[cfg(feature = "reload")]
+mod reload;
 mod report;
+mod routes;
 mod service;
+pub mod source;
 
 pub use body::CorsBody;
 pub use builder::CorsBuilder;
@@ -135,4 +146,9 @@ pub use future::ResponseFuture;
 pub use layer::CorsLayer;
 pub use policy::Precedence;
 pub use refusal::Refusal;
+#[cfg(feature = "reload")]
+pub use reload::{ReloadHandle, ReloadableCorsLayer};
+pub use routes::{
+    Binding, CorsRoutes, RouteError, RoutePolicy, RoutedCorsLayer, RoutesError, Routing,
+};
 pub use service::Cors;

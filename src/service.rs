@@ -17,11 +17,18 @@ use crate::origin::Verdict;
 use crate::policy::{Access, Policy};
 use crate::preflight;
 use crate::report::{self, Stage};
+use crate::routes::table::Table;
+use crate::source::{Fixed, Routed};
 
 /// Middleware that applies a CORS policy to an inner service.
 ///
 /// Made by [`CorsLayer`](crate::CorsLayer); cloning it clones the inner
-/// service and a pointer to the shared, precomputed policy.
+/// service and a pointer to the shared, precomputed policy. The second
+/// type parameter says where the policy comes from ([`source`](crate::source)):
+/// `Cors<S>` is the static one, with one fixed policy;
+/// [`RoutedCorsLayer`](crate::RoutedCorsLayer) makes `Cors<S, Routed>`,
+/// and `ReloadableCorsLayer` (feature `reload`) `Cors<S, Reloadable>`.
+/// Once the policy is chosen, every kind answers the same way.
 ///
 /// # Example
 ///
@@ -48,14 +55,20 @@ use crate::report::{self, Stage};
 /// # }
 /// ```
 #[derive(Debug, Clone)]
-pub struct Cors<S> {
+pub struct Cors<S, P = Fixed> {
     inner: S,
-    policy: Arc<Policy>,
+    source: P,
 }
 
 impl<S> Cors<S> {
     pub(crate) fn new(inner: S, policy: Arc<Policy>) -> Self {
-        Cors { inner, policy }
+        Cors::with_source(inner, Fixed(policy))
+    }
+}
+
+impl<S, P> Cors<S, P> {
+    pub(crate) fn with_source(inner: S, source: P) -> Self {
+        Cors { inner, source }
     }
 
     /// The inner service.
@@ -117,92 +130,158 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let kind = self
-            .policy
-            .record_decisions
-            .then(|| classify(req.method(), req.headers()));
         let (parts, body) = req.into_parts();
-        // Borrowed: only a future that outlives this call clones the `Arc`.
-        let policy = &*self.policy;
-
-        // No `Origin`: not a CORS request. The inner service answers, and the
-        // layer adds what a shared cache needs.
-        let Some(origin) = parts.headers.get(header::ORIGIN) else {
-            let access = OriginAccess::Known(policy.access(None, false));
-            return self.forward(parts, body, kind, access);
-        };
-        let verdict = match policy.origins.decide_by_value(origin) {
-            Some(allowed) => Verdict::Known(allowed),
-            None => policy.origins.decide_by_predicates(origin, &parts),
-        };
-
-        // A preflight: the layer answers it itself.
-        if is_preflight(&parts.method, &parts.headers) {
-            return match verdict {
-                Verdict::Known(allowed) => {
-                    let access = policy.access(Some(origin), allowed);
-                    ResponseFuture::answered(preflight::answer(policy, &parts, access))
-                }
-                Verdict::Pending(decision) => {
-                    ResponseFuture::preflight(decision, parts, Arc::clone(&self.policy))
-                }
-            };
-        }
-
-        // An actual request: the inner service answers, and the layer merges
-        // its headers into the response.
-        // A same-origin write carries `Origin` too, but is no CORS request:
-        // it is never refused nor blocked. Only that depends on
-        // `Sec-Fetch-Site`, never the response's headers, which a shared
-        // cache keys by `Origin` alone; so it is read only when a refusal
-        // is seen.
-        let access = match verdict {
-            Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
-                Access::Refused
-                    if policy.reports_refusals() && is_same_origin_fetch(&parts.headers) =>
-                {
-                    OriginAccess::Known(Access::NotCors)
-                }
-                Access::Refused => {
-                    let why = report::origin_refused(policy, Stage::Actual, origin);
-                    if policy.block_disallowed {
-                        return ResponseFuture::answered(answer::blocked(policy, kind, why));
-                    }
-                    OriginAccess::Refused(why)
-                }
-                granted => OriginAccess::granted(granted, origin),
-            },
-            Verdict::Pending(future) => OriginAccess::Deciding {
-                future,
-                origin: origin.clone(),
-                same_origin: is_same_origin_fetch(&parts.headers),
-            },
-        };
-        self.forward(parts, body, kind, access)
+        respond(&mut self.inner, &self.source.0, parts, body)
     }
 }
 
-impl<S> Cors<S> {
-    /// Calls the inner service, telling it the request's kind when the
-    /// policy records decisions.
-    fn forward<ReqBody, ResBody>(
-        &mut self,
-        mut parts: Parts,
-        body: ReqBody,
-        kind: Option<RequestKind>,
-        access: OriginAccess,
-    ) -> ResponseFuture<S::Future>
-    where
-        S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    {
-        if let Some(kind) = kind {
-            parts.extensions.insert(kind);
-            // A handler serving a refused origin can tell why.
-            if let OriginAccess::Refused(Some(why)) = &access {
-                parts.extensions.insert(why.clone());
-            }
-        }
-        let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture::inner(future, access, kind, Arc::clone(&self.policy))
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, Routed>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<CorsBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
     }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        route(&mut self.inner, &self.source.0, req)
+    }
+}
+
+#[cfg(feature = "reload")]
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, crate::source::Reloadable>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<CorsBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        // No lock: the table in force now, held for this call only. A
+        // future that outlives it keeps the chosen policy's `Arc`.
+        let table = self.source.0.load();
+        route(&mut self.inner, &table, req)
+    }
+}
+
+/// Answers a request with the policy its route is bound to, or passes it
+/// through untouched when none is.
+fn route<S, ReqBody, ResBody>(
+    inner: &mut S,
+    table: &Table,
+    req: Request<ReqBody>,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    let (parts, body) = req.into_parts();
+    match table.select(&parts) {
+        Some(policy) => respond(inner, policy, parts, body),
+        None => ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body))),
+    }
+}
+
+/// The request path, once the policy is chosen: the same for every source.
+fn respond<S, ReqBody, ResBody>(
+    inner: &mut S,
+    shared: &Arc<Policy>,
+    parts: Parts,
+    body: ReqBody,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    let kind = shared
+        .record_decisions
+        .then(|| classify(&parts.method, &parts.headers));
+    let policy = &**shared;
+
+    // No `Origin`: not a CORS request. The inner service answers, and the
+    // layer adds what a shared cache needs.
+    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        let access = OriginAccess::Known(policy.access(None, false));
+        return forward(inner, shared, parts, body, kind, access);
+    };
+    let verdict = match policy.origins.decide_by_value(origin) {
+        Some(allowed) => Verdict::Known(allowed),
+        None => policy.origins.decide_by_predicates(origin, &parts),
+    };
+
+    // A preflight: the layer answers it itself.
+    if is_preflight(&parts.method, &parts.headers) {
+        return match verdict {
+            Verdict::Known(allowed) => {
+                let access = policy.access(Some(origin), allowed);
+                ResponseFuture::answered(preflight::answer(policy, &parts, access))
+            }
+            // Only a future that outlives this call clones the `Arc`.
+            Verdict::Pending(decision) => {
+                ResponseFuture::preflight(decision, parts, Arc::clone(shared))
+            }
+        };
+    }
+
+    // An actual request: the inner service answers, and the layer merges
+    // its headers into the response.
+    // A same-origin write carries `Origin` too, but is no CORS request:
+    // it is never refused nor blocked. Only that depends on
+    // `Sec-Fetch-Site`, never the response's headers, which a shared
+    // cache keys by `Origin` alone; so it is read only when a refusal
+    // is seen.
+    let access = match verdict {
+        Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
+            Access::Refused
+                if policy.reports_refusals() && is_same_origin_fetch(&parts.headers) =>
+            {
+                OriginAccess::Known(Access::NotCors)
+            }
+            Access::Refused => {
+                let why = report::origin_refused(policy, Stage::Actual, origin);
+                if policy.block_disallowed {
+                    return ResponseFuture::answered(answer::blocked(policy, kind, why));
+                }
+                OriginAccess::Refused(why)
+            }
+            granted => OriginAccess::granted(granted, origin),
+        },
+        Verdict::Pending(future) => OriginAccess::Deciding {
+            future,
+            origin: origin.clone(),
+            same_origin: is_same_origin_fetch(&parts.headers),
+        },
+    };
+    forward(inner, shared, parts, body, kind, access)
+}
+
+/// Calls the inner service, telling it the request's kind when the policy
+/// records decisions.
+fn forward<S, ReqBody, ResBody>(
+    inner: &mut S,
+    shared: &Arc<Policy>,
+    mut parts: Parts,
+    body: ReqBody,
+    kind: Option<RequestKind>,
+    access: OriginAccess,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if let Some(kind) = kind {
+        parts.extensions.insert(kind);
+        // A handler serving a refused origin can tell why.
+        if let OriginAccess::Refused(Some(why)) = &access {
+            parts.extensions.insert(why.clone());
+        }
+    }
+    let future = inner.call(Request::from_parts(parts, body));
+    ResponseFuture::inner(future, access, kind, Arc::clone(shared))
 }

@@ -17,6 +17,11 @@
 //!   inserts precomputed header values: the cost that no CORS layer can beat
 //!   by much.
 //!
+//! Beside tower-cors, on the scenarios of [`VARIANT_SCENARIOS`], its
+//! variants ([`VARIANTS`]) with the same policy: `tower-cors-routes` (a
+//! `RoutedCorsLayer` of two prefixes, the request's second) and, with the
+//! `reload` feature, `tower-cors-reload` (a `ReloadableCorsLayer`).
+//!
 //! Requests are sent without a runtime or a network: `poll_ready`, `call`,
 //! and one poll of the response future with a waker that does nothing (every
 //! future here is ready at once). One request is the same work for every
@@ -51,14 +56,35 @@ pub type Body = Full<Bytes>;
 // Implementations
 // ----------------------------------------------------------------------------
 
-/// One of the four implementations a scenario is measured on.
+/// One of the four implementations a scenario is measured on, or one of
+/// the variants of tower-cors measured beside them on a few scenarios
+/// ([`VARIANT_SCENARIOS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Implementation {
     TowerCors,
     TowerHttp,
     Bare,
     Floor,
+    /// The scenario's tower-cors policy bound to `/api` in a
+    /// `RoutedCorsLayer` whose first binding (`/public`) does not cover
+    /// the request.
+    Routed,
+    /// The scenario's tower-cors policy in a `ReloadableCorsLayer`
+    /// (feature `reload`).
+    #[cfg(feature = "reload")]
+    Reloadable,
 }
+
+/// The variants of tower-cors this build measures: the routed layer, and
+/// the reloadable one with the `reload` feature.
+#[cfg(feature = "reload")]
+pub const VARIANTS: &[Implementation] = &[Implementation::Routed, Implementation::Reloadable];
+#[cfg(not(feature = "reload"))]
+pub const VARIANTS: &[Implementation] = &[Implementation::Routed];
+
+/// The scenarios the variants are measured on, beside the static layer.
+pub const VARIANT_SCENARIOS: [&str; 3] =
+    ["simple_allowed", "preflight_allowed", "gateway_preflight"];
 
 impl Implementation {
     /// Every implementation, in the order tables show them.
@@ -76,11 +102,24 @@ impl Implementation {
             Implementation::TowerHttp => "tower-http",
             Implementation::Bare => "bare",
             Implementation::Floor => "floor",
+            Implementation::Routed => "tower-cors-routes",
+            #[cfg(feature = "reload")]
+            Implementation::Reloadable => "tower-cors-reload",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Implementation> {
-        Implementation::ALL.into_iter().find(|i| i.name() == name)
+        Implementation::ALL
+            .iter()
+            .chain(VARIANTS)
+            .copied()
+            .find(|i| i.name() == name)
+    }
+
+    /// Whether this is a variant of tower-cors, which must answer as the
+    /// static layer does.
+    pub fn is_variant(self) -> bool {
+        VARIANTS.contains(&self)
     }
 }
 
@@ -1105,7 +1144,26 @@ impl Scenario {
             }
             Implementation::Bare => with.with(self, implementation, Hello),
             Implementation::Floor => with.with(self, implementation, self.floor.layer(Hello)),
+            Implementation::Routed => with.with(self, implementation, self.routed().layer(Hello)),
+            #[cfg(feature = "reload")]
+            Implementation::Reloadable => with.with(
+                self,
+                implementation,
+                self.tower_cors.clone().reloadable().layer(Hello),
+            ),
         }
+    }
+
+    /// The routed variant: the gateway's policy on `/public`, this
+    /// scenario's on `/api` (the requests' path), nothing else bound.
+    fn routed(&self) -> tower_cors::RoutedCorsLayer {
+        tower_cors::CorsRoutes::new()
+            .policy("public", tower_cors::CorsLayer::gateway())
+            .policy("api", self.tower_cors.clone())
+            .bind_prefix("/public", "public")
+            .bind_prefix("/api", "api")
+            .build()
+            .expect("valid routes")
     }
 
     /// Checks `implementation`'s response to this scenario's request, and
@@ -1129,7 +1187,8 @@ impl Scenario {
                 Answer::new(StatusCode::OK, None),
                 "{context}: status and Access-Control-Allow-Origin"
             ),
-            Implementation::Floor => {
+            // The floor, and the variants of tower-cors.
+            _ => {
                 assert_eq!(
                     answer, self.tower_cors_answer,
                     "{context}: status and Access-Control-Allow-Origin, as tower-cors answers"
@@ -1137,7 +1196,7 @@ impl Scenario {
                 assert_eq!(
                     header_names_of(res),
                     self.tower_cors_header_names,
-                    "{context}: the floor must send the headers tower-cors sends"
+                    "{context}: the floor and the variants must send the headers tower-cors sends"
                 );
             }
         }

@@ -1,0 +1,112 @@
+//! The compiled routing table: named policies, bindings in the order they
+//! were bound, and the fallback. Read per request by the routed and the
+//! reloadable services.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::request::Parts;
+
+use crate::policy::Policy;
+use crate::routes::path::PathMatcher;
+
+/// A function binding: the name of the policy for a request, or `None`.
+pub(crate) type BindFn = Arc<dyn Fn(&Parts) -> Option<&str> + Send + Sync>;
+
+/// One binding, its policy resolved to an index into the table's policies.
+pub(crate) enum Bound {
+    Path {
+        /// The prefix or pattern as the user wrote it.
+        text: String,
+        matcher: PathMatcher,
+        policy: usize,
+    },
+    Function(BindFn),
+}
+
+/// Everything the routed service reads per request.
+pub(crate) struct Table {
+    pub(crate) policies: Vec<(String, Arc<Policy>)>,
+    pub(crate) bindings: Vec<Bound>,
+    pub(crate) fallback: Option<usize>,
+}
+
+/// The name a single policy gets in its table.
+#[cfg(feature = "reload")]
+pub(crate) const SINGLE: &str = "default";
+
+impl Table {
+    /// A table of one policy that covers every route.
+    #[cfg(feature = "reload")]
+    pub(crate) fn single(policy: Arc<Policy>) -> Table {
+        Table {
+            policies: vec![(SINGLE.to_owned(), policy)],
+            bindings: Vec::new(),
+            fallback: Some(0),
+        }
+    }
+
+    /// The policy for a request: that of the first binding that covers it,
+    /// else the fallback; `None`: the request passes through untouched.
+    pub(crate) fn select(&self, parts: &Parts) -> Option<&Arc<Policy>> {
+        self.index_for(parts)
+            .and_then(|i| self.policies.get(i))
+            .map(|(_, policy)| policy)
+    }
+
+    /// The name of the policy for a request, as [`select`](Table::select)
+    /// chooses it.
+    pub(crate) fn name_for(&self, parts: &Parts) -> Option<&str> {
+        self.index_for(parts)
+            .and_then(|i| self.policies.get(i))
+            .map(|(name, _)| name.as_str())
+    }
+
+    fn index_for(&self, parts: &Parts) -> Option<usize> {
+        self.bindings
+            .iter()
+            .find_map(|bound| match bound {
+                Bound::Path {
+                    matcher, policy, ..
+                } => matcher.matches(parts.uri.path()).then_some(*policy),
+                Bound::Function(bind) => bind(parts).and_then(|name| self.position(name)),
+            })
+            .or(self.fallback)
+    }
+
+    /// The index of the policy named `name`.
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        self.policies.iter().position(|(n, _)| n == name)
+    }
+
+    /// The name of the policy at `index`.
+    pub(crate) fn name(&self, index: usize) -> &str {
+        self.policies
+            .get(index)
+            .map_or("", |(name, _)| name.as_str())
+    }
+}
+
+impl fmt::Debug for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bound::Path { text, policy, .. } => f
+                .debug_struct("Path")
+                .field("path", text)
+                .field("policy", policy)
+                .finish(),
+            Bound::Function(_) => f.write_str("Function"),
+        }
+    }
+}
+
+impl fmt::Debug for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.policies.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Table")
+            .field("policies", &names)
+            .field("bindings", &self.bindings)
+            .field("fallback", &self.fallback.map(|i| self.name(i)))
+            .finish()
+    }
+}
