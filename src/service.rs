@@ -117,61 +117,46 @@ impl<S, P> Cors<S, P> {
     }
 }
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-{
-    type Response = Response<CorsBody<ResBody>>;
-    type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+/// The `Service` impl of `Cors<S, $source>`: everything but `call` is the
+/// inner service's, and `call` hands the inner service, the source and the
+/// request to `$call`.
+macro_rules! cors_service {
+    ($(#[$attr:meta])* $source:ty, |$inner:ident, $from:ident, $req:ident| $call:expr) => {
+        $(#[$attr])*
+        impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, $source>
+        where
+            S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+        {
+            type Response = Response<CorsBody<ResBody>>;
+            type Error = S::Error;
+            type Future = ResponseFuture<S::Future>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+            fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+                self.inner.poll_ready(cx)
+            }
 
-    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let (parts, body) = req.into_parts();
-        respond(&mut self.inner, &self.source.0, parts, body)
-    }
+            fn call(&mut self, $req: Request<ReqBody>) -> Self::Future {
+                let ($inner, $from) = (&mut self.inner, &self.source.0);
+                $call
+            }
+        }
+    };
 }
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, Routed>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-{
-    type Response = Response<CorsBody<ResBody>>;
-    type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+cors_service!(Fixed, |inner, policy, req| {
+    let (parts, body) = req.into_parts();
+    respond(inner, policy, parts, body)
+});
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+cors_service!(Routed, |inner, table, req| route(inner, table, req));
 
-    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        route(&mut self.inner, &self.source.0, req)
-    }
-}
-
-#[cfg(feature = "reload")]
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, crate::source::Reloadable>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-{
-    type Response = Response<CorsBody<ResBody>>;
-    type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        // No lock: the table in force now, held for this call only. A
-        // future that outlives it keeps the chosen policy's `Arc`.
-        let table = self.source.0.load();
-        route(&mut self.inner, &table, req)
-    }
-}
+// No lock: the table in force now, held for this call only. A future that
+// outlives it keeps the chosen policy's `Arc`.
+cors_service!(
+    #[cfg(feature = "reload")]
+    crate::source::Reloadable,
+    |inner, table, req| route(inner, &table.load(), req)
+);
 
 /// Answers a request with the policy its route is bound to, or passes it
 /// through untouched when none is.

@@ -342,55 +342,18 @@ async fn without_max_age_browsers_cache_five_seconds() {
         .unwrap();
     let app = cors.layer(handler());
     let mut browser = Browser::new();
-    assert!(browser
-        .fetch(&app)
-        .body::<String>()
-        .from(APP)
-        .put("/")
-        .run()
-        .await
-        .preflight_sent());
+    assert!(preflight_for_put(&mut browser, &app).await);
     browser.advance(Duration::from_secs(4));
-    assert!(!browser
-        .fetch(&app)
-        .body::<String>()
-        .from(APP)
-        .put("/")
-        .run()
-        .await
-        .preflight_sent());
+    assert!(!preflight_for_put(&mut browser, &app).await);
     browser.advance(Duration::from_secs(1));
-    assert!(browser
-        .fetch(&app)
-        .body::<String>()
-        .from(APP)
-        .put("/")
-        .run()
-        .await
-        .preflight_sent());
+    assert!(preflight_for_put(&mut browser, &app).await);
 
     // The exact policy's 600 s, and an entry per method.
     let app = exact().layer(handler());
     let mut browser = Browser::new();
-    assert!(browser
-        .fetch(&app)
-        .body::<String>()
-        .from(APP)
-        .put("/")
-        .credentials()
-        .run()
-        .await
-        .preflight_sent());
+    assert!(preflight_for_put(&mut browser, &app).await);
     browser.advance(Duration::from_secs(599));
-    assert!(!browser
-        .fetch(&app)
-        .body::<String>()
-        .from(APP)
-        .put("/")
-        .credentials()
-        .run()
-        .await
-        .preflight_sent());
+    assert!(!preflight_for_put(&mut browser, &app).await);
     let delete = browser
         .fetch(&app)
         .body::<String>()
