@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::routing::get;
 use axum::Router;
-use tower_cors::{CorsRoutes, GatewayPluginConfig, ReloadHandle};
+use tower_cors::{CorsLayer, CorsRoutes, GatewayPluginConfig, ReloadHandle};
 
 /// The policies of a file, by name.
 type Policies = BTreeMap<String, GatewayPluginConfig>;
@@ -39,7 +39,9 @@ fn routes(path: &Path) -> Result<CorsRoutes, Box<dyn Error>> {
         .bind_prefix("/public", "public")
         .bind_prefix("/partners", "partners");
     for (name, policy) in policies {
-        routes = routes.policy(name, policy.into_builder());
+        // Built here, so that a problem names the file's own fields.
+        let layer = CorsLayer::try_from(policy).map_err(|e| format!("policy `{name}`: {e}"))?;
+        routes = routes.policy(name, layer);
     }
     Ok(routes)
 }

@@ -63,6 +63,8 @@ pub struct CorsBuilder {
     private_network: bool,
     record_decisions: bool,
     debug: bool,
+    /// Debug mode's flag, when the policy shares one (a reloadable layer's).
+    debug_flag: Option<Arc<AtomicBool>>,
 }
 
 impl Default for CorsBuilder {
@@ -81,6 +83,7 @@ impl Default for CorsBuilder {
             private_network: false,
             record_decisions: false,
             debug: false,
+            debug_flag: None,
         }
     }
 }
@@ -774,6 +777,23 @@ impl CorsBuilder {
         layer
     }
 
+    /// Makes the policy share debug mode's `flag` (a reloadable layer's, so
+    /// that its switch outlives a reconfiguration); `debug(true)` turns it
+    /// on.
+    pub(crate) fn sharing_debug(mut self, flag: &Arc<AtomicBool>) -> Self {
+        self.debug_flag = Some(Arc::clone(flag));
+        self
+    }
+
+    /// Debug mode's flag: the shared one, or one of the policy's own.
+    fn debug_flag(&self) -> Arc<AtomicBool> {
+        let flag = self.debug_flag.clone().unwrap_or_default();
+        if self.debug {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        flag
+    }
+
     /// The policy in words, for the `tracing` event of a built policy.
     fn summary(&self) -> report::Summary {
         let or = |list: &[String], none: &str| {
@@ -843,6 +863,7 @@ impl CorsBuilder {
         #[cfg(feature = "serde")]
         let config = self.to_config();
         let credentials = self.credentials;
+        let debug = self.debug_flag();
         if self.origins.async_predicate.is_some() && self.block_disallowed {
             errors.push(ConfigError::AsyncOriginWithBlocking);
         }
@@ -856,7 +877,7 @@ impl CorsBuilder {
             precedence: self.precedence,
             block_disallowed: self.block_disallowed,
             record_decisions: self.record_decisions,
-            debug: AtomicBool::new(self.debug),
+            debug,
             answers: Answers::default(),
             #[cfg(feature = "serde")]
             config,

@@ -1,13 +1,12 @@
 //! Debug mode: a development aid that makes the browser show why the layer
 //! refused a request, switched at runtime through a [`DebugSwitch`].
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use http::{HeaderName, HeaderValue};
 
 use crate::layer::CorsLayer;
-use crate::policy::Policy;
 use crate::refusal::Refusal;
 
 /// The response header in which debug mode names a refusal.
@@ -50,7 +49,7 @@ pub(crate) const REFUSAL_HEADER: HeaderName = HeaderName::from_static("x-cors-re
 /// ```
 #[derive(Clone)]
 pub struct DebugSwitch {
-    policy: Arc<Policy>,
+    flag: Arc<AtomicBool>,
 }
 
 impl CorsLayer {
@@ -66,13 +65,17 @@ impl CorsLayer {
     /// # cors.debug_switch().disable();
     /// ```
     pub fn debug_switch(&self) -> DebugSwitch {
-        DebugSwitch {
-            policy: Arc::clone(self.policy()),
-        }
+        DebugSwitch::new(&self.policy().debug)
     }
 }
 
 impl DebugSwitch {
+    pub(crate) fn new(flag: &Arc<AtomicBool>) -> Self {
+        DebugSwitch {
+            flag: Arc::clone(flag),
+        }
+    }
+
     /// Turns debug mode on.
     ///
     /// # Example
@@ -110,7 +113,7 @@ impl DebugSwitch {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn set(&self, on: bool) {
-        self.policy.debug.store(on, Ordering::Relaxed);
+        self.flag.store(on, Ordering::Relaxed);
     }
 
     /// Whether debug mode is on.
@@ -123,7 +126,7 @@ impl DebugSwitch {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn is_enabled(&self) -> bool {
-        self.policy.debugging()
+        self.flag.load(Ordering::Relaxed)
     }
 }
 

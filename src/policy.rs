@@ -3,6 +3,7 @@
 //! [`CorsBuilder::build`](crate::CorsBuilder::build).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
@@ -75,7 +76,7 @@ pub(crate) struct Policy {
     /// Whether the layer puts its decisions into extensions.
     pub(crate) record_decisions: bool,
     /// Debug mode, switched at runtime by a [`DebugSwitch`](crate::DebugSwitch).
-    pub(crate) debug: AtomicBool,
+    pub(crate) debug: Arc<AtomicBool>,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
     /// The policy as it was asked for, for

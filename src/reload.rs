@@ -3,12 +3,14 @@
 //! every service the layer made.
 
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use tower_layer::Layer;
 
 use crate::builder::CorsBuilder;
+use crate::debug::DebugSwitch;
 use crate::error::BuildError;
 use crate::layer::CorsLayer;
 use crate::routes::table::Table;
@@ -72,6 +74,8 @@ impl fmt::Debug for Reloadable {
 #[derive(Clone)]
 pub struct ReloadableCorsLayer {
     table: Shared,
+    /// Debug mode's flag for every policy the handle builds.
+    debug: Arc<AtomicBool>,
 }
 
 /// Replaces the table of a [`ReloadableCorsLayer`] and of every service it
@@ -95,12 +99,14 @@ pub struct ReloadableCorsLayer {
 #[derive(Clone)]
 pub struct ReloadHandle {
     table: Shared,
+    debug: Arc<AtomicBool>,
 }
 
 impl ReloadableCorsLayer {
-    fn new(table: Arc<Table>) -> Self {
+    fn new(table: Arc<Table>, debug: Arc<AtomicBool>) -> Self {
         ReloadableCorsLayer {
             table: Arc::new(ArcSwap::new(table)),
+            debug,
         }
     }
 
@@ -117,7 +123,24 @@ impl ReloadableCorsLayer {
     pub fn handle(&self) -> ReloadHandle {
         ReloadHandle {
             table: Arc::clone(&self.table),
+            debug: Arc::clone(&self.debug),
         }
+    }
+
+    /// The switch of [debug mode](DebugSwitch) for every policy this
+    /// layer's handle builds (see [`ReloadHandle::debug_switch`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::gateway().reloadable();
+    /// cors.debug_switch().enable();
+    /// cors.handle().reconfigure(tower_cors::CorsLayer::builder().allow_any_origin())?;
+    /// assert!(cors.handle().current().debug_switch("default").unwrap().is_enabled());
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn debug_switch(&self) -> DebugSwitch {
+        DebugSwitch::new(&self.debug)
     }
 
     /// The policies and bindings in force now.
@@ -149,7 +172,7 @@ impl ReloadHandle {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn reconfigure(&self, policy: CorsBuilder) -> Result<(), BuildError> {
-        let layer = policy.build()?;
+        let layer = policy.sharing_debug(&self.debug).build()?;
         self.set(layer);
         Ok(())
     }
@@ -172,7 +195,7 @@ impl ReloadHandle {
     /// # Ok::<(), tower_cors::RoutesError>(())
     /// ```
     pub fn reconfigure_routes(&self, routes: CorsRoutes) -> Result<(), RoutesError> {
-        let layer = routes.build()?;
+        let layer = routes.build_sharing_debug(Some(&self.debug))?;
         self.set_routes(layer);
         Ok(())
     }
@@ -219,6 +242,32 @@ impl ReloadHandle {
     pub fn current(&self) -> Routing {
         Routing::new(self.table.load_full())
     }
+
+    /// The switch of [debug mode](DebugSwitch) that every policy this
+    /// handle builds shares ([`reconfigure`](Self::reconfigure), and the
+    /// policies given as a [`CorsBuilder`] to
+    /// [`reconfigure_routes`](Self::reconfigure_routes)), so that it stays
+    /// in force across reconfigurations. It is the switch of the
+    /// [`CorsLayer`] the reloadable layer was made from; a layer built
+    /// elsewhere and put in force with [`set`](Self::set) or given to
+    /// routes keeps its own switch.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder().allow_any_origin().build()?;
+    /// let debug = cors.debug_switch();
+    /// let reloadable = cors.reloadable();
+    /// reloadable.handle().reconfigure(CorsLayer::builder().allow_origins(["https://a.example"]))?;
+    /// debug.enable(); // still the switch of the policy in force
+    /// assert!(reloadable.handle().current().debug_switch("default").unwrap().is_enabled());
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn debug_switch(&self) -> DebugSwitch {
+        DebugSwitch::new(&self.debug)
+    }
 }
 
 impl CorsLayer {
@@ -260,13 +309,14 @@ impl RoutedCorsLayer {
 
 impl From<CorsLayer> for ReloadableCorsLayer {
     fn from(layer: CorsLayer) -> Self {
-        ReloadableCorsLayer::new(Arc::new(Table::single(Arc::clone(layer.policy()))))
+        let debug = Arc::clone(&layer.policy().debug);
+        ReloadableCorsLayer::new(Arc::new(Table::single(Arc::clone(layer.policy()))), debug)
     }
 }
 
 impl From<RoutedCorsLayer> for ReloadableCorsLayer {
     fn from(routes: RoutedCorsLayer) -> Self {
-        ReloadableCorsLayer::new(routes.into_table())
+        ReloadableCorsLayer::new(routes.into_table(), Arc::default())
     }
 }
 

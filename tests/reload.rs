@@ -373,3 +373,44 @@ fn the_handle_sets_built_layers_too() {
     assert_eq!(cors.current().policies().collect::<Vec<_>>(), ["default"]);
     assert_eq!(cors.current().fallback(), Some("default"));
 }
+
+/// Debug mode's switch outlives reconfigurations: the policies the handle
+/// builds share it, from a single policy to routes and back.
+#[tokio::test]
+async fn the_debug_switch_survives_a_reconfiguration() {
+    let layer = policy_a().build().unwrap();
+    let switch = layer.debug_switch();
+    let cors = layer.reloadable();
+    let handle = cors.handle();
+    let service = cors.layer(service_fn(|_req: Request<String>| async {
+        Ok::<_, Infallible>(Response::new(String::new()))
+    }));
+    let refusal_of = |origin: &'static str| {
+        let service = service.clone();
+        async move {
+            let req = Request::builder()
+                .method("OPTIONS")
+                .uri("/items")
+                .header("origin", origin)
+                .header("access-control-request-method", "PATCH")
+                .body(String::new())
+                .unwrap();
+            let res = service.oneshot(req).await.unwrap();
+            res.headers().get("x-cors-refusal").cloned()
+        }
+    };
+    assert_eq!(refusal_of(A).await, None);
+    handle.reconfigure(policy_b()).unwrap();
+    switch.enable();
+    assert!(
+        refusal_of(B).await.is_some(),
+        "the new policy obeys the old switch"
+    );
+    handle
+        .reconfigure_routes(CorsRoutes::new().policy("a", policy_a()).fallback("a"))
+        .unwrap();
+    assert!(refusal_of(A).await.is_some());
+    assert!(handle.current().debug_switch("a").unwrap().is_enabled());
+    handle.debug_switch().disable();
+    assert_eq!(refusal_of(A).await, None);
+}

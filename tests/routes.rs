@@ -445,7 +445,7 @@ fn invalid_configurations_return_every_problem() {
         .build()
         .unwrap_err();
     let errors = err.errors();
-    assert_eq!(errors.len(), 8, "{err}");
+    assert_eq!(errors.len(), 7, "{err}");
     assert_eq!(
         errors[0],
         RouteError::DuplicatePolicy {
@@ -459,15 +459,11 @@ fn invalid_configurations_return_every_problem() {
         }
         other => panic!("expected the broken policy, got {other:?}"),
     }
-    // A binding to a policy that did not build is a binding to no policy.
-    assert_eq!(
-        errors[2],
-        RouteError::UnknownPolicy {
-            name: "broken".into(),
-            used_by: "prefix /broken".into()
-        }
-    );
-    for (error, path) in errors[3..6]
+    // A binding to a policy that did not build is not reported again.
+    assert!(!errors
+        .iter()
+        .any(|e| matches!(e, RouteError::UnknownPolicy { name, .. } if name == "broken")));
+    for (error, path) in errors[2..5]
         .iter()
         .zip(["no-slash", "/api/**/x", "/api/v*/x"])
     {
@@ -477,14 +473,14 @@ fn invalid_configurations_return_every_problem() {
         );
     }
     assert_eq!(
-        errors[6],
+        errors[5],
         RouteError::UnknownPolicy {
             name: "admin".into(),
             used_by: "prefix /admin".into()
         }
     );
     assert_eq!(
-        errors[7],
+        errors[6],
         RouteError::UnknownPolicy {
             name: "nowhere".into(),
             used_by: "fallback".into()
@@ -492,11 +488,11 @@ fn invalid_configurations_return_every_problem() {
     );
     let message = err.to_string();
     assert!(
-        message.starts_with("invalid CORS routes (8 problems): "),
+        message.starts_with("invalid CORS routes (7 problems): "),
         "{message}"
     );
     assert!(
-        message.contains("policy `broken`: invalid CORS policy"),
+        message.contains("policy `broken`: allow_origins: no origin is allowed"),
         "{message}"
     );
 }
@@ -519,4 +515,31 @@ fn routing_lists_what_is_in_force() {
         routing.to_string(),
         "prefix /public -> public\npattern /api/*/admin/** -> admin\nfunction -> (named by the function)\nfallback -> app\n"
     );
+}
+
+#[test]
+fn paths_that_could_never_match_are_refused() {
+    for (path, words) in [
+        ("/users/{id}", "not `{id}` or `:id`"),
+        ("/old/:id", "not `{id}` or `:id`"),
+        ("/files/{*rest}", "not `{id}` or `:id`"),
+        ("//", "empty segment"),
+        ("/a//b", "empty segment"),
+        ("/a b", "percent-encoded"),
+    ] {
+        for routes in [
+            CorsRoutes::new()
+                .policy("p", CorsLayer::gateway())
+                .bind_prefix(path, "p"),
+            CorsRoutes::new()
+                .policy("p", CorsLayer::gateway())
+                .bind_pattern(path, "p"),
+        ] {
+            let err = routes.build().unwrap_err();
+            assert!(
+                matches!(&err.errors()[0], RouteError::InvalidPath { path: p, reason } if p == path && reason.contains(words)),
+                "{path}: {err}"
+            );
+        }
+    }
 }

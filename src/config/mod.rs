@@ -7,6 +7,7 @@
 mod cors;
 mod gateway;
 
+use crate::policy::Policy;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -335,11 +336,15 @@ impl CorsLayer {
     /// println!("{}", toml::to_string(&config).unwrap());
     /// ```
     pub fn config(&self) -> CorsConfig {
-        let policy = self.policy();
-        let mut config = policy.config.clone();
-        config.debug = policy.debugging();
-        config
+        of(self.policy())
     }
+}
+
+/// The configuration of a compiled policy, with `debug` as it is now.
+pub(crate) fn of(policy: &Policy) -> CorsConfig {
+    let mut config = policy.config.clone();
+    config.debug = policy.debugging();
+    config
 }
 
 impl Serialize for CorsLayer {

@@ -6,6 +6,7 @@ mod path;
 pub(crate) mod table;
 
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use http::request::Parts;
@@ -54,10 +55,18 @@ impl From<CorsBuilder> for RoutePolicy {
 }
 
 impl RoutePolicy {
-    fn compile(self) -> Result<Arc<Policy>, BuildError> {
+    /// The compiled policy; one to build shares debug mode's `flag` when
+    /// given (a built one keeps its own).
+    fn compile(self, flag: Option<&Arc<AtomicBool>>) -> Result<Arc<Policy>, BuildError> {
         match self.0 {
             Input::Built(policy) => Ok(policy),
-            Input::Builder(builder) => builder.build().map(|layer| Arc::clone(layer.policy())),
+            Input::Builder(builder) => {
+                let builder = match flag {
+                    Some(flag) => builder.sharing_debug(flag),
+                    None => *builder,
+                };
+                builder.build().map(|layer| Arc::clone(layer.policy()))
+            }
         }
     }
 }
@@ -212,17 +221,27 @@ impl CorsRoutes {
     /// the policy's name, or `None` to leave the request to the next
     /// bindings. A name that no policy has counts as `None`.
     ///
+    /// The function sees preflights too, which carry no cookie, no
+    /// credentials and none of the script's headers (only their names, in
+    /// `Access-Control-Request-Headers`): decide by what every request of a
+    /// route carries, such as the path, `Host` or `Origin`, or the
+    /// preflight and its request get different policies.
+    ///
     /// # Example
     ///
     /// ```
     /// use http::request::Parts;
     /// use tower_cors::{CorsLayer, CorsRoutes};
     ///
+    /// // One API served under two host names, one per audience.
     /// let routes = CorsRoutes::new()
     ///     .policy("partner", CorsLayer::builder().allow_origins(["https://partner.example"]))
-    ///     .bind_fn(|parts: &Parts| parts.headers.contains_key("x-partner").then_some("partner"))
+    ///     .bind_fn(|parts: &Parts| {
+    ///         let host = parts.headers.get("host")?.to_str().ok()?;
+    ///         host.starts_with("partners.").then_some("partner")
+    ///     })
     ///     .build()?;
-    /// let request = http::Request::get("/").header("x-partner", "1").body(())?.into_parts().0;
+    /// let request = http::Request::get("/").header("host", "partners.api.example").body(())?.into_parts().0;
     /// assert_eq!(routes.routing().policy_for(&request), Some("partner"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -273,8 +292,17 @@ impl CorsRoutes {
     /// );
     /// ```
     pub fn build(self) -> Result<RoutedCorsLayer, RoutesError> {
+        self.build_sharing_debug(None)
+    }
+
+    /// Builds the routes; the policies to build share debug mode's `flag`
+    /// when given.
+    pub(crate) fn build_sharing_debug(
+        self,
+        flag: Option<&Arc<AtomicBool>>,
+    ) -> Result<RoutedCorsLayer, RoutesError> {
         let mut errors = Vec::new();
-        let table = self.compile(&mut errors);
+        let table = self.compile(&mut errors, flag);
         if errors.is_empty() {
             Ok(RoutedCorsLayer {
                 table: Arc::new(table),
@@ -284,23 +312,33 @@ impl CorsRoutes {
         }
     }
 
-    fn compile(self, errors: &mut Vec<RouteError>) -> Table {
+    fn compile(self, errors: &mut Vec<RouteError>, flag: Option<&Arc<AtomicBool>>) -> Table {
         let mut table = Table {
             policies: Vec::with_capacity(self.policies.len()),
             bindings: Vec::with_capacity(self.bindings.len()),
             fallback: None,
         };
+        // Policies that did not build: reported once, not again by every
+        // binding that uses them.
+        let mut failed: Vec<String> = Vec::new();
         for (name, policy) in self.policies {
-            if table.position(&name).is_some() {
+            if table.position(&name).is_some() || failed.contains(&name) {
                 errors.push(RouteError::DuplicatePolicy { name });
                 continue;
             }
-            match policy.compile() {
+            match policy.compile(flag) {
                 Ok(policy) => table.policies.push((name, policy)),
-                Err(error) => errors.push(RouteError::InvalidPolicy { name, error }),
+                Err(error) => {
+                    failed.push(name.clone());
+                    errors.push(RouteError::InvalidPolicy { name, error });
+                }
             }
         }
-        let known = |name: &str| table.position(name);
+        let known = |name: &str| match table.position(name) {
+            Some(index) => Lookup::Found(index),
+            None if failed.iter().any(|f| f == name) => Lookup::Failed,
+            None => Lookup::Missing,
+        };
         let bindings: Vec<Bound> = self
             .bindings
             .into_iter()
@@ -315,11 +353,19 @@ impl CorsRoutes {
     }
 }
 
+/// What a policy's name stands for in a table being built.
+enum Lookup {
+    Found(usize),
+    /// A policy that did not build (already reported).
+    Failed,
+    Missing,
+}
+
 /// Checks one binding and resolves its policy's name.
 fn bind(
     target: Target,
     name: Option<String>,
-    known: &dyn Fn(&str) -> Option<usize>,
+    known: &dyn Fn(&str) -> Lookup,
     errors: &mut Vec<RouteError>,
 ) -> Option<Bound> {
     let (text, matcher, used_by) = match target {
@@ -344,21 +390,25 @@ fn bind(
     })
 }
 
-/// The index of the policy named `name`, or an error naming who used it.
+/// The index of the policy named `name`, or an error naming who used it
+/// (none for a policy that did not build: it is reported already).
 fn resolve(
     name: &str,
     used_by: String,
-    known: &dyn Fn(&str) -> Option<usize>,
+    known: &dyn Fn(&str) -> Lookup,
     errors: &mut Vec<RouteError>,
 ) -> Option<usize> {
-    let index = known(name);
-    if index.is_none() {
-        errors.push(RouteError::UnknownPolicy {
-            name: name.to_owned(),
-            used_by,
-        });
+    match known(name) {
+        Lookup::Found(index) => Some(index),
+        Lookup::Failed => None,
+        Lookup::Missing => {
+            errors.push(RouteError::UnknownPolicy {
+                name: name.to_owned(),
+                used_by,
+            });
+            None
+        }
     }
-    index
 }
 
 impl fmt::Debug for CorsRoutes {
@@ -430,7 +480,16 @@ pub enum RouteError {
 impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RouteError::InvalidPolicy { name, error } => write!(f, "policy `{name}`: {error}"),
+            RouteError::InvalidPolicy { name, error } => {
+                // Each problem with the setting it is about, as a
+                // configuration file names it.
+                write!(f, "policy `{name}`: ")?;
+                for (i, problem) in error.errors().iter().enumerate() {
+                    let separator = if i == 0 { "" } else { "; " };
+                    write!(f, "{separator}{}: {problem}", problem.field())?;
+                }
+                Ok(())
+            }
             RouteError::DuplicatePolicy { name } => {
                 write!(f, "two policies are named `{name}`")
             }
@@ -634,6 +693,49 @@ impl Routing {
     /// ```
     pub fn policies(&self) -> impl Iterator<Item = &str> + '_ {
         self.table.policies.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// The compiled policy named `name`.
+    fn policy(&self, name: &str) -> Option<&Arc<Policy>> {
+        let (_, policy) = self.table.policies.iter().find(|(n, _)| n == name)?;
+        Some(policy)
+    }
+
+    /// The [debug mode](crate::DebugSwitch) switch of the policy named
+    /// `name`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsRoutes::new()
+    ///     .policy("public", tower_cors::CorsLayer::gateway())
+    ///     .build()?;
+    /// cors.routing().debug_switch("public").unwrap().enable();
+    /// assert!(cors.routing().debug_switch("other").is_none());
+    /// # Ok::<(), tower_cors::RoutesError>(())
+    /// ```
+    pub fn debug_switch(&self, name: &str) -> Option<crate::DebugSwitch> {
+        self.policy(name)
+            .map(|policy| crate::DebugSwitch::new(&policy.debug))
+    }
+
+    /// The settings of the policy named `name`, as a configuration file
+    /// would hold them; feature `serde`. See
+    /// [`CorsLayer::config`](crate::CorsLayer::config).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsRoutes::new()
+    ///     .policy("public", tower_cors::CorsLayer::gateway())
+    ///     .build()?;
+    /// let config = cors.routing().config("public").unwrap();
+    /// assert_eq!(config.allow_origins, ["*"]);
+    /// # Ok::<(), tower_cors::RoutesError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn config(&self, name: &str) -> Option<crate::CorsConfig> {
+        self.policy(name).map(|policy| crate::config::of(policy))
     }
 
     /// The bindings, in the order they are tried.

@@ -33,14 +33,26 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(move |_| !path.is_empty())
 }
 
-/// Checks what every binding path shares: it starts with `/` and carries
-/// no query or fragment.
+/// Checks what every binding path shares: it starts with `/`, carries no
+/// query or fragment, no empty segment and only bytes a request's path can
+/// hold, and is not written in a router's syntax for parameters.
 fn check_path(path: &str) -> Result<(), &'static str> {
     if !path.starts_with('/') {
         return Err("a path must start with `/`");
     }
     if path.contains(['?', '#']) {
         return Err("a path has no query (`?`) or fragment (`#`)");
+    }
+    if path.contains("//") {
+        return Err("a path has no empty segment (`//`)");
+    }
+    if path.contains(['{', '}']) || path.split('/').any(|s| s.starts_with(':')) {
+        return Err("parameters are written `*` (one segment) or a final `**` (the rest), not `{id}` or `:id`");
+    }
+    if !path.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "a request's path holds no space, control or non-ASCII byte: write it percent-encoded",
+        );
     }
     Ok(())
 }
