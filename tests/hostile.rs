@@ -556,6 +556,11 @@ fn rows() -> Vec<Row> {
                     vec![b(APP), b("*")],
                     "ACAO",
                 )?;
+                // Two values are not the layer's own: no credentials, no
+                // exposed headers beside them (a regression: the first value
+                // was taken for the whole).
+                expect_eq(values(a, "access-control-allow-credentials"), Vec::new(), "ACAC")?;
+                expect_eq(values(a, "access-control-expose-headers"), Vec::new(), "ACEH")?;
                 browser_blocks(a, |rule| matches!(rule, Rule::MultipleAllowOrigin(_)))
             },
         ),
