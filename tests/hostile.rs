@@ -825,7 +825,7 @@ async fn an_inner_error_passes_through_unchanged() {
         ("refused origin", common::get_from("https://evil.test")),
         ("no origin", common::request("GET", &[])),
     ] {
-        let result = policy().layer(failing.clone()).oneshot(req).await;
+        let result = policy().layer(failing).oneshot(req).await;
         assert_eq!(result.err(), Some(Boom(7)), "{what}");
     }
     // A preflight never reaches the inner service, so its error is never seen.
