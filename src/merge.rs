@@ -85,7 +85,8 @@ fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut Header
         return;
     }
     let ours = match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-        Entry::Occupied(upstream) => upstream.get() == allow_origin,
+        // Several values are no single origin the layer chose.
+        Entry::Occupied(upstream) => upstream.iter().count() == 1 && upstream.get() == allow_origin,
         Entry::Vacant(slot) => {
             slot.insert(allow_origin.clone());
             true

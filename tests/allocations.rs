@@ -124,6 +124,11 @@ fn acrh_100k_names() {
 }
 
 #[test]
+fn acrh_at_limit() {
+    no_more_than_the_floor("acrh_at_limit");
+}
+
+#[test]
 fn clone_then_call() {
     no_more_than_the_floor("clone_then_call");
 }

@@ -891,7 +891,7 @@ pub struct Scenario {
 }
 
 /// Every scenario's id, in order.
-pub const SCENARIOS: [&str; 13] = [
+pub const SCENARIOS: [&str; 14] = [
     "no_origin",
     "simple_allowed",
     "simple_refused",
@@ -904,6 +904,7 @@ pub const SCENARIOS: [&str; 13] = [
     "origins_1000_last",
     "acrh_1mib_commas",
     "acrh_100k_names",
+    "acrh_at_limit",
     "clone_then_call",
 ];
 
@@ -1064,9 +1065,37 @@ pub fn scenario(id: &str) -> Option<Scenario> {
                 .collect::<Vec<_>>()
                 .join(","),
         ),
+        "acrh_at_limit" => adversarial(
+            (
+                "acrh_at_limit",
+                "preflight, Access-Control-Request-Headers: 4096 bytes of names (the most the layer reads)",
+            ),
+            names_up_to(ACRH_LIMIT),
+        ),
         _ => return None,
     };
     Some(scenario)
+}
+
+/// The longest `Access-Control-Request-Headers` tower-cors reads, all
+/// field lines together; a longer one is refused unread.
+pub const ACRH_LIMIT: usize = 4096;
+
+/// `x-h0,x-h1,...`: as many names as fit in `len` bytes.
+pub fn names_up_to(len: usize) -> String {
+    let mut list = String::new();
+    for i in 0.. {
+        let name = format!("x-h{i}");
+        let more = usize::from(!list.is_empty()) + name.len();
+        if list.len() + more > len {
+            break;
+        }
+        if !list.is_empty() {
+            list.push(',');
+        }
+        list.push_str(&name);
+    }
+    list
 }
 
 /// A preflight from an allowed origin whose `Access-Control-Request-Headers`
