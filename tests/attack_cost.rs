@@ -10,6 +10,8 @@
 //! the counts are exact although tests run in parallel. Print them with
 //! `cargo test --test attack_cost -- --nocapture`.
 
+mod common;
+
 #[path = "../benches/support/mod.rs"]
 mod support;
 
@@ -133,4 +135,27 @@ fn a_list_at_the_limit_is_read_without_allocating_per_name() {
     );
     assert!(status_one.is_success() && status_all.is_success());
     assert_eq!(all, one, "reading {names} names allocates per name");
+}
+
+/// The length is checked before any name is read: a list over the limit
+/// whose first name is malformed, or not allowed, is refused for its
+/// length, which a reader that parsed first could not say.
+// checklist: P5
+#[tokio::test]
+async fn the_length_is_checked_before_any_name_is_read() {
+    use tower_cors::Refusal;
+
+    let cors = CorsLayer::builder()
+        .allow_origins(["https://app.example.com"])
+        .allow_methods(["PUT"])
+        .allow_headers(["x-allowed"])
+        .record_decisions(true)
+        .build()
+        .unwrap();
+    let over = |first: &str| format!("{first},{}", ",".repeat(1 << 20));
+    for list in [over("bad name"), over("x-not-allowed"), over("x-allowed")] {
+        let req = common::preflight("https://app.example.com", "PUT", Some(&list));
+        let (res, _) = common::send(&cors, req).await;
+        assert_eq!(res.refusal(), Some(&Refusal::RequestHeadersTooLong));
+    }
 }

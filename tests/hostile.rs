@@ -861,6 +861,13 @@ impl Body for Trickle {
 // checklist: A8
 #[tokio::test]
 async fn a_streamed_body_passes_frame_by_frame() {
+    // A layer that buffered the body would wait for the end forever.
+    tokio::time::timeout(std::time::Duration::from_secs(10), stream_frame_by_frame())
+        .await
+        .expect("the response and each frame arrive before the body ends");
+}
+
+async fn stream_frame_by_frame() {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let rx = std::sync::Mutex::new(Some(rx));
     let handler = service_fn(move |_req: Request<Full<Bytes>>| {

@@ -766,6 +766,24 @@ fn random_policies_requests_and_upstream_responses() {
             prop_assert!(spec.credentials && origin_allowed && !spec.any_origin());
             prop_assert_eq!(&acac, &vec![&b"true"[..]]);
         }
+        // Credentials and exposed headers go only next to the layer's own
+        // Access-Control-Allow-Origin: one value, the request's origin.
+        let upstream_aceh = if upstream_wins {
+            upstream_values(&upstream, "access-control-expose-headers")
+        } else {
+            Vec::new()
+        };
+        let layer_added_aceh = values(h, "access-control-expose-headers") != upstream_aceh;
+        if layer_added_acac || layer_added_aceh {
+            counts.add("actual: layer's credentials or exposed headers");
+            prop_assert!(acao.len() == 1, "beside {:?}", acao);
+            let own: &[u8] = if spec.any_origin() {
+                b"*"
+            } else {
+                origin.unwrap_or_default()
+            };
+            prop_assert_eq!(acao[0], own, "beside a value the layer did not choose");
+        }
         // `*` with credentials only if the inner service sent both.
         let star = acao.contains(&&b"*"[..]);
         let credentials = acac.iter().any(|v| v.eq_ignore_ascii_case(b"true"));
@@ -787,6 +805,8 @@ fn random_policies_requests_and_upstream_responses() {
         "actual forwarded",
         "actual: layer's Access-Control-Allow-Origin",
         "actual: refused origin",
+        "actual: layer's credentials",
+        "actual: layer's credentials or exposed headers",
     ] {
         assert!(
             counts.get(what) > 0,
