@@ -217,8 +217,15 @@ where
                 policy,
             } => {
                 let allowed = ready!(decision.as_mut().poll(cx));
-                let access = policy.access(parts.headers.get(header::ORIGIN), allowed);
-                Ok(empty(preflight::answer(policy, parts, access)))
+                let answer = match parts.headers.get(header::ORIGIN) {
+                    Some(origin) => {
+                        let access = policy.access(Some(origin), allowed);
+                        preflight::answer(policy, parts, origin, access)
+                    }
+                    // Never: a preflight is a request with `Origin`.
+                    None => answer::refused_preflight(policy, None),
+                };
+                Ok(empty(answer))
             }
             StateProj::Answered { response } => match response.take() {
                 Some(res) => Ok(empty(res)),

@@ -12,29 +12,28 @@ use crate::policy::{Access, Policy};
 use crate::refusal::Refusal;
 use crate::report::{self, Stage};
 
-/// Answers the preflight whose head is `parts`, given what its origin was
-/// granted.
-pub(crate) fn answer(policy: &Policy, parts: &Parts, access: Access) -> Response<()> {
-    let origin = parts.headers.get(header::ORIGIN);
+/// Answers the preflight from `origin` whose head is `parts`, given what
+/// its origin was granted.
+pub(crate) fn answer(
+    policy: &Policy,
+    parts: &Parts,
+    origin: &HeaderValue,
+    access: Access,
+) -> Response<()> {
     let Access::Granted(allow_origin) = access else {
-        let why =
-            origin.and_then(|origin| report::origin_refused(policy, Stage::Preflight, origin));
+        let why = report::origin_refused(policy, Stage::Preflight, origin);
         return answer::refused_preflight(policy, why);
     };
     match check(policy, parts, allow_origin) {
         Ok((grant, unanswered)) => {
-            if let Some(origin) = origin {
-                match &unanswered {
-                    Some(why) => report::refused(Stage::Preflight, why, origin),
-                    None => report::allowed(Stage::Preflight, origin),
-                }
+            match &unanswered {
+                Some(why) => report::refused(Stage::Preflight, why, origin),
+                None => report::allowed(Stage::Preflight, origin),
             }
             answer::accepted(policy, grant, unanswered)
         }
         Err((why, allow_origin)) => {
-            if let Some(origin) = origin {
-                report::refused(Stage::Preflight, &why, origin);
-            }
+            report::refused(Stage::Preflight, &why, origin);
             // Only a refused method or header can be shown to the browser
             // with the policy's own lists: every other refusal (a request
             // no browser sends) keeps its refused answer.
@@ -74,16 +73,22 @@ fn check(
         Ok(requested) => requested,
         Err(why) => return Err((why, allow_origin)),
     };
-    let asks_private_network = headers
-        .get(REQUEST_PRIVATE_NETWORK)
-        .is_some_and(|v| v == "true");
-    let unanswered = (asks_private_network && !policy.private_network)
-        .then_some(Refusal::PrivateNetworkNotAllowed);
+    // The question is read only when it is answered, or when leaving it
+    // unanswered is reported.
+    let asks_private_network = || {
+        headers
+            .get(REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|v| v == "true")
+    };
+    let private_network = policy.private_network && asks_private_network();
+    let unanswered =
+        (!policy.private_network && policy.reports_refusals() && asks_private_network())
+            .then_some(Refusal::PrivateNetworkNotAllowed);
     let grant = Grant {
         allow_origin,
         methods,
         headers: requested_headers,
-        private_network: policy.private_network && asks_private_network,
+        private_network,
     };
     Ok((grant, unanswered))
 }

@@ -206,7 +206,7 @@ where
         return match verdict {
             Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
-                ResponseFuture::answered(preflight::answer(policy, &parts, access))
+                ResponseFuture::answered(preflight::answer(policy, &parts, origin, access))
             }
             // Only a future that outlives this call clones the `Arc`.
             Verdict::Pending(decision) => {
