@@ -34,6 +34,7 @@ fn handler() -> impl tower::Service<
     })
 }
 
+// checklist: P2, P4, A3
 #[tokio::test]
 async fn gateway_allows_its_listed_headers() {
     let app = CorsLayer::gateway().layer(handler());
@@ -60,6 +61,7 @@ async fn gateway_allows_its_listed_headers() {
     }
 }
 
+// checklist: P3, P7, A2
 #[tokio::test]
 async fn gateway_refuses_other_headers_methods_and_credentials() {
     let app = CorsLayer::gateway().layer(handler());
@@ -214,6 +216,7 @@ fn partner_handler() -> impl tower::Service<
     })
 }
 
+// checklist: A7
 #[tokio::test]
 async fn the_handlers_allow_origin_wins() {
     let app = CorsLayer::gateway().layer(partner_handler());
@@ -255,6 +258,7 @@ async fn the_handlers_allow_origin_wins() {
     assert!(outcome.is_allowed(), "{outcome}");
 }
 
+// checklist: M1, A1, A2
 #[tokio::test]
 async fn an_axum_router_with_the_layer() {
     let app: Router = Router::new()
@@ -306,6 +310,7 @@ where
         .preflight_sent()
 }
 
+// checklist: P8
 #[tokio::test]
 async fn the_gateways_two_days_are_capped_by_the_browser() {
     let app = CorsLayer::gateway().layer(handler());
@@ -333,6 +338,7 @@ async fn the_gateways_two_days_are_capped_by_the_browser() {
     assert!(preflight_for_put(&mut firefox, &app).await);
 }
 
+// checklist: P8
 #[tokio::test]
 async fn without_max_age_browsers_cache_five_seconds() {
     let cors = CorsLayer::builder()
@@ -367,6 +373,7 @@ async fn without_max_age_browsers_cache_five_seconds() {
 
 /// Browsers tell a same-origin write apart by `Sec-Fetch-Site`, sent to
 /// https and loopback URLs: the layer never refuses nor blocks it.
+// checklist: K1, A4
 #[tokio::test]
 async fn same_origin_writes_are_never_blocked() {
     let cors = CorsLayer::builder()

@@ -437,6 +437,7 @@ fn same_problem(actual: &ConfigError, expected: &ConfigError) -> bool {
     }
 }
 
+// checklist: C1, C2, C5, O2
 #[test]
 fn every_config_error_of_the_own_shape_names_field_and_value() {
     for (text, expected, value) in own_shape_cases() {
@@ -495,6 +496,7 @@ fn the_fields_of_the_own_shape_are_the_ones_that_hold_the_value() {
     );
 }
 
+// checklist: C1
 #[test]
 fn the_problems_of_a_file_are_the_builders() {
     let text = "allow_origins = [\"*\", \"https://a.example/\"]\nallow_methods = [\"TRACE\"]\nallow_credentials = true\nrefusal_status = 302";
@@ -627,6 +629,7 @@ fn gateway_cases() -> Vec<(&'static str, ConfigError, &'static str, &'static str
     ]
 }
 
+// checklist: C1, C2
 #[test]
 fn every_config_error_of_the_gateway_shape_names_field_and_value() {
     for (text, expected, field, value) in gateway_cases() {

@@ -22,6 +22,7 @@ fn policy() -> CorsLayer {
         .unwrap()
 }
 
+// checklist: P7
 #[tokio::test]
 async fn off_by_default_and_switched_at_runtime_for_every_service() {
     let cors = policy();
@@ -45,6 +46,7 @@ async fn off_by_default_and_switched_at_runtime_for_every_service() {
     assert_eq!(res.header(REFUSAL), None);
 }
 
+// checklist: P3, P7, P8
 #[tokio::test]
 async fn a_refused_method_is_answered_so_that_the_browser_names_it() {
     let cors = policy();
@@ -60,6 +62,7 @@ async fn a_refused_method_is_answered_so_that_the_browser_names_it() {
     assert_eq!(res.header("access-control-max-age"), Some("0"));
 }
 
+// checklist: P4, P7
 #[tokio::test]
 async fn a_refused_header_is_answered_so_that_the_browser_names_it() {
     let cors = policy();
@@ -74,6 +77,7 @@ async fn a_refused_header_is_answered_so_that_the_browser_names_it() {
     );
 }
 
+// checklist: P6
 #[tokio::test]
 async fn an_echoing_policy_lists_nothing_it_was_not_asked() {
     let cors = CorsLayer::builder()
@@ -92,6 +96,7 @@ async fn an_echoing_policy_lists_nothing_it_was_not_asked() {
     assert!(res.header(REFUSAL).unwrap().contains("authorization"));
 }
 
+// checklist: A4, P7, O3
 #[tokio::test]
 async fn a_refused_origin_gets_no_cors_header_but_the_reason() {
     let cors = policy();
@@ -113,6 +118,7 @@ async fn a_refused_origin_gets_no_cors_header_but_the_reason() {
     );
 }
 
+// checklist: A4, P9
 #[tokio::test]
 async fn blocked_requests_and_unanswered_questions_are_named() {
     let cors = CorsLayer::builder()
@@ -136,6 +142,7 @@ async fn blocked_requests_and_unanswered_questions_are_named() {
     );
 }
 
+// checklist: K1
 #[tokio::test]
 async fn allowed_and_same_origin_requests_are_untouched() {
     let cors = policy();
@@ -156,6 +163,7 @@ async fn allowed_and_same_origin_requests_are_untouched() {
     }
 }
 
+// checklist: P5
 #[tokio::test]
 async fn hostile_request_bytes_are_escaped_and_bounded() {
     let cors = policy();
@@ -169,6 +177,7 @@ async fn hostile_request_bytes_are_escaped_and_bounded() {
 
 /// What the browser tells the developer, before and after switching debug
 /// mode on: a refused status, then the real cause.
+// checklist: P3, P4
 #[tokio::test]
 async fn the_browser_names_the_real_cause_in_debug_mode() {
     use axum::routing::put;
@@ -222,6 +231,7 @@ async fn the_browser_names_the_real_cause_in_debug_mode() {
 
 /// Debug mode explains; it never lets through what the policy refuses,
 /// whatever the refusal, and leaves nothing in the browser's cache.
+// checklist: P6, P7, P8
 #[tokio::test]
 async fn debug_answers_never_let_a_refused_request_through() {
     use axum::routing::put;

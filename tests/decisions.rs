@@ -25,6 +25,7 @@ fn policy() -> CorsLayer {
         .unwrap()
 }
 
+// checklist: P7, O3, P3, P4, P5, P9
 #[tokio::test]
 async fn every_refusal_has_its_reason_and_rule() {
     let long_list = "x-a,".repeat(1100);
@@ -128,6 +129,7 @@ async fn every_refusal_has_its_reason_and_rule() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+// checklist: K4
 #[tokio::test]
 async fn allowed_requests_carry_no_refusal() {
     for req in [
@@ -140,6 +142,7 @@ async fn allowed_requests_carry_no_refusal() {
     }
 }
 
+// checklist: K4, A4
 #[tokio::test]
 async fn a_handler_can_read_why_its_request_was_refused() {
     type Seen = Vec<(Option<RequestKind>, Option<Refusal>)>;
@@ -172,6 +175,7 @@ async fn a_handler_can_read_why_its_request_was_refused() {
     );
 }
 
+// checklist: A4
 #[tokio::test]
 async fn an_outer_layer_reads_the_refusal_of_a_blocked_request() {
     let cors = CorsLayer::builder()
@@ -187,6 +191,7 @@ async fn an_outer_layer_reads_the_refusal_of_a_blocked_request() {
     assert!(why.to_string().contains("allow_file_origin"), "{why}");
 }
 
+// checklist: P5
 #[tokio::test]
 async fn displayed_reasons_are_bounded() {
     let name = format!("x-{}", "a".repeat(3000));
@@ -198,6 +203,7 @@ async fn displayed_reasons_are_bounded() {
     assert!(shown.contains("(3002 bytes)"), "{shown}");
 }
 
+// checklist: K4
 #[tokio::test]
 async fn an_outer_layer_reads_the_kind_of_every_response() {
     let rows = [

@@ -127,6 +127,7 @@ fn request(kind: usize) -> Request<String> {
     }
 }
 
+// checklist: C4
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
     const TASKS: usize = 16;
@@ -214,6 +215,7 @@ async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
     );
 }
 
+// checklist: C4
 #[tokio::test]
 async fn a_reconfiguration_reaches_every_clone_of_every_service() {
     let cors = policy_a().build().unwrap().reloadable();
@@ -236,6 +238,7 @@ async fn a_reconfiguration_reaches_every_clone_of_every_service() {
     assert_eq!(answer_to_b(&cors.layer(counting(&calls))).await, granted);
 }
 
+// checklist: C1
 #[tokio::test]
 async fn an_invalid_configuration_keeps_the_one_in_force() {
     let cors = policy_a().build().unwrap().reloadable();

@@ -57,6 +57,7 @@ fn head(path: &str) -> Parts {
     Request::get(path).body(()).unwrap().into_parts().0
 }
 
+// checklist: P1, P7
 #[tokio::test]
 async fn each_preflight_is_answered_by_the_policy_of_its_route() {
     let app = app(routes().build().unwrap());
@@ -107,6 +108,7 @@ async fn each_preflight_is_answered_by_the_policy_of_its_route() {
     assert!(outcome.is_blocked(), "{outcome}");
 }
 
+// checklist: A1, A4
 #[tokio::test]
 async fn actual_requests_get_the_headers_of_their_route_policy() {
     let app = app(routes().build().unwrap());
@@ -297,6 +299,7 @@ fn prefixes_and_patterns_cover_whole_segments() {
 /// A layer on the whole router sees the full path, nested routers
 /// included; a layer on a nested router sees the path below its nesting
 /// point.
+// checklist: M1
 #[tokio::test]
 async fn nested_routers() {
     let admin = || Router::new().route("/admin/users", get(ok).put(ok));
@@ -430,6 +433,7 @@ async fn a_function_binding_names_the_policy_from_the_request() {
     assert!(outcome.is_allowed(), "{outcome}");
 }
 
+// checklist: C1
 #[test]
 fn invalid_configurations_return_every_problem() {
     let err = CorsRoutes::new()
