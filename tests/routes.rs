@@ -3,6 +3,7 @@
 //! nested axum routers, routes with no binding (with and without a
 //! fallback), function bindings, and configurations that do not build.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -433,6 +434,89 @@ async fn a_function_binding_names_the_policy_from_the_request() {
     assert!(outcome.is_allowed(), "{outcome}");
 }
 
+// checklist: P1
+#[tokio::test]
+async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
+    // Host names to policies, as a deployment would load them at startup.
+    let hosts: HashMap<String, Arc<str>> = [
+        ("partners.api.example", "partner"),
+        ("api.example", "public"),
+    ]
+    .into_iter()
+    .map(|(host, policy)| (host.to_owned(), Arc::from(policy)))
+    .collect();
+    let cors = CorsRoutes::new()
+        .policy("public", CorsLayer::gateway())
+        .policy(
+            "partner",
+            CorsLayer::builder()
+                .allow_origins(["https://partner.example"])
+                .allow_methods(["PUT"]),
+        )
+        .bind_fn(move |parts: &Parts| {
+            let host = parts.headers.get("host")?.to_str().ok()?;
+            hosts.get(host).cloned()
+        })
+        .build()
+        .unwrap();
+    let with_host = |host: &str| {
+        Request::get("/items")
+            .header("host", host)
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
+    };
+    let routing = cors.routing();
+    assert_eq!(
+        routing.policy_for(&with_host("partners.api.example")),
+        Some("partner")
+    );
+    assert_eq!(
+        routing.policy_for(&with_host("api.example")),
+        Some("public")
+    );
+    assert_eq!(routing.policy_for(&with_host("elsewhere.example")), None);
+
+    // A name read from the request itself is copied out of it.
+    let by_header = CorsRoutes::new()
+        .policy("partner", CorsLayer::gateway())
+        .bind_fn(|parts: &Parts| Some(parts.headers.get("x-tenant")?.to_str().ok()?.to_owned()))
+        .build()
+        .unwrap();
+    let tenant = Request::get("/")
+        .header("x-tenant", "partner")
+        .body(())
+        .unwrap();
+    assert_eq!(
+        by_header.routing().policy_for(&tenant.into_parts().0),
+        Some("partner")
+    );
+
+    // Through the layer: the preflight from the partner's host is answered
+    // by the partner policy, which allows PUT from the partner's origin only.
+    let app = Router::new().route("/items", get(ok).put(ok)).layer(cors);
+    let preflight = |origin: &str| {
+        Request::options("/items")
+            .header("host", "partners.api.example")
+            .header("origin", origin)
+            .header("access-control-request-method", "PUT")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let res = app
+        .clone()
+        .oneshot(preflight("https://partner.example"))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://partner.example"
+    );
+    let res = app.oneshot(preflight(STRANGER)).await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+}
+
 // checklist: C1
 #[test]
 fn invalid_configurations_return_every_problem() {
@@ -504,7 +588,7 @@ fn invalid_configurations_return_every_problem() {
 #[test]
 fn routing_lists_what_is_in_force() {
     let cors = routes()
-        .bind_fn(|_: &Parts| None)
+        .bind_fn(|_: &Parts| None::<&str>)
         .policy("app", CorsLayer::builder().allow_origins([APP]))
         .fallback("app")
         .build()

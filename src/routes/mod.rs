@@ -221,6 +221,11 @@ impl CorsRoutes {
     /// the policy's name, or `None` to leave the request to the next
     /// bindings. A name that no policy has counts as `None`.
     ///
+    /// The name can be a `&'static str`, a `String` or an `Arc<str>`, so the
+    /// function can look it up in a table of its own (an `Arc<str>` clones
+    /// without allocating); a name read from the request itself is copied
+    /// with `to_owned()`.
+    ///
     /// The function sees preflights too, which carry no cookie, no
     /// credentials and none of the script's headers (only their names, in
     /// `Access-Control-Request-Headers`): decide by what every request of a
@@ -245,11 +250,13 @@ impl CorsRoutes {
     /// assert_eq!(routes.routing().policy_for(&request), Some("partner"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn bind_fn<F>(mut self, bind: F) -> Self
+    pub fn bind_fn<F, N>(mut self, bind: F) -> Self
     where
-        F: Fn(&Parts) -> Option<&str> + Send + Sync + 'static,
+        F: Fn(&Parts) -> Option<N> + Send + Sync + 'static,
+        N: AsRef<str>,
     {
-        self.bindings.push((Target::Function(Arc::new(bind)), None));
+        let bind: BindFn = Arc::new(move |parts, position| position(bind(parts)?.as_ref()));
+        self.bindings.push((Target::Function(bind), None));
         self
     }
 
@@ -644,7 +651,7 @@ pub struct Routing {
 /// let cors = CorsRoutes::new()
 ///     .policy("admin", CorsLayer::gateway())
 ///     .bind_pattern("/api/*/admin", "admin")
-///     .bind_fn(|_| None)
+///     .bind_fn(|_| None::<&str>)
 ///     .build()?;
 /// let routing = cors.routing();
 /// let bindings: Vec<Binding> = routing.bindings().collect();
@@ -743,7 +750,7 @@ impl Routing {
     /// # Example
     ///
     /// ```
-    /// let cors = tower_cors::CorsRoutes::new().bind_fn(|_| None).build()?;
+    /// let cors = tower_cors::CorsRoutes::new().bind_fn(|_| None::<&str>).build()?;
     /// assert_eq!(cors.routing().bindings().count(), 1);
     /// # Ok::<(), tower_cors::RoutesError>(())
     /// ```

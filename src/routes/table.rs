@@ -10,8 +10,10 @@ use http::request::Parts;
 use crate::policy::Policy;
 use crate::routes::path::PathMatcher;
 
-/// A function binding: the name of the policy for a request, or `None`.
-pub(crate) type BindFn = Arc<dyn Fn(&Parts) -> Option<&str> + Send + Sync>;
+/// A function binding: given the request's head and the lookup from a
+/// policy's name to its index, the index of the request's policy, or `None`.
+pub(crate) type BindFn =
+    Arc<dyn Fn(&Parts, &dyn Fn(&str) -> Option<usize>) -> Option<usize> + Send + Sync>;
 
 /// One binding, its policy resolved to an index into the table's policies.
 pub(crate) enum Bound {
@@ -69,7 +71,7 @@ impl Table {
                 Bound::Path {
                     matcher, policy, ..
                 } => matcher.matches(parts.uri.path()).then_some(*policy),
-                Bound::Function(bind) => bind(parts).and_then(|name| self.position(name)),
+                Bound::Function(bind) => bind(parts, &|name| self.position(name)),
             })
             .or(self.fallback)
     }
