@@ -434,7 +434,6 @@ async fn a_function_binding_names_the_policy_from_the_request() {
     assert!(outcome.is_allowed(), "{outcome}");
 }
 
-// checklist: P1
 #[tokio::test]
 async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
     // Host names to policies, as a deployment would load them at startup.
