@@ -751,10 +751,23 @@ impl CorsBuilder {
     /// assert_eq!(err.errors(), &[ConfigError::WildcardWithCredentials(Wildcard::Origins)]);
     /// ```
     pub fn build(self) -> Result<CorsLayer, BuildError> {
+        let (layer, debug) = self.build_with_debug_off()?;
+        if debug {
+            layer.debug_switch().enable();
+        }
+        Ok(layer)
+    }
+
+    /// Builds the policy without touching debug mode's flag, and tells
+    /// whether the policy asks for debug mode. The caller turns it on once
+    /// the policy is put in force, so that a refused configuration never
+    /// turns on a flag it shares with the policy in force.
+    pub(crate) fn build_with_debug_off(self) -> Result<(CorsLayer, bool), BuildError> {
+        let debug = self.debug;
         let mut errors = Vec::new();
         let layer = self.compile_announced(&mut errors);
         if errors.is_empty() {
-            Ok(layer)
+            Ok((layer, debug))
         } else {
             Err(BuildError::new(errors))
         }
@@ -779,19 +792,10 @@ impl CorsBuilder {
 
     /// Makes the policy share debug mode's `flag` (a reloadable layer's, so
     /// that its switch outlives a reconfiguration); `debug(true)` turns it
-    /// on.
+    /// on once the policy builds.
     pub(crate) fn sharing_debug(mut self, flag: &Arc<AtomicBool>) -> Self {
         self.debug_flag = Some(Arc::clone(flag));
         self
-    }
-
-    /// Debug mode's flag: the shared one, or one of the policy's own.
-    fn debug_flag(&self) -> Arc<AtomicBool> {
-        let flag = self.debug_flag.clone().unwrap_or_default();
-        if self.debug {
-            flag.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        flag
     }
 
     /// The policy in words, for the `tracing` event of a built policy.
@@ -863,7 +867,7 @@ impl CorsBuilder {
         #[cfg(feature = "serde")]
         let config = self.to_config();
         let credentials = self.credentials;
-        let debug = self.debug_flag();
+        let debug = self.debug_flag.clone().unwrap_or_default();
         if self.origins.async_predicate.is_some() && self.block_disallowed {
             errors.push(ConfigError::AsyncOriginWithBlocking);
         }

@@ -417,3 +417,27 @@ async fn the_debug_switch_survives_a_reconfiguration() {
     handle.debug_switch().disable();
     assert_eq!(refusal_of(A).await, None);
 }
+
+/// A refused configuration changes nothing, debug mode included: a policy
+/// that asks for it but does not build (or whose routes do not) leaves the
+/// shared switch as it was, so production never starts naming refusals.
+// checklist: C1
+#[tokio::test]
+async fn a_refused_configuration_does_not_turn_debug_mode_on() {
+    let cors = policy_a().build().unwrap().reloadable();
+    let handle = cors.handle();
+
+    let refused = policy_b().allow_methods(["TRACE"]).debug(true);
+    assert!(handle.reconfigure(refused).is_err());
+    assert!(!handle.debug_switch().is_enabled());
+
+    let refused_routes = CorsRoutes::new()
+        .policy("b", policy_b().debug(true))
+        .bind_prefix("/items", "missing");
+    assert!(handle.reconfigure_routes(refused_routes).is_err());
+    assert!(!handle.debug_switch().is_enabled());
+
+    // A configuration that builds does turn it on.
+    handle.reconfigure(policy_b().debug(true)).unwrap();
+    assert!(handle.debug_switch().is_enabled());
+}

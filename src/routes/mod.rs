@@ -13,6 +13,7 @@ use http::request::Parts;
 use tower_layer::Layer;
 
 use crate::builder::CorsBuilder;
+use crate::debug::DebugSwitch;
 use crate::error::BuildError;
 use crate::layer::CorsLayer;
 use crate::policy::Policy;
@@ -55,17 +56,19 @@ impl From<CorsBuilder> for RoutePolicy {
 }
 
 impl RoutePolicy {
-    /// The compiled policy; one to build shares debug mode's `flag` when
-    /// given (a built one keeps its own).
-    fn compile(self, flag: Option<&Arc<AtomicBool>>) -> Result<Arc<Policy>, BuildError> {
+    /// The compiled policy, and whether it asks for debug mode (turned on
+    /// only once the whole table builds). One to build shares debug mode's
+    /// `flag` when given; a built one keeps its own.
+    fn compile(self, flag: Option<&Arc<AtomicBool>>) -> Result<(Arc<Policy>, bool), BuildError> {
         match self.0 {
-            Input::Built(policy) => Ok(policy),
+            Input::Built(policy) => Ok((policy, false)),
             Input::Builder(builder) => {
                 let builder = match flag {
                     Some(flag) => builder.sharing_debug(flag),
                     None => *builder,
                 };
-                builder.build().map(|layer| Arc::clone(layer.policy()))
+                let (layer, debug) = builder.build_with_debug_off()?;
+                Ok((Arc::clone(layer.policy()), debug))
             }
         }
     }
@@ -309,8 +312,10 @@ impl CorsRoutes {
         flag: Option<&Arc<AtomicBool>>,
     ) -> Result<RoutedCorsLayer, RoutesError> {
         let mut errors = Vec::new();
-        let table = self.compile(&mut errors, flag);
+        let mut debug = Vec::new();
+        let table = self.compile(&mut errors, &mut debug, flag);
         if errors.is_empty() {
+            debug.iter().for_each(DebugSwitch::enable);
             Ok(RoutedCorsLayer {
                 table: Arc::new(table),
             })
@@ -319,7 +324,14 @@ impl CorsRoutes {
         }
     }
 
-    fn compile(self, errors: &mut Vec<RouteError>, flag: Option<&Arc<AtomicBool>>) -> Table {
+    /// The table, with every problem in `errors`, and in `debug` the
+    /// switches of the policies that ask for debug mode.
+    fn compile(
+        self,
+        errors: &mut Vec<RouteError>,
+        debug: &mut Vec<DebugSwitch>,
+        flag: Option<&Arc<AtomicBool>>,
+    ) -> Table {
         let mut table = Table {
             policies: Vec::with_capacity(self.policies.len()),
             bindings: Vec::with_capacity(self.bindings.len()),
@@ -334,7 +346,12 @@ impl CorsRoutes {
                 continue;
             }
             match policy.compile(flag) {
-                Ok(policy) => table.policies.push((name, policy)),
+                Ok((policy, wants_debug)) => {
+                    if wants_debug {
+                        debug.push(DebugSwitch::new(&policy.debug));
+                    }
+                    table.policies.push((name, policy));
+                }
                 Err(error) => {
                     failed.push(name.clone());
                     errors.push(RouteError::InvalidPolicy { name, error });
