@@ -11,7 +11,7 @@ use http::{Response, StatusCode};
 use crate::classify::RequestKind;
 use crate::debug;
 use crate::headers::ALLOW_PRIVATE_NETWORK;
-use crate::policy::Policy;
+use crate::policy::{Policy, ZERO};
 use crate::refusal::Refusal;
 
 /// What an accepted preflight adds to the fixed headers of its answer.
@@ -82,10 +82,7 @@ pub(crate) fn debug_refused_preflight(
     }
     // Never cached: the browser refuses the request anyway, and a later
     // preflight must be asked again.
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("0"),
-    );
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, ZERO);
     headers.remove(ALLOW_PRIVATE_NETWORK);
     let res = response(answers.accepted_status, headers);
     record(policy, res, Some(RequestKind::Preflight), Some(why))

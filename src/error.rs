@@ -349,20 +349,27 @@ impl BuildError {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.errors.len();
-        write!(
-            f,
-            "invalid CORS policy ({n} problem{}): ",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
+        f.write_str("invalid CORS policy ")?;
+        write_problems(f, &self.errors, |f, e| write!(f, "{e}"))
     }
+}
+
+/// Writes `(N problem[s]): ` and then each problem with `write_one`,
+/// separated by `; `: the one form of every error that lists problems.
+pub(crate) fn write_problems<T>(
+    f: &mut fmt::Formatter<'_>,
+    problems: &[T],
+    write_one: impl Fn(&mut fmt::Formatter<'_>, &T) -> fmt::Result,
+) -> fmt::Result {
+    let n = problems.len();
+    write!(f, "({n} problem{}): ", if n == 1 { "" } else { "s" })?;
+    for (i, problem) in problems.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write_one(f, problem)?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for BuildError {}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use http::request::Parts;
-use http::{header, HeaderValue, Response};
+use http::{HeaderValue, Response};
 use pin_project_lite::pin_project;
 
 use crate::answer;
@@ -113,6 +113,7 @@ pin_project! {
         Preflight {
             decision: DecisionFuture,
             parts: Parts,
+            origin: HeaderValue,
             policy: Arc<Policy>,
         },
         /// The layer's own answer, ready.
@@ -146,10 +147,16 @@ impl<F: Future> ResponseFuture<F> {
         ResponseFuture { state }
     }
 
-    pub(crate) fn preflight(decision: DecisionFuture, parts: Parts, policy: Arc<Policy>) -> Self {
+    pub(crate) fn preflight(
+        decision: DecisionFuture,
+        parts: Parts,
+        origin: HeaderValue,
+        policy: Arc<Policy>,
+    ) -> Self {
         let state = State::Preflight {
             decision,
             parts,
+            origin,
             policy,
         };
         ResponseFuture { state }
@@ -214,18 +221,12 @@ where
             StateProj::Preflight {
                 decision,
                 parts,
+                origin,
                 policy,
             } => {
                 let allowed = ready!(decision.as_mut().poll(cx));
-                let answer = match parts.headers.get(header::ORIGIN) {
-                    Some(origin) => {
-                        let access = policy.access(Some(origin), allowed);
-                        preflight::answer(policy, parts, origin, access)
-                    }
-                    // Never: a preflight is a request with `Origin`.
-                    None => answer::refused_preflight(policy, None),
-                };
-                Ok(empty(answer))
+                let access = policy.access(Some(origin), allowed);
+                Ok(empty(preflight::answer(policy, parts, origin, access)))
             }
             StateProj::Answered { response } => match response.take() {
                 Some(res) => Ok(empty(res)),
@@ -251,13 +252,9 @@ fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>)
     } = access
     {
         let allowed = ready!(future.as_mut().poll(cx));
+        let same_origin = *same_origin;
         *access = match policy.access(Some(origin), allowed) {
-            Access::Refused if *same_origin && policy.reports_refusals() => {
-                OriginAccess::Known(Access::NotCors)
-            }
-            Access::Refused => {
-                OriginAccess::Refused(report::origin_refused(policy, Stage::Actual, origin))
-            }
+            Access::Refused => OriginAccess::refused(policy, origin, || same_origin),
             granted => OriginAccess::granted(granted, origin),
         };
     }
@@ -269,6 +266,26 @@ impl OriginAccess {
     pub(crate) fn granted(access: Access, origin: &HeaderValue) -> OriginAccess {
         report::allowed(Stage::Actual, origin);
         OriginAccess::Known(access)
+    }
+
+    /// An actual request's refused origin, with the reason when someone
+    /// will see it. A same-origin write carries `Origin` too, but is no
+    /// CORS request: it is never refused. Only that depends on
+    /// `Sec-Fetch-Site`, never the response's headers, which a shared cache
+    /// keys by `Origin` alone; so `same_origin` is asked only when a
+    /// refusal is seen.
+    pub(crate) fn refused(
+        policy: &Policy,
+        origin: &HeaderValue,
+        same_origin: impl FnOnce() -> bool,
+    ) -> OriginAccess {
+        if !policy.reports_refusals() {
+            return OriginAccess::Refused(None);
+        }
+        if same_origin() {
+            return OriginAccess::Known(Access::NotCors);
+        }
+        OriginAccess::Refused(Some(report::origin_refusal(policy, Stage::Actual, origin)))
     }
 }
 

@@ -99,7 +99,7 @@ pub(crate) enum Access {
 }
 
 const WILDCARD: HeaderValue = HeaderValue::from_static("*");
-const ZERO: HeaderValue = HeaderValue::from_static("0");
+pub(crate) const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Policy {
     /// Whether a refusal is seen beyond the response's CORS headers:

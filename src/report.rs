@@ -95,11 +95,17 @@ pub(crate) fn origin_refused(
     stage: Stage,
     origin: &HeaderValue,
 ) -> Option<Refusal> {
-    let why = policy
+    policy
         .reports_refusals()
-        .then(|| policy.origins.refusal(origin))?;
+        .then(|| origin_refusal(policy, stage, origin))
+}
+
+/// Why `origin` is refused, reported; for callers that know the refusal
+/// is seen.
+pub(crate) fn origin_refusal(policy: &Policy, stage: Stage, origin: &HeaderValue) -> Refusal {
+    let why = policy.origins.refusal(origin);
     refused(stage, &why, origin);
-    Some(why)
+    why
 }
 
 /// Reports a refused request from `origin`.

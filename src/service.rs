@@ -16,7 +16,6 @@ use crate::future::{OriginAccess, ResponseFuture};
 use crate::origin::Verdict;
 use crate::policy::{Access, Policy};
 use crate::preflight;
-use crate::report::{self, Stage};
 use crate::routes::table::Table;
 use crate::source::{Fixed, Routed};
 
@@ -210,31 +209,24 @@ where
             }
             // Only a future that outlives this call clones the `Arc`.
             Verdict::Pending(decision) => {
-                ResponseFuture::preflight(decision, parts, Arc::clone(shared))
+                let origin = origin.clone();
+                ResponseFuture::preflight(decision, parts, origin, Arc::clone(shared))
             }
         };
     }
 
     // An actual request: the inner service answers, and the layer merges
     // its headers into the response.
-    // A same-origin write carries `Origin` too, but is no CORS request:
-    // it is never refused nor blocked. Only that depends on
-    // `Sec-Fetch-Site`, never the response's headers, which a shared
-    // cache keys by `Origin` alone; so it is read only when a refusal
-    // is seen.
     let access = match verdict {
         Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
-            Access::Refused
-                if policy.reports_refusals() && is_same_origin_fetch(&parts.headers) =>
-            {
-                OriginAccess::Known(Access::NotCors)
-            }
             Access::Refused => {
-                let why = report::origin_refused(policy, Stage::Actual, origin);
-                if policy.block_disallowed {
-                    return ResponseFuture::answered(answer::blocked(policy, kind, why));
+                let same_origin = || is_same_origin_fetch(&parts.headers);
+                match OriginAccess::refused(policy, origin, same_origin) {
+                    OriginAccess::Refused(why) if policy.block_disallowed => {
+                        return ResponseFuture::answered(answer::blocked(policy, kind, why));
+                    }
+                    access => access,
                 }
-                OriginAccess::Refused(why)
             }
             granted => OriginAccess::granted(granted, origin),
         },

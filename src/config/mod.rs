@@ -16,7 +16,7 @@ pub use cors::CorsConfig;
 pub use gateway::GatewayPluginConfig;
 
 use crate::builder::CorsBuilder;
-use crate::error::{BuildError, ConfigError};
+use crate::error::{write_problems, BuildError, ConfigError};
 use crate::layer::CorsLayer;
 
 /// A policy in either shape, told apart by a tag: the key `tower_cors`
@@ -208,20 +208,10 @@ impl ConfigFileError {
 
 impl fmt::Display for ConfigFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.errors();
-        let n = errors.len();
-        write!(
-            f,
-            "invalid CORS policy ({n} problem{}): ",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for (i, error) in errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{}: {error}", self.field(error))?;
-        }
-        Ok(())
+        f.write_str("invalid CORS policy ")?;
+        write_problems(f, self.errors(), |f, error| {
+            write!(f, "{}: {error}", self.field(error))
+        })
     }
 }
 

@@ -14,7 +14,7 @@ use tower_layer::Layer;
 
 use crate::builder::CorsBuilder;
 use crate::debug::DebugSwitch;
-use crate::error::BuildError;
+use crate::error::{write_problems, BuildError};
 use crate::layer::CorsLayer;
 use crate::policy::Policy;
 use crate::service::Cors;
@@ -564,16 +564,8 @@ impl RoutesError {
 
 impl fmt::Display for RoutesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.errors.len();
-        let s = if n == 1 { "" } else { "s" };
-        write!(f, "invalid CORS routes ({n} problem{s}): ")?;
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
+        f.write_str("invalid CORS routes ")?;
+        write_problems(f, &self.errors, |f, e| write!(f, "{e}"))
     }
 }
 
