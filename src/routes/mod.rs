@@ -74,11 +74,12 @@ impl RoutePolicy {
     }
 }
 
-/// What a binding covers, before it is checked.
+/// A binding as it was asked for, before it is checked: what it covers,
+/// and the policy's name (a function names it per request).
 #[derive(Clone)]
 enum Target {
-    Prefix(String),
-    Pattern(String),
+    Prefix { path: String, policy: String },
+    Pattern { path: String, policy: String },
     Function(BindFn),
 }
 
@@ -136,7 +137,7 @@ enum Target {
 #[must_use = "routes do nothing until `build` is called"]
 pub struct CorsRoutes {
     policies: Vec<(String, RoutePolicy)>,
-    bindings: Vec<(Target, Option<String>)>,
+    bindings: Vec<Target>,
     fallback: Option<String>,
 }
 
@@ -193,8 +194,10 @@ impl CorsRoutes {
     /// # Ok::<(), tower_cors::RoutesError>(())
     /// ```
     pub fn bind_prefix(mut self, prefix: impl Into<String>, policy: impl Into<String>) -> Self {
-        let target = Target::Prefix(prefix.into());
-        self.bindings.push((target, Some(policy.into())));
+        self.bindings.push(Target::Prefix {
+            path: prefix.into(),
+            policy: policy.into(),
+        });
         self
     }
 
@@ -215,8 +218,10 @@ impl CorsRoutes {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn bind_pattern(mut self, pattern: impl Into<String>, policy: impl Into<String>) -> Self {
-        let target = Target::Pattern(pattern.into());
-        self.bindings.push((target, Some(policy.into())));
+        self.bindings.push(Target::Pattern {
+            path: pattern.into(),
+            policy: policy.into(),
+        });
         self
     }
 
@@ -259,7 +264,7 @@ impl CorsRoutes {
         N: AsRef<str>,
     {
         let bind: BindFn = Arc::new(move |parts, position| position(bind(parts)?.as_ref()));
-        self.bindings.push((Target::Function(bind), None));
+        self.bindings.push(Target::Function(bind));
         self
     }
 
@@ -366,7 +371,7 @@ impl CorsRoutes {
         let bindings: Vec<Bound> = self
             .bindings
             .into_iter()
-            .filter_map(|(target, name)| bind(target, name, &known, errors))
+            .filter_map(|target| bind(target, &known, errors))
             .collect();
         let fallback = self
             .fallback
@@ -388,24 +393,23 @@ enum Lookup {
 /// Checks one binding and resolves its policy's name.
 fn bind(
     target: Target,
-    name: Option<String>,
     known: &dyn Fn(&str) -> Lookup,
     errors: &mut Vec<RouteError>,
 ) -> Option<Bound> {
-    let (text, matcher, used_by) = match target {
+    let (text, name, matcher, used_by) = match target {
         Target::Function(bind) => return Some(Bound::Function(bind)),
-        Target::Prefix(text) => {
-            let matcher = PathMatcher::prefix(&text);
-            let used_by = format!("prefix {text}");
-            (text, matcher, used_by)
+        Target::Prefix { path, policy } => {
+            let matcher = PathMatcher::prefix(&path);
+            let used_by = format!("prefix {path}");
+            (path, policy, matcher, used_by)
         }
-        Target::Pattern(text) => {
-            let matcher = PathMatcher::pattern(&text);
-            let used_by = format!("pattern {text}");
-            (text, matcher, used_by)
+        Target::Pattern { path, policy } => {
+            let matcher = PathMatcher::pattern(&path);
+            let used_by = format!("pattern {path}");
+            (path, policy, matcher, used_by)
         }
     };
-    let policy = resolve(name.as_deref().unwrap_or_default(), used_by, known, errors);
+    let policy = resolve(&name, used_by, known, errors);
     let matcher = matcher.map_err(|e| errors.push(e)).ok()?;
     Some(Bound::Path {
         text,
@@ -441,9 +445,9 @@ impl fmt::Debug for CorsRoutes {
         let bindings: Vec<String> = self
             .bindings
             .iter()
-            .map(|(target, policy)| match target {
-                Target::Prefix(p) => format!("prefix {p} -> {}", policy.as_deref().unwrap_or("")),
-                Target::Pattern(p) => format!("pattern {p} -> {}", policy.as_deref().unwrap_or("")),
+            .map(|target| match target {
+                Target::Prefix { path, policy } => format!("prefix {path} -> {policy}"),
+                Target::Pattern { path, policy } => format!("pattern {path} -> {policy}"),
                 Target::Function(_) => "function".to_owned(),
             })
             .collect();
@@ -713,8 +717,7 @@ impl Routing {
 
     /// The compiled policy named `name`.
     fn policy(&self, name: &str) -> Option<&Arc<Policy>> {
-        let (_, policy) = self.table.policies.iter().find(|(n, _)| n == name)?;
-        Some(policy)
+        self.table.named(name)
     }
 
     /// The [debug mode](crate::DebugSwitch) switch of the policy named

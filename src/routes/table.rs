@@ -51,21 +51,18 @@ impl Table {
     /// The policy for a request: that of the first binding that covers it,
     /// else the fallback; `None`: the request passes through untouched.
     pub(crate) fn select(&self, parts: &Parts) -> Option<&Arc<Policy>> {
-        self.index_for(parts)
-            .and_then(|i| self.policies.get(i))
-            .map(|(_, policy)| policy)
+        self.entry_for(parts).map(|(_, policy)| policy)
     }
 
     /// The name of the policy for a request, as [`select`](Table::select)
     /// chooses it.
     pub(crate) fn name_for(&self, parts: &Parts) -> Option<&str> {
-        self.index_for(parts)
-            .and_then(|i| self.policies.get(i))
-            .map(|(name, _)| name.as_str())
+        self.entry_for(parts).map(|(name, _)| name.as_str())
     }
 
-    fn index_for(&self, parts: &Parts) -> Option<usize> {
-        self.bindings
+    fn entry_for(&self, parts: &Parts) -> Option<&(String, Arc<Policy>)> {
+        let index = self
+            .bindings
             .iter()
             .find_map(|bound| match bound {
                 Bound::Path {
@@ -73,12 +70,21 @@ impl Table {
                 } => matcher.matches(parts.uri.path()).then_some(*policy),
                 Bound::Function(bind) => bind(parts, &|name| self.position(name)),
             })
-            .or(self.fallback)
+            .or(self.fallback)?;
+        self.policies.get(index)
     }
 
-    /// The index of the policy named `name`.
+    /// The index of the policy named `name`. A scan: tables hold a few
+    /// policies, and only a function binding looks a name up per request.
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
         self.policies.iter().position(|(n, _)| n == name)
+    }
+
+    /// The policy named `name`.
+    pub(crate) fn named(&self, name: &str) -> Option<&Arc<Policy>> {
+        self.position(name)
+            .and_then(|i| self.policies.get(i))
+            .map(|(_, policy)| policy)
     }
 
     /// The name of the policy at `index`.
