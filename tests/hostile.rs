@@ -695,14 +695,6 @@ fn browser_blocks(a: &Answer, rule: fn(&Rule) -> bool) -> Result<(), String> {
     }
 }
 
-fn cors_headers(a: &Answer) -> Vec<String> {
-    a.headers
-        .keys()
-        .map(|k| k.as_str().to_owned())
-        .filter(|k| k.starts_with("access-control-"))
-        .collect()
-}
-
 /// Runs one row; `Err` says what differs.
 async fn run(row: &Row) -> Result<(), String> {
     let calls = Arc::new(AtomicUsize::new(0));
@@ -752,7 +744,7 @@ async fn run(row: &Row) -> Result<(), String> {
         Refused(why) => {
             expect_eq(calls, 0, "handler calls")?;
             expect_eq(answer.status, StatusCode::FORBIDDEN, "status")?;
-            expect_eq(cors_headers(&answer), Vec::new(), "CORS headers")?;
+            expect_eq(answer.cors_headers(), Vec::new(), "CORS headers")?;
             if why.matches(refusal) {
                 Ok(())
             } else {
@@ -778,7 +770,7 @@ async fn run(row: &Row) -> Result<(), String> {
         Denied(why) => {
             expect_eq(calls, 1, "handler calls")?;
             expect_eq(&answer.body[..], b"inner", "body")?;
-            expect_eq(cors_headers(&answer), Vec::new(), "CORS headers")?;
+            expect_eq(answer.cors_headers(), Vec::new(), "CORS headers")?;
             if why.matches(refusal) {
                 Ok(())
             } else {
