@@ -14,14 +14,17 @@
 //! (`cargo test --test properties_policy -- --nocapture`). The default
 //! number of cases keeps `cargo test` fast; `PROPTEST_CASES=5000` runs more.
 
+mod common;
+
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use common::{collect, Answer};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tower::{service_fn, ServiceExt};
@@ -595,12 +598,8 @@ fn vary_tokens<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
 // ----------------------------------------------------------------------------
 
 /// Sends `req` through `cors` around a handler that answers `upstream`;
-/// returns the response head, its body and how often the handler ran.
-async fn send(
-    cors: &CorsLayer,
-    upstream: &Upstream,
-    req: Request<Full<Bytes>>,
-) -> (http::response::Parts, Bytes, usize) {
+/// returns the whole response and how often the handler ran.
+async fn send(cors: &CorsLayer, upstream: &Upstream, req: Request<Full<Bytes>>) -> (Answer, usize) {
     let calls = Arc::new(AtomicUsize::new(0));
     let handler = {
         let calls = Arc::clone(&calls);
@@ -616,9 +615,7 @@ async fn send(
         })
     };
     let res = cors.layer(handler).oneshot(req).await.unwrap();
-    let (parts, body) = res.into_parts();
-    let body = body.collect().await.unwrap().to_bytes();
-    (parts, body, calls.load(Ordering::SeqCst))
+    (collect(res).await, calls.load(Ordering::SeqCst))
 }
 
 // checklist: C1, P1, P4, P5, P7, A1, A2, A4, A6, A7, A8
@@ -652,7 +649,7 @@ fn random_policies_requests_and_upstream_responses() {
                 return Ok(());
             }
         };
-        let (res, body, calls) = runtime.block_on(send(&cors, &upstream, raw.to_request()));
+        let (res, calls) = runtime.block_on(send(&cors, &upstream, raw.to_request()));
         let h = &res.headers;
         let origin = raw.origin.as_deref();
         let origin_allowed = origin.is_some_and(|o| spec.allows_origin(o));
@@ -663,7 +660,7 @@ fn random_policies_requests_and_upstream_responses() {
         if raw.is_preflight() {
             counts.add("preflight");
             prop_assert_eq!(calls, 0, "the inner service answered a preflight");
-            prop_assert!(body.is_empty());
+            prop_assert!(res.body.is_empty());
             let accepted = origin_allowed
                 && spec.allows_method(&raw.request_method[0])
                 && spec.allows_header_lines(&raw.request_headers);
@@ -702,7 +699,7 @@ fn random_policies_requests_and_upstream_responses() {
         prop_assert_eq!(calls, 1, "the inner service must answer an actual request");
         // Status and body untouched.
         prop_assert_eq!(res.status, upstream.status);
-        prop_assert_eq!(&body[..], &upstream.body[..]);
+        prop_assert_eq!(&res.body[..], &upstream.body[..]);
         // Every header the inner service set keeps its values, CORS
         // headers too unless the layer wins; `Vary` keeps every token.
         let mut names: Vec<&HeaderName> = upstream.headers.iter().map(|(n, _)| n).collect();
