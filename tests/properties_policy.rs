@@ -67,6 +67,25 @@ impl Counts {
     fn show(&self) -> String {
         format!("{:?}", self.0.lock().unwrap())
     }
+
+    /// Prints the counts after `title`, and checks that every case ran,
+    /// that each outcome of `expected` happened, and that at least half
+    /// the generated policies built.
+    #[track_caller]
+    fn assert_covered(&self, title: &str, expected: &[&str]) {
+        println!("{title}: {}", self.show());
+        let ran = self.get("ran");
+        assert_eq!(ran, cases() as usize, "every case must run");
+        for what in expected {
+            assert!(self.get(what) > 0, "no case of {what:?}: {}", self.show());
+        }
+        let checked = ran - self.get("policy refused by build()");
+        assert!(
+            checked * 2 >= ran,
+            "too few valid policies: {}",
+            self.show()
+        );
+    }
 }
 
 // ----------------------------------------------------------------------------
@@ -793,29 +812,17 @@ fn random_policies_requests_and_upstream_responses() {
     if let Err(err) = result {
         panic!("{err}");
     }
-    println!("random policies x requests x upstream: {}", counts.show());
-    let ran = counts.get("ran");
-    assert_eq!(ran, cases() as usize, "every case must run");
-    for what in [
-        "preflight accepted",
-        "preflight refused",
-        "actual forwarded",
-        "actual: layer's Access-Control-Allow-Origin",
-        "actual: refused origin",
-        "actual: layer's credentials",
-        "actual: layer's credentials or exposed headers",
-    ] {
-        assert!(
-            counts.get(what) > 0,
-            "no case of {what:?}: {}",
-            counts.show()
-        );
-    }
-    let checked = ran - counts.get("policy refused by build()");
-    assert!(
-        checked * 2 >= ran,
-        "too few valid policies: {}",
-        counts.show()
+    counts.assert_covered(
+        "random policies x requests x upstream",
+        &[
+            "preflight accepted",
+            "preflight refused",
+            "actual forwarded",
+            "actual: layer's Access-Control-Allow-Origin",
+            "actual: refused origin",
+            "actual: layer's credentials",
+            "actual: layer's credentials or exposed headers",
+        ],
     );
 }
 
@@ -979,25 +986,13 @@ fn the_browser_model_gets_what_the_policy_allows() {
     if let Err(err) = result {
         panic!("{err}");
     }
-    println!("browser model through random policies: {}", counts.show());
-    let ran = counts.get("ran");
-    assert_eq!(ran, cases() as usize, "every case must run");
-    for what in [
-        "allowed",
-        "allowed after a preflight",
-        "blocked at the preflight",
-        "blocked at the actual request",
-    ] {
-        assert!(
-            counts.get(what) > 0,
-            "no case of {what:?}: {}",
-            counts.show()
-        );
-    }
-    let checked = ran - counts.get("policy refused by build()");
-    assert!(
-        checked * 2 >= ran,
-        "too few valid policies: {}",
-        counts.show()
+    counts.assert_covered(
+        "browser model through random policies",
+        &[
+            "allowed",
+            "allowed after a preflight",
+            "blocked at the preflight",
+            "blocked at the actual request",
+        ],
     );
 }
