@@ -15,6 +15,8 @@
 //! number of cases keeps `cargo test` fast; `PROPTEST_CASES=5000` runs more.
 
 mod common;
+#[path = "support/origin_matching.rs"]
+mod origin_matching;
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +27,7 @@ use common::{collect, Answer};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
+use origin_matching::{localhost_any_port, subdomain_of};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tower::{service_fn, ServiceExt};
@@ -240,9 +243,7 @@ impl Spec {
             "https://*.example.com:8443" => {
                 subdomain_of(origin, b"https://", b"example.com").is_some_and(|p| p == b":8443")
             }
-            "http://localhost:*" => origin
-                .strip_prefix(b"http://localhost:")
-                .is_some_and(is_browser_port_for_http),
+            "http://localhost:*" => localhost_any_port(origin),
             exact => origin == exact.as_bytes(),
         })
     }
@@ -294,37 +295,6 @@ impl Spec {
     fn exposes(&self, name: &str) -> bool {
         self.expose.contains(&name) || self.expose.contains(&"*")
     }
-}
-
-/// The part after `scheme` + one or more whole labels + `.` + `base`, if
-/// `origin` has that shape; the labels are lowercase `[a-z0-9_-]`.
-fn subdomain_of<'a>(origin: &'a [u8], scheme: &[u8], base: &[u8]) -> Option<&'a [u8]> {
-    let rest = origin.strip_prefix(scheme)?;
-    let host_end = rest.iter().position(|&b| b == b':').unwrap_or(rest.len());
-    let (host, port) = rest.split_at(host_end);
-    if host.len() > 254 {
-        return None;
-    }
-    let labels = host.strip_suffix(base)?.strip_suffix(b".")?;
-    let whole = !labels.is_empty()
-        && labels.split(|&b| b == b'.').all(|label| {
-            !label.is_empty()
-                && label.iter().all(|&b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                })
-        });
-    whole.then_some(port)
-}
-
-/// A port browsers send for `http:`: decimal, no leading zero, 1-65535,
-/// not 80.
-fn is_browser_port_for_http(port: &[u8]) -> bool {
-    let digits = !port.is_empty() && port.iter().all(u8::is_ascii_digit);
-    let leading_zero = port.len() > 1 && port[0] == b'0';
-    let number = std::str::from_utf8(port)
-        .ok()
-        .and_then(|p| p.parse::<u32>().ok());
-    digits && !leading_zero && number.is_some_and(|n| (1..=65535).contains(&n) && n != 80)
 }
 
 fn is_tchar(b: u8) -> bool {
