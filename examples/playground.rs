@@ -30,7 +30,6 @@
 //!
 //! `tests/browsers.rs` runs this page in Chromium and Firefox and checks
 //! every row.
-#![allow(dead_code)] // `tests/browsers.rs` includes this file as a module and uses only part of it.
 
 use std::collections::HashMap;
 use std::error::Error;

@@ -82,20 +82,16 @@ async fn gateway_refuses_other_headers_methods_and_credentials() {
         assert!(blocked.fix().contains(header), "{blocked}");
         assert!(!outcome.actual_sent());
     }
-    let lower = check(&app)
-        .body::<String>()
-        .from(APP)
-        .method("patch", "/items")
-        .run()
-        .await;
-    assert!(lower.is_blocked(), "methods are case-sensitive: {lower}");
-    let purge = check(&app)
-        .body::<String>()
-        .from(APP)
-        .method("PURGE", "/items")
-        .run()
-        .await;
-    assert!(purge.is_blocked(), "{purge}");
+    // `patch`: methods are case-sensitive.
+    for method in ["patch", "PURGE"] {
+        let outcome = check(&app)
+            .body::<String>()
+            .from(APP)
+            .method(method, "/items")
+            .run()
+            .await;
+        assert!(outcome.is_blocked(), "{method}: {outcome}");
+    }
     let credentials = check(&app)
         .body::<String>()
         .from(APP)
@@ -353,8 +349,14 @@ async fn without_max_age_browsers_cache_five_seconds() {
     assert!(!preflight_for_put(&mut browser, &app).await);
     browser.advance(Duration::from_secs(1));
     assert!(preflight_for_put(&mut browser, &app).await);
+}
 
-    // The exact policy's 600 s, and an entry per method.
+/// The exact policy's `Max-Age: 600` keeps a preflight for 600 s, with an
+/// entry per allowed method: the answer to the preflight for `PUT` also
+/// spares a `DELETE` to the same URL its preflight.
+// checklist: P8
+#[tokio::test]
+async fn a_preflight_is_cached_for_its_max_age_with_an_entry_per_method() {
     let app = exact().layer(handler());
     let mut browser = Browser::new();
     assert!(preflight_for_put(&mut browser, &app).await);
@@ -364,11 +366,16 @@ async fn without_max_age_browsers_cache_five_seconds() {
         .fetch(&app)
         .body::<String>()
         .from(APP)
-        .delete("/")
-        .credentials()
+        .delete("/items")
         .run()
         .await;
     assert!(delete.is_allowed(), "{delete}");
+    assert!(
+        !delete.preflight_sent(),
+        "DELETE was cached with PUT: {delete}"
+    );
+    browser.advance(Duration::from_secs(1));
+    assert!(preflight_for_put(&mut browser, &app).await);
 }
 
 /// Browsers tell a same-origin write apart by `Sec-Fetch-Site`, sent to

@@ -11,7 +11,8 @@
 //! Which engines run:
 //!
 //! - `TOWER_CORS_BROWSERS=chromium,firefox` (or one of them): those engines
-//!   must start, or the test fails; `none` skips them all.
+//!   must start, or the test fails; `none` skips them all; any other name
+//!   fails the test.
 //! - Otherwise every engine whose browser and driver are installed runs. A
 //!   missing engine is skipped with a notice; an installed one that cannot
 //!   start fails under `CI=true` and is skipped with the reason elsewhere.
@@ -488,11 +489,8 @@ fn plan(engine: Engine) -> Plan {
     let wanted = std::env::var("TOWER_CORS_BROWSERS").ok();
     let required = match wanted.as_deref() {
         Some(list) => {
-            let listed = list
-                .split(',')
-                .map(str::trim)
-                .any(|name| name.eq_ignore_ascii_case(engine.name()));
-            if !listed {
+            let listed = listed_engines(list).unwrap_or_else(|why| panic!("{why}"));
+            if !listed.contains(&engine) {
                 return Plan::Skip(format!(
                     "TOWER_CORS_BROWSERS={list} does not name {}",
                     engine.name()
@@ -506,6 +504,51 @@ fn plan(engine: Engine) -> Plan {
         Ok(found) => Plan::Run(found),
         Err(why) if required => panic!("{why}, and TOWER_CORS_BROWSERS requires it"),
         Err(why) => Plan::Skip(why),
+    }
+}
+
+/// The engines a `TOWER_CORS_BROWSERS` value names: a comma-separated list
+/// of `chromium`, `firefox` and `none`, in any case, empty items ignored.
+/// Any other name is an error, so that a misspelt engine fails the suite
+/// rather than skipping it.
+fn listed_engines(list: &str) -> Result<Vec<Engine>, String> {
+    let mut engines = Vec::new();
+    for name in list
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        let engine = [Engine::Chromium, Engine::Firefox]
+            .into_iter()
+            .find(|engine| name.eq_ignore_ascii_case(engine.name()));
+        match engine {
+            Some(engine) => engines.push(engine),
+            None if name.eq_ignore_ascii_case("none") => {}
+            None => {
+                return Err(format!(
+                    "TOWER_CORS_BROWSERS={list} names `{name}`, which is not an engine: \
+                     name chromium, firefox or none"
+                ))
+            }
+        }
+    }
+    Ok(engines)
+}
+
+#[test]
+fn tower_cors_browsers_names_only_known_engines() {
+    use Engine::{Chromium, Firefox};
+    assert_eq!(
+        listed_engines("chromium,firefox"),
+        Ok(vec![Chromium, Firefox])
+    );
+    assert_eq!(listed_engines(" Firefox "), Ok(vec![Firefox]));
+    assert_eq!(listed_engines("none"), Ok(vec![]));
+    assert_eq!(listed_engines(""), Ok(vec![]));
+    assert_eq!(listed_engines("chromium,"), Ok(vec![Chromium]));
+    for wrong in ["firfox", "chromium,firfox", "chrome", "all"] {
+        let err = listed_engines(wrong).unwrap_err();
+        assert!(err.contains("not an engine"), "{wrong}: {err}");
     }
 }
 

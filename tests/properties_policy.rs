@@ -14,14 +14,20 @@
 //! (`cargo test --test properties_policy -- --nocapture`). The default
 //! number of cases keeps `cargo test` fast; `PROPTEST_CASES=5000` runs more.
 
+mod common;
+#[path = "support/origin_matching.rs"]
+mod origin_matching;
+
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use common::{collect, Answer};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
+use origin_matching::{localhost_any_port, subdomain_of};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tower::{service_fn, ServiceExt};
@@ -63,6 +69,25 @@ impl Counts {
 
     fn show(&self) -> String {
         format!("{:?}", self.0.lock().unwrap())
+    }
+
+    /// Prints the counts after `title`, and checks that every case ran,
+    /// that each outcome of `expected` happened, and that at least half
+    /// the generated policies built.
+    #[track_caller]
+    fn assert_covered(&self, title: &str, expected: &[&str]) {
+        println!("{title}: {}", self.show());
+        let ran = self.get("ran");
+        assert_eq!(ran, cases() as usize, "every case must run");
+        for what in expected {
+            assert!(self.get(what) > 0, "no case of {what:?}: {}", self.show());
+        }
+        let checked = ran - self.get("policy refused by build()");
+        assert!(
+            checked * 2 >= ran,
+            "too few valid policies: {}",
+            self.show()
+        );
     }
 }
 
@@ -218,9 +243,7 @@ impl Spec {
             "https://*.example.com:8443" => {
                 subdomain_of(origin, b"https://", b"example.com").is_some_and(|p| p == b":8443")
             }
-            "http://localhost:*" => origin
-                .strip_prefix(b"http://localhost:")
-                .is_some_and(is_browser_port_for_http),
+            "http://localhost:*" => localhost_any_port(origin),
             exact => origin == exact.as_bytes(),
         })
     }
@@ -272,37 +295,6 @@ impl Spec {
     fn exposes(&self, name: &str) -> bool {
         self.expose.contains(&name) || self.expose.contains(&"*")
     }
-}
-
-/// The part after `scheme` + one or more whole labels + `.` + `base`, if
-/// `origin` has that shape; the labels are lowercase `[a-z0-9_-]`.
-fn subdomain_of<'a>(origin: &'a [u8], scheme: &[u8], base: &[u8]) -> Option<&'a [u8]> {
-    let rest = origin.strip_prefix(scheme)?;
-    let host_end = rest.iter().position(|&b| b == b':').unwrap_or(rest.len());
-    let (host, port) = rest.split_at(host_end);
-    if host.len() > 254 {
-        return None;
-    }
-    let labels = host.strip_suffix(base)?.strip_suffix(b".")?;
-    let whole = !labels.is_empty()
-        && labels.split(|&b| b == b'.').all(|label| {
-            !label.is_empty()
-                && label.iter().all(|&b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                })
-        });
-    whole.then_some(port)
-}
-
-/// A port browsers send for `http:`: decimal, no leading zero, 1-65535,
-/// not 80.
-fn is_browser_port_for_http(port: &[u8]) -> bool {
-    let digits = !port.is_empty() && port.iter().all(u8::is_ascii_digit);
-    let leading_zero = port.len() > 1 && port[0] == b'0';
-    let number = std::str::from_utf8(port)
-        .ok()
-        .and_then(|p| p.parse::<u32>().ok());
-    digits && !leading_zero && number.is_some_and(|n| (1..=65535).contains(&n) && n != 80)
 }
 
 fn is_tchar(b: u8) -> bool {
@@ -595,12 +587,8 @@ fn vary_tokens<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
 // ----------------------------------------------------------------------------
 
 /// Sends `req` through `cors` around a handler that answers `upstream`;
-/// returns the response head, its body and how often the handler ran.
-async fn send(
-    cors: &CorsLayer,
-    upstream: &Upstream,
-    req: Request<Full<Bytes>>,
-) -> (http::response::Parts, Bytes, usize) {
+/// returns the whole response and how often the handler ran.
+async fn send(cors: &CorsLayer, upstream: &Upstream, req: Request<Full<Bytes>>) -> (Answer, usize) {
     let calls = Arc::new(AtomicUsize::new(0));
     let handler = {
         let calls = Arc::clone(&calls);
@@ -616,9 +604,7 @@ async fn send(
         })
     };
     let res = cors.layer(handler).oneshot(req).await.unwrap();
-    let (parts, body) = res.into_parts();
-    let body = body.collect().await.unwrap().to_bytes();
-    (parts, body, calls.load(Ordering::SeqCst))
+    (collect(res).await, calls.load(Ordering::SeqCst))
 }
 
 // checklist: C1, P1, P4, P5, P7, A1, A2, A4, A6, A7, A8
@@ -652,7 +638,7 @@ fn random_policies_requests_and_upstream_responses() {
                 return Ok(());
             }
         };
-        let (res, body, calls) = runtime.block_on(send(&cors, &upstream, raw.to_request()));
+        let (res, calls) = runtime.block_on(send(&cors, &upstream, raw.to_request()));
         let h = &res.headers;
         let origin = raw.origin.as_deref();
         let origin_allowed = origin.is_some_and(|o| spec.allows_origin(o));
@@ -663,7 +649,7 @@ fn random_policies_requests_and_upstream_responses() {
         if raw.is_preflight() {
             counts.add("preflight");
             prop_assert_eq!(calls, 0, "the inner service answered a preflight");
-            prop_assert!(body.is_empty());
+            prop_assert!(res.body.is_empty());
             let accepted = origin_allowed
                 && spec.allows_method(&raw.request_method[0])
                 && spec.allows_header_lines(&raw.request_headers);
@@ -702,7 +688,7 @@ fn random_policies_requests_and_upstream_responses() {
         prop_assert_eq!(calls, 1, "the inner service must answer an actual request");
         // Status and body untouched.
         prop_assert_eq!(res.status, upstream.status);
-        prop_assert_eq!(&body[..], &upstream.body[..]);
+        prop_assert_eq!(&res.body[..], &upstream.body[..]);
         // Every header the inner service set keeps its values, CORS
         // headers too unless the layer wins; `Vary` keeps every token.
         let mut names: Vec<&HeaderName> = upstream.headers.iter().map(|(n, _)| n).collect();
@@ -796,29 +782,17 @@ fn random_policies_requests_and_upstream_responses() {
     if let Err(err) = result {
         panic!("{err}");
     }
-    println!("random policies x requests x upstream: {}", counts.show());
-    let ran = counts.get("ran");
-    assert_eq!(ran, cases() as usize, "every case must run");
-    for what in [
-        "preflight accepted",
-        "preflight refused",
-        "actual forwarded",
-        "actual: layer's Access-Control-Allow-Origin",
-        "actual: refused origin",
-        "actual: layer's credentials",
-        "actual: layer's credentials or exposed headers",
-    ] {
-        assert!(
-            counts.get(what) > 0,
-            "no case of {what:?}: {}",
-            counts.show()
-        );
-    }
-    let checked = ran - counts.get("policy refused by build()");
-    assert!(
-        checked * 2 >= ran,
-        "too few valid policies: {}",
-        counts.show()
+    counts.assert_covered(
+        "random policies x requests x upstream",
+        &[
+            "preflight accepted",
+            "preflight refused",
+            "actual forwarded",
+            "actual: layer's Access-Control-Allow-Origin",
+            "actual: refused origin",
+            "actual: layer's credentials",
+            "actual: layer's credentials or exposed headers",
+        ],
     );
 }
 
@@ -982,25 +956,13 @@ fn the_browser_model_gets_what_the_policy_allows() {
     if let Err(err) = result {
         panic!("{err}");
     }
-    println!("browser model through random policies: {}", counts.show());
-    let ran = counts.get("ran");
-    assert_eq!(ran, cases() as usize, "every case must run");
-    for what in [
-        "allowed",
-        "allowed after a preflight",
-        "blocked at the preflight",
-        "blocked at the actual request",
-    ] {
-        assert!(
-            counts.get(what) > 0,
-            "no case of {what:?}: {}",
-            counts.show()
-        );
-    }
-    let checked = ran - counts.get("policy refused by build()");
-    assert!(
-        checked * 2 >= ran,
-        "too few valid policies: {}",
-        counts.show()
+    counts.assert_covered(
+        "browser model through random policies",
+        &[
+            "allowed",
+            "allowed after a preflight",
+            "blocked at the preflight",
+            "blocked at the actual request",
+        ],
     );
 }

@@ -7,6 +7,7 @@
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::{HeaderMap, Request, Response, StatusCode};
 use tokio::sync::Notify;
@@ -85,9 +86,16 @@ fn cors_view(status: StatusCode, headers: &HeaderMap) -> String {
     view.join(" ")
 }
 
-/// Which policy gave this answer to this request: `'A'` or `'B'`; panics
-/// on an answer that neither policy gives (a mix of both).
-fn whose(request: usize, status: StatusCode, headers: &HeaderMap) -> char {
+/// The policy that gave an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Policy {
+    A,
+    B,
+}
+
+/// Which policy gave this answer to this request; panics on an answer that
+/// neither policy gives (a mix of both).
+fn whose(request: usize, status: StatusCode, headers: &HeaderMap) -> Policy {
     let view = cors_view(status, headers);
     let (a, b) = match request {
         // A preflight from a for PUT: A accepts it, B refuses it.
@@ -112,8 +120,8 @@ fn whose(request: usize, status: StatusCode, headers: &HeaderMap) -> char {
         ),
     };
     match view {
-        v if v == a => 'A',
-        v if v == b => 'B',
+        v if v == a => Policy::A,
+        v if v == b => Policy::B,
         v => panic!("request {request}: an answer of neither policy: {v}"),
     }
 }
@@ -132,6 +140,8 @@ fn request(kind: usize) -> Request<String> {
 async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
     const TASKS: usize = 16;
     const FLIPS: usize = 400;
+    // Far longer than any answer takes, even on a loaded machine.
+    const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 
     let cors = policy_a().build().unwrap().reloadable();
     let handle = cors.handle();
@@ -147,23 +157,28 @@ async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
         let service = service.clone();
         let (done, seen_a, seen_b) = (done.clone(), seen_a.clone(), seen_b.clone());
         workers.push(tokio::spawn(async move {
-            // (sent, answered, actual requests sent)
-            let (mut sent, mut answered, mut actual) = (0usize, 0usize, 0usize);
+            // (requests sent, actual requests among them)
+            let (mut sent, mut actual) = (0usize, 0usize);
             let mut kind = task % 4;
             while !done.load(Ordering::SeqCst) {
                 sent += 1;
                 actual += usize::from(kind >= 2);
-                let res = service.clone().oneshot(request(kind)).await.unwrap();
+                // A lost request would never be answered: the time limit
+                // turns that into a failure rather than a hang.
+                let res =
+                    tokio::time::timeout(ANSWER_WITHIN, service.clone().oneshot(request(kind)))
+                        .await
+                        .unwrap_or_else(|_| panic!("task {task}: request {sent} not answered"))
+                        .unwrap();
                 let counter = match whose(kind, res.status(), res.headers()) {
-                    'A' => &seen_a,
-                    _ => &seen_b,
+                    Policy::A => &seen_a,
+                    Policy::B => &seen_b,
                 };
                 counter.fetch_add(1, Ordering::SeqCst);
-                answered += 1;
                 kind = (kind + 1) % 4;
                 tokio::task::yield_now().await;
             }
-            (sent, answered, actual)
+            (sent, actual)
         }));
     }
 
@@ -192,19 +207,16 @@ async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
     };
 
     let flips = flipper.await.unwrap();
-    let mut totals = (0, 0, 0);
+    let (mut sent, mut actual) = (0, 0);
+    // A worker panics, failing the test, on a request that was not
+    // answered in time, or on an answer that mixes the two policies.
     for worker in workers {
-        let (sent, answered, actual) = worker.await.expect("no worker panics");
-        totals = (totals.0 + sent, totals.1 + answered, totals.2 + actual);
+        let (worker_sent, worker_actual) = worker.await.expect("no worker panics");
+        sent += worker_sent;
+        actual += worker_actual;
     }
-    let (sent, answered, actual) = totals;
     assert!(flips >= FLIPS);
     assert!(sent >= TASKS, "every worker sent at least one request");
-    assert_eq!(answered, sent, "every request was answered");
-    assert_eq!(
-        seen_a.load(Ordering::SeqCst) + seen_b.load(Ordering::SeqCst),
-        sent
-    );
     // Preflights are answered by the layer; every actual request reached
     // the handler once.
     assert_eq!(calls.load(Ordering::SeqCst), actual);
@@ -219,9 +231,8 @@ async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
 #[tokio::test]
 async fn a_reconfiguration_reaches_every_clone_of_every_service() {
     let cors = policy_a().build().unwrap().reloadable();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let first = cors.layer(counting(&calls));
-    let second = cors.layer(counting(&calls));
+    let first = cors.layer(counting(&Arc::default()));
+    let second = cors.layer(counting(&Arc::default()));
     let clone = first.clone();
 
     let refused = "200 access-control-allow-origin=- access-control-allow-methods=- access-control-expose-headers=-";
@@ -235,7 +246,10 @@ async fn a_reconfiguration_reaches_every_clone_of_every_service() {
         assert_eq!(answer_to_b(service).await, granted);
     }
     // A service made after the reconfiguration too.
-    assert_eq!(answer_to_b(&cors.layer(counting(&calls))).await, granted);
+    assert_eq!(
+        answer_to_b(&cors.layer(counting(&Arc::default()))).await,
+        granted
+    );
 }
 
 // checklist: C1
@@ -270,7 +284,7 @@ async fn an_invalid_configuration_keeps_the_one_in_force() {
 
     // Policy A still answers.
     let res = service.clone().oneshot(preflight(A, "PUT")).await.unwrap();
-    assert_eq!(whose(0, res.status(), res.headers()), 'A');
+    assert_eq!(whose(0, res.status(), res.headers()), Policy::A);
     let current = handle.current();
     assert_eq!(current.policies().collect::<Vec<_>>(), ["default"]);
     assert_eq!(current.fallback(), Some("default"));
@@ -301,7 +315,7 @@ async fn a_request_in_flight_finishes_under_the_policy_it_started_with() {
     cors.handle().reconfigure(policy_b()).unwrap();
     release.notify_one();
     let res = in_flight.await.unwrap().unwrap();
-    assert_eq!(whose(2, res.status(), res.headers()), 'A');
+    assert_eq!(whose(2, res.status(), res.headers()), Policy::A);
 
     // The next request is answered by B.
     let next = service.ready().await.unwrap().call(get(A));
@@ -309,7 +323,7 @@ async fn a_request_in_flight_finishes_under_the_policy_it_started_with() {
     entered.notified().await;
     release.notify_one();
     let res = next.await.unwrap().unwrap();
-    assert_eq!(whose(2, res.status(), res.headers()), 'B');
+    assert_eq!(whose(2, res.status(), res.headers()), Policy::B);
 }
 
 #[tokio::test]
@@ -391,14 +405,7 @@ async fn the_debug_switch_survives_a_reconfiguration() {
     let refusal_of = |origin: &'static str| {
         let service = service.clone();
         async move {
-            let req = Request::builder()
-                .method("OPTIONS")
-                .uri("/items")
-                .header("origin", origin)
-                .header("access-control-request-method", "PATCH")
-                .body(String::new())
-                .unwrap();
-            let res = service.oneshot(req).await.unwrap();
+            let res = service.oneshot(preflight(origin, "PATCH")).await.unwrap();
             res.headers().get("x-cors-refusal").cloned()
         }
     };

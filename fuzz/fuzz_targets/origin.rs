@@ -11,6 +11,11 @@ use std::sync::OnceLock;
 use tower_cors::CorsLayer;
 use tower_cors_fuzz::{assert_answer, get_from, send, Handler};
 
+// The oracle `tests/properties_policy.rs` uses too.
+#[path = "../../tests/support/origin_matching.rs"]
+mod origin_matching;
+use origin_matching::{localhost_any_port, subdomain_of};
+
 const EXACT: [&str; 5] = [
     "https://app.example.com",
     "http://localhost:3000",
@@ -41,39 +46,6 @@ fn policies() -> &'static Policies {
             many_patterns: CorsLayer::builder().allow_origins(many).build().unwrap(),
         }
     })
-}
-
-/// The part after `scheme` + one or more whole labels + `.` + `base`.
-fn subdomain_of<'a>(origin: &'a [u8], scheme: &[u8], base: &[u8]) -> Option<&'a [u8]> {
-    let rest = origin.strip_prefix(scheme)?;
-    let host_end = rest.iter().position(|&b| b == b':').unwrap_or(rest.len());
-    let (host, port) = rest.split_at(host_end);
-    if host.len() > 254 {
-        return None;
-    }
-    let labels = host.strip_suffix(base)?.strip_suffix(b".")?;
-    let whole = labels.split(|&b| b == b'.').all(|label| {
-        !label.is_empty()
-            && label
-                .iter()
-                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-    });
-    whole.then_some(port)
-}
-
-/// A port browsers write: decimal, no leading zero, 1-65535, not `default`.
-fn browser_port(port: &[u8], default: u32) -> bool {
-    let number = std::str::from_utf8(port).ok().and_then(|p| p.parse::<u32>().ok());
-    !port.is_empty()
-        && port.iter().all(u8::is_ascii_digit)
-        && !(port.len() > 1 && port[0] == b'0')
-        && number.is_some_and(|n| (1..=65535).contains(&n) && n != default)
-}
-
-fn localhost_any_port(origin: &[u8]) -> bool {
-    origin
-        .strip_prefix(b"http://localhost:")
-        .is_some_and(|port| browser_port(port, 80))
 }
 
 fuzz_target!(|data: &[u8]| {

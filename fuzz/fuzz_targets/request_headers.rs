@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
     let short = lines.iter().map(|l| l.len()).sum::<usize>() <= 4096;
     let tokens = names(&lines).all(|n| n.iter().copied().all(is_tchar));
 
-    let (status, answer) = send(listed(), &handler, request(Method::OPTIONS, headers.clone()));
+    let (status, _) = send(listed(), &handler, request(Method::OPTIONS, headers.clone()));
     let allowed = short
         && tokens
         && names(&lines).all(|n| LISTED.iter().any(|l| l.as_bytes().eq_ignore_ascii_case(n)));
@@ -92,6 +92,5 @@ fuzz_target!(|data: &[u8]| {
             assert!(requested.iter().any(|r| r.eq_ignore_ascii_case(name)), "{name:?} not requested");
         }
     }
-    let _ = answer;
     assert_eq!(handler.calls(), 0, "the handler answered a preflight");
 });

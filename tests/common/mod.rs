@@ -326,6 +326,13 @@ pub fn pna_preflight(
 }
 
 /// The problems `builder` is refused with; panics if it builds.
+pub fn errors(builder: CorsBuilder) -> Vec<ConfigError> {
+    match builder.build() {
+        Ok(_) => panic!("the policy was accepted"),
+        Err(err) => err.errors().to_vec(),
+    }
+}
+
 /// Whether `refusal` is one of an origin: not allowed, `null` without its
 /// opt-in, or no serialized origin at all.
 pub fn refuses_origin(refusal: Option<&Refusal>) -> bool {
@@ -335,13 +342,6 @@ pub fn refuses_origin(refusal: Option<&Refusal>) -> bool {
             Refusal::OriginNotAllowed | Refusal::NullOriginNotAllowed | Refusal::MalformedOrigin(_)
         )
     )
-}
-
-pub fn errors(builder: CorsBuilder) -> Vec<ConfigError> {
-    match builder.build() {
-        Ok(_) => panic!("the policy was accepted"),
-        Err(err) => err.errors().to_vec(),
-    }
 }
 
 /// No test over real TCP may take longer than this, server start and stop
