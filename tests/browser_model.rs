@@ -1254,6 +1254,48 @@ async fn the_cache_keeps_credentials_apart() {
     );
 }
 
+#[tokio::test]
+async fn a_network_error_clears_the_cache_entries() {
+    let good = caching_server(any_put_with_age(Some("600")));
+    // The actual request fails after a cached preflight: the next `PUT`
+    // asks again.
+    let mut browser = Browser::new();
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+    let failed = fetch_with(&mut browser, &failing(Stage::Actual), &req("PUT")).await;
+    assert!(!failed.preflight_sent(), "{failed}");
+    assert!(matches!(
+        failed.blocked().map(|b| b.rule()),
+        Some(Rule::NetworkError(_))
+    ));
+    assert_eq!(browser.cached_entries(), 0);
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+    // The preflight for a header the cache lacks fails: the entry for `PUT`
+    // goes too.
+    let mut browser = Browser::new();
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+    let failed = fetch_with(
+        &mut browser,
+        &failing(Stage::Preflight),
+        &req("PUT").h("x-a", "1"),
+    )
+    .await;
+    assert!(failed.preflight_sent(), "{failed}");
+    assert!(matches!(
+        failed.blocked().map(|b| b.rule()),
+        Some(Rule::NetworkError(_))
+    ));
+    assert_eq!(browser.cached_entries(), 0);
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+}
+
 #[test]
 fn messages_name_the_rule_the_value_and_a_fix() {
     let request = BrowserRequest::new(O, "PUT", "https://api.example/").unwrap();

@@ -345,59 +345,14 @@ impl<'a, S, B> Fetch<'a, S, B> {
             Err(why) => return self.refused(why),
         };
         let browser = self.browser.get();
-        let mut journal = Journal {
-            summary: format!(
-                "{} {} from {}",
-                request.method(),
-                request.url(),
-                request.origin()
-            ),
-            ..Journal::default()
-        };
-        if browser.cache.needs_preflight(&request, browser.now) {
-            journal.sent.push(ExchangeKind::Preflight);
-            let (status, headers) = match send(self.service, request.preflight()).await {
-                Ok(answer) => answer,
-                Err(error) => return network_error(journal, &request, Stage::Preflight, error),
-            };
-            let checked = request.check_preflight_capped(status, &headers, browser.cap);
-            journal.exchanges.push(Exchange::new(
-                ExchangeKind::Preflight,
-                request.preflight(),
-                status,
-                headers,
-            ));
-            match checked {
-                Ok(result) => browser.cache.store(&request, &result, browser.now),
-                Err(blocked) => {
-                    browser.cache.clear(&request);
-                    return Outcome::refused(journal, blocked);
-                }
-            }
+        let outcome = exchange(browser, self.service, &request).await;
+        // Fetch: a request that needed a preflight and ends in a network
+        // error (a CORS failure or a service error) clears what its
+        // preflights left in the cache.
+        if outcome.is_blocked() && request.needs_preflight() {
+            browser.cache.clear(&request);
         }
-        journal.sent.push(ExchangeKind::Actual);
-        let (status, headers) = match send(self.service, request.actual()).await {
-            Ok(answer) => answer,
-            Err(error) => return network_error(journal, &request, Stage::Actual, error),
-        };
-        let checked = request.check_response(status, &headers);
-        journal.exchanges.push(Exchange::new(
-            ExchangeKind::Actual,
-            request.actual(),
-            status,
-            headers,
-        ));
-        match checked {
-            Ok(readable) => Outcome::allowed(journal, status, readable),
-            Err(blocked) => {
-                // A failed request that needed a preflight clears what its
-                // preflights left in the cache.
-                if request.needs_preflight() {
-                    browser.cache.clear(&request);
-                }
-                Outcome::refused(journal, blocked)
-            }
-        }
+        outcome
     }
 
     /// The script's request, or why `fetch()` refuses it.
@@ -426,6 +381,60 @@ impl<'a, S, B> Fetch<'a, S, B> {
         };
         let blocked = Blocked::new(Stage::Actual, Rule::InvalidRequest(why), context);
         Outcome::refused(Journal::default(), blocked)
+    }
+}
+
+/// Sends `request` as the browser does: a preflight first when its cache
+/// does not cover the request, then, if it passed, the actual request.
+/// Leaves clearing the cache after a failure to the caller.
+async fn exchange<S, B, R>(browser: &mut Browser, service: &S, request: &BrowserRequest) -> Outcome
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let mut journal = Journal {
+        summary: format!(
+            "{} {} from {}",
+            request.method(),
+            request.url(),
+            request.origin()
+        ),
+        ..Journal::default()
+    };
+    if browser.cache.needs_preflight(request, browser.now) {
+        journal.sent.push(ExchangeKind::Preflight);
+        let (status, headers) = match send(service, request.preflight()).await {
+            Ok(answer) => answer,
+            Err(error) => return network_error(journal, request, Stage::Preflight, error),
+        };
+        let checked = request.check_preflight_capped(status, &headers, browser.cap);
+        journal.exchanges.push(Exchange::new(
+            ExchangeKind::Preflight,
+            request.preflight(),
+            status,
+            headers,
+        ));
+        match checked {
+            Ok(result) => browser.cache.store(request, &result, browser.now),
+            Err(blocked) => return Outcome::refused(journal, blocked),
+        }
+    }
+    journal.sent.push(ExchangeKind::Actual);
+    let (status, headers) = match send(service, request.actual()).await {
+        Ok(answer) => answer,
+        Err(error) => return network_error(journal, request, Stage::Actual, error),
+    };
+    let checked = request.check_response(status, &headers);
+    journal.exchanges.push(Exchange::new(
+        ExchangeKind::Actual,
+        request.actual(),
+        status,
+        headers,
+    ));
+    match checked {
+        Ok(readable) => Outcome::allowed(journal, status, readable),
+        Err(blocked) => Outcome::refused(journal, blocked),
     }
 }
 
