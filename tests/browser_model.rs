@@ -359,6 +359,20 @@ fn cases() -> Vec<Case> {
             at_preflight(header_refused("accept")),
         ),
         case("Accept of 128 bytes", simple(ok(ANY)), req("GET").h("accept", &"a".repeat(128)), allowed(false)),
+        // Only CORS-unsafe request-header bytes matter: bytes 0x80-0xFF do not.
+        case("Accept with a byte above 0x7F", simple(ok(ANY)), req("GET").h("accept", "é"), allowed(false)),
+        case(
+            "Content-Type text/plain with a byte above 0x7F",
+            simple(ok(ANY)),
+            req("POST").h("content-type", "text/plain; charset=é"),
+            allowed(false),
+        ),
+        case(
+            "Content-Language with a byte above 0x7F",
+            Server::Scripted(no_content(ANY), ok(ANY)),
+            req("GET").h("content-language", "é"),
+            at_preflight(header_refused("content-language")),
+        ),
         case(
             "safelisted values over 1024 bytes together",
             Server::Scripted(no_content(ANY), ok(ANY)),

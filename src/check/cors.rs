@@ -412,7 +412,7 @@ fn extract_list(headers: &HeaderMap, name: &HeaderName) -> Result<Vec<String>, S
         if item.is_empty() {
             continue;
         }
-        if !is_token(item) {
+        if !is_token(item.as_bytes()) {
             return Err(refuse());
         }
         items.push(item.to_owned());

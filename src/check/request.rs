@@ -296,8 +296,7 @@ impl BrowserRequest {
         let mut maybe_unsafe = Vec::new();
         let mut safelisted_size = 0;
         for (name, value) in &self.headers {
-            let text = value.to_str().unwrap_or("\0");
-            if is_safelisted_request_header(name.as_str(), text) {
+            if is_safelisted_request_header(name.as_str(), value.as_bytes()) {
                 maybe_unsafe.push(name.clone());
                 safelisted_size += value.len();
             } else {
@@ -486,7 +485,7 @@ fn parse_origin(origin: &str) -> Result<HeaderValue, InvalidRequest> {
 
 /// A method token, normalized; `CONNECT`, `TRACE` and `TRACK` refused.
 fn parse_method(method: &str) -> Result<Method, InvalidRequest> {
-    if !is_token(method) {
+    if !is_token(method.as_bytes()) {
         return Err(InvalidRequest::new(format!(
             "`{}` is not a method name",
             bounded(method.as_bytes())
@@ -555,7 +554,7 @@ fn script_header(
     value: &str,
 ) -> Result<Option<(HeaderName, HeaderValue)>, InvalidRequest> {
     let value = value.trim_matches(is_http_whitespace);
-    if !is_token(name) {
+    if !is_token(name.as_bytes()) {
         return Err(InvalidRequest::new(format!(
             "`{}` is not a header name",
             bounded(name.as_bytes())
