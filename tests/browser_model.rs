@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower::service_fn;
-use tower_cors::check::{check, Browser, BrowserRequest, ExchangeKind, Outcome, Rule, Stage};
+use tower_cors::check::{check, Browser, BrowserRequest, Outcome, Rule, Stage};
 use tower_cors::CorsLayer;
 use tower_layer::Layer;
 
@@ -848,7 +848,7 @@ async fn the_requests_on_the_wire() {
     let [preflight, actual] = outcome.exchanges() else {
         panic!("two exchanges expected: {:?}", outcome.exchanges());
     };
-    assert_eq!(preflight.kind, ExchangeKind::Preflight);
+    assert_eq!(preflight.stage, Stage::Preflight);
     assert_eq!(preflight.request.method(), Method::OPTIONS);
     assert_eq!(preflight.request.uri(), "http://api.test/items?x=1");
     let h = preflight.request.headers();
@@ -861,7 +861,7 @@ async fn the_requests_on_the_wire() {
     assert!(h.get("x-a").is_none() && h.get("cookie").is_none());
     assert_eq!(preflight.status, StatusCode::NO_CONTENT);
 
-    assert_eq!(actual.kind, ExchangeKind::Actual);
+    assert_eq!(actual.stage, Stage::Actual);
     assert_eq!(actual.request.method(), Method::PUT);
     let h = actual.request.headers();
     assert_eq!(h["origin"], O);

@@ -19,7 +19,7 @@ use axum::Router;
 use http::StatusCode;
 use tower::timeout::TimeoutLayer;
 use tower::{BoxError, ServiceBuilder};
-use tower_cors::check::{check, ExchangeKind, Outcome, Rule, Stage};
+use tower_cors::check::{check, Outcome, Rule, Stage};
 use tower_cors::{CorsBuilder, CorsLayer};
 
 /// The single-page app that calls the API.
@@ -81,10 +81,10 @@ fn assert_allowed(outcome: &Outcome, status: StatusCode) {
     assert_eq!(outcome.status(), Some(status), "{outcome}");
 }
 
-/// The status of the server's answer to the `kind` request, whether or not
+/// The status of the server's answer to the `stage` request, whether or not
 /// the script may see it.
-fn answered(outcome: &Outcome, kind: ExchangeKind) -> StatusCode {
-    let exchange = outcome.exchanges().iter().find(|e| e.kind == kind);
+fn answered(outcome: &Outcome, stage: Stage) -> StatusCode {
+    let exchange = outcome.exchanges().iter().find(|e| e.stage == stage);
     exchange.expect("the request was answered").status
 }
 
@@ -136,10 +136,7 @@ async fn cors_goes_outside_authentication() {
         .run()
         .await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
-    assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(answered(&outcome, Stage::Actual), StatusCode::UNAUTHORIZED);
 }
 
 /// Rule 2: CORS outside a timeout and the error handler that answers for it.
@@ -162,7 +159,7 @@ async fn cors_goes_outside_timeouts_and_error_handlers() {
     let outcome = check(&wrong).from(APP).get("/slow").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
+        answered(&outcome, Stage::Actual),
         StatusCode::REQUEST_TIMEOUT
     );
 }
@@ -185,7 +182,7 @@ async fn cors_goes_outside_redirects() {
     let outcome = check(&wrong).from(APP).get("/items/").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
+        answered(&outcome, Stage::Actual),
         StatusCode::PERMANENT_REDIRECT
     );
 
@@ -275,10 +272,7 @@ async fn options_must_reach_the_layer() {
     assert_allowed(&outcome, StatusCode::OK);
     let outcome = check(&router_wide).from(APP).get("/nothing").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
-    assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(answered(&outcome, Stage::Actual), StatusCode::NOT_FOUND);
     let outcome = check(&right).from(APP).get("/nothing").run().await;
     assert_allowed(&outcome, StatusCode::NOT_FOUND);
 }
@@ -341,11 +335,8 @@ async fn never_two_cors_layers_stacked() {
         .run()
         .await;
     assert_blocked(&outcome, Stage::Actual, Rule::WildcardWithCredentials);
-    assert_eq!(
-        answered(&outcome, ExchangeKind::Preflight),
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(answered(&outcome, ExchangeKind::Actual), StatusCode::OK);
+    assert_eq!(answered(&outcome, Stage::Preflight), StatusCode::NO_CONTENT);
+    assert_eq!(answered(&outcome, Stage::Actual), StatusCode::OK);
     // Side by side, one policy answers both, and refuses at the preflight,
     // before anything runs.
     let outcome = check(&right)

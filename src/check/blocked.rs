@@ -7,7 +7,9 @@ use http::StatusCode;
 /// The longest value echoed from a response into a message, in characters.
 const ECHO_LIMIT: usize = 100;
 
-/// Where the browser stopped: at the preflight, or at the actual request.
+/// One of the browser's two requests: the preflight or the actual request.
+/// It says where a [`Blocked`] request stopped, and which request an
+/// [`Exchange`](super::Exchange) is.
 ///
 /// # Example
 ///

@@ -16,7 +16,7 @@ use tower_service::Service;
 use super::blocked::{bounded, Blocked, Context, Rule, Stage};
 use super::cache::PreflightCache;
 use super::cors::CHROMIUM_MAX_AGE_CAP;
-use super::outcome::{Exchange, ExchangeKind, Journal, Outcome};
+use super::outcome::{Exchange, Journal, Outcome};
 use super::request::BrowserRequest;
 
 /// A browser: the CORS-preflight cache and a virtual clock, shared by the
@@ -403,14 +403,14 @@ where
         ..Journal::default()
     };
     if browser.cache.needs_preflight(request, browser.now) {
-        journal.sent.push(ExchangeKind::Preflight);
+        journal.sent.push(Stage::Preflight);
         let (status, headers) = match send(service, request.preflight()).await {
             Ok(answer) => answer,
             Err(error) => return network_error(journal, request, Stage::Preflight, error),
         };
         let checked = request.check_preflight_capped(status, &headers, browser.cap);
         journal.exchanges.push(Exchange::new(
-            ExchangeKind::Preflight,
+            Stage::Preflight,
             request.preflight(),
             status,
             headers,
@@ -420,14 +420,14 @@ where
             Err(blocked) => return Outcome::refused(journal, blocked),
         }
     }
-    journal.sent.push(ExchangeKind::Actual);
+    journal.sent.push(Stage::Actual);
     let (status, headers) = match send(service, request.actual()).await {
         Ok(answer) => answer,
         Err(error) => return network_error(journal, request, Stage::Actual, error),
     };
     let checked = request.check_response(status, &headers);
     journal.exchanges.push(Exchange::new(
-        ExchangeKind::Actual,
+        Stage::Actual,
         request.actual(),
         status,
         headers,

@@ -4,43 +4,25 @@ use std::fmt;
 
 use http::{HeaderMap, Request, StatusCode};
 
-use super::blocked::Blocked;
+use super::blocked::{Blocked, Stage};
 use super::cors::Readable;
-
-/// Which of the browser's two requests an [`Exchange`] is.
-///
-/// # Example
-///
-/// ```
-/// use tower_cors::check::ExchangeKind;
-///
-/// assert_ne!(ExchangeKind::Preflight, ExchangeKind::Actual);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExchangeKind {
-    /// The `OPTIONS` preflight.
-    Preflight,
-    /// The script's request.
-    Actual,
-}
 
 /// One request the browser sent and the head of the answer it got.
 ///
 /// # Example
 ///
 /// ```
-/// use tower_cors::check::{Exchange, ExchangeKind};
+/// use tower_cors::check::Exchange;
 ///
 /// fn describe(exchange: &Exchange) -> String {
-///     format!("{:?} {} -> {}", exchange.kind, exchange.request.method(), exchange.status)
+///     format!("{} {} -> {}", exchange.stage, exchange.request.method(), exchange.status)
 /// }
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Exchange {
     /// Preflight or actual request.
-    pub kind: ExchangeKind,
+    pub stage: Stage,
     /// The request as the browser sent it (no body).
     pub request: Request<()>,
     /// The answer's status.
@@ -51,13 +33,13 @@ pub struct Exchange {
 
 impl Exchange {
     pub(crate) fn new(
-        kind: ExchangeKind,
+        stage: Stage,
         request: Request<()>,
         status: StatusCode,
         headers: HeaderMap,
     ) -> Exchange {
         Exchange {
-            kind,
+            stage,
             request,
             status,
             headers,
@@ -71,7 +53,7 @@ pub(crate) struct Journal {
     /// `METHOD URL from ORIGIN`.
     pub(crate) summary: String,
     /// The requests sent, answered or not.
-    pub(crate) sent: Vec<ExchangeKind>,
+    pub(crate) sent: Vec<Stage>,
     /// The answered requests.
     pub(crate) exchanges: Vec<Exchange>,
 }
@@ -102,7 +84,7 @@ pub(crate) struct Journal {
 #[derive(Debug)]
 pub struct Outcome {
     summary: String,
-    sent: Vec<ExchangeKind>,
+    sent: Vec<Stage>,
     result: Result<Readable, Blocked>,
     status: Option<StatusCode>,
     exchanges: Vec<Exchange>,
@@ -195,7 +177,7 @@ impl Outcome {
     ///
     /// See [`Browser`](super::Browser).
     pub fn preflight_sent(&self) -> bool {
-        self.sent(ExchangeKind::Preflight)
+        self.sent(Stage::Preflight)
     }
 
     /// Whether the browser sent the actual request.
@@ -204,7 +186,7 @@ impl Outcome {
     ///
     /// See [`Outcome`].
     pub fn actual_sent(&self) -> bool {
-        self.sent(ExchangeKind::Actual)
+        self.sent(Stage::Actual)
     }
 
     /// The requests the browser sent and the answers it got, in order.
@@ -216,8 +198,8 @@ impl Outcome {
         &self.exchanges
     }
 
-    fn sent(&self, kind: ExchangeKind) -> bool {
-        self.sent.contains(&kind)
+    fn sent(&self, stage: Stage) -> bool {
+        self.sent.contains(&stage)
     }
 }
 
