@@ -403,50 +403,49 @@ where
         ..Journal::default()
     };
     if browser.cache.needs_preflight(request, browser.now) {
-        journal.sent.push(Stage::Preflight);
-        let (status, headers) = match send(service, request.preflight()).await {
-            Ok(answer) => answer,
-            Err(error) => return network_error(journal, request, Stage::Preflight, error),
-        };
-        let checked = request.check_preflight_capped(status, &headers, browser.cap);
-        journal.exchanges.push(Exchange::new(
-            Stage::Preflight,
-            request.preflight(),
-            status,
-            headers,
-        ));
-        match checked {
-            Ok(result) => browser.cache.store(request, &result, browser.now),
+        let cap = browser.cap;
+        let check =
+            |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
+        match round_trip(service, request, &mut journal, Stage::Preflight, check).await {
+            Ok((_, result)) => browser.cache.store(request, &result, browser.now),
             Err(blocked) => return Outcome::refused(journal, blocked),
         }
     }
-    journal.sent.push(Stage::Actual);
-    let (status, headers) = match send(service, request.actual()).await {
-        Ok(answer) => answer,
-        Err(error) => return network_error(journal, request, Stage::Actual, error),
-    };
-    let checked = request.check_response(status, &headers);
-    journal.exchanges.push(Exchange::new(
-        Stage::Actual,
-        request.actual(),
-        status,
-        headers,
-    ));
-    match checked {
-        Ok(readable) => Outcome::allowed(journal, status, readable),
+    let check = |status, headers: &HeaderMap| request.check_response(status, headers);
+    match round_trip(service, request, &mut journal, Stage::Actual, check).await {
+        Ok((status, readable)) => Outcome::allowed(journal, status, readable),
         Err(blocked) => Outcome::refused(journal, blocked),
     }
 }
 
-/// The outcome of a service that failed at `stage`.
-fn network_error(
-    journal: Journal,
+/// Sends the `stage` request for `request` (built once), records it in
+/// `journal` and the answer too, and checks the answer with `check`; a
+/// service error is a blocked [`Rule::NetworkError`].
+async fn round_trip<S, B, R, T>(
+    service: &S,
     request: &BrowserRequest,
+    journal: &mut Journal,
     stage: Stage,
-    error: String,
-) -> Outcome {
-    let blocked = request.blocked(stage, Rule::NetworkError(error), None);
-    Outcome::refused(journal, blocked)
+    check: impl FnOnce(StatusCode, &HeaderMap) -> Result<T, Blocked>,
+) -> Result<(StatusCode, T), Blocked>
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let sent = match stage {
+        Stage::Preflight => request.preflight(),
+        Stage::Actual => request.actual(),
+    };
+    journal.sent.push(stage);
+    let (status, headers) = send(service, sent.clone())
+        .await
+        .map_err(|error| request.blocked(stage, Rule::NetworkError(error), None))?;
+    let checked = check(status, &headers);
+    journal
+        .exchanges
+        .push(Exchange::new(stage, sent, status, headers));
+    checked.map(|value| (status, value))
 }
 
 /// Sends `request` (with an empty body) to a clone of `service`, once it is
