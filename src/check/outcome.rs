@@ -85,8 +85,8 @@ pub(crate) struct Journal {
 pub struct Outcome {
     summary: String,
     sent: Vec<Stage>,
-    result: Result<Readable, Blocked>,
-    status: Option<StatusCode>,
+    /// The actual response's status and readable headers, or why not.
+    result: Result<(StatusCode, Readable), Blocked>,
     exchanges: Vec<Exchange>,
 }
 
@@ -96,8 +96,7 @@ impl Outcome {
         Outcome {
             summary: journal.summary,
             sent: journal.sent,
-            result: Ok(readable),
-            status: Some(status),
+            result: Ok((status, readable)),
             exchanges: journal.exchanges,
         }
     }
@@ -108,7 +107,6 @@ impl Outcome {
             summary: journal.summary,
             sent: journal.sent,
             result: Err(blocked),
-            status: None,
             exchanges: journal.exchanges,
         }
     }
@@ -147,7 +145,7 @@ impl Outcome {
     ///
     /// See [`Outcome`].
     pub fn status(&self) -> Option<StatusCode> {
-        self.status
+        self.result.as_ref().ok().map(|(status, _)| *status)
     }
 
     /// Whether the script can read the response header `name` (false when
@@ -167,7 +165,7 @@ impl Outcome {
     ///
     /// See [`check`](super::check).
     pub fn readable(&self) -> Option<&Readable> {
-        self.result.as_ref().ok()
+        self.result.as_ref().ok().map(|(_, readable)| readable)
     }
 
     /// Whether the browser sent a preflight (not when its cache covered
@@ -205,18 +203,19 @@ impl Outcome {
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.result, self.status) {
-            (Err(blocked), _) => blocked.fmt(f),
-            (Ok(_), status) => {
-                write!(f, "allowed: {}", self.summary)?;
+        match &self.result {
+            Err(blocked) => blocked.fmt(f),
+            Ok((status, _)) => {
                 let preflight = match self.preflight_sent() {
                     true => "after a preflight, ",
                     false => "",
                 };
-                match status {
-                    Some(status) => write!(f, " ({preflight}status {})", status.as_u16()),
-                    None => Ok(()),
-                }
+                write!(
+                    f,
+                    "allowed: {} ({preflight}status {})",
+                    self.summary,
+                    status.as_u16()
+                )
             }
         }
     }
