@@ -273,17 +273,13 @@ impl BrowserRequest {
     /// What a preflight for this request asks for, in words: `the method
     /// PUT and the headers x-a, x-b`.
     fn asked(&self) -> String {
-        let names: Vec<String> = self
-            .unsafe_headers()
-            .iter()
-            .map(|name| name.as_str().to_owned())
-            .collect();
+        let names = self.unsafe_header_list(", ");
         let method = bounded(self.method().as_bytes());
         match names.is_empty() {
             true => format!("the method {method}"),
             false => format!(
                 "the method {method} and the headers {}",
-                bounded(names.join(", ").as_bytes())
+                bounded(names.as_bytes())
             ),
         }
     }

@@ -311,6 +311,14 @@ impl BrowserRequest {
         unsafe_names
     }
 
+    /// The [`unsafe_headers`](BrowserRequest::unsafe_headers) joined by
+    /// `separator` (empty when there are none).
+    pub(crate) fn unsafe_header_list(&self, separator: &str) -> String {
+        let names = self.unsafe_headers();
+        let names: Vec<&str> = names.iter().map(HeaderName::as_str).collect();
+        names.join(separator)
+    }
+
     /// The script's headers as the browser keeps them (forbidden ones
     /// dropped, names lowercase, values trimmed), in order.
     ///
@@ -355,13 +363,9 @@ impl BrowserRequest {
         if let Ok(method) = HeaderValue::from_str(self.method()) {
             headers.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, method);
         }
-        let names: Vec<String> = self
-            .unsafe_headers()
-            .iter()
-            .map(|name| name.as_str().to_owned())
-            .collect();
+        let names = self.unsafe_header_list(",");
         if !names.is_empty() {
-            if let Ok(list) = HeaderValue::from_str(&names.join(",")) {
+            if let Ok(list) = HeaderValue::from_str(&names) {
                 headers.insert(http::header::ACCESS_CONTROL_REQUEST_HEADERS, list);
             }
         }
