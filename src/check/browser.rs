@@ -129,7 +129,7 @@ impl Browser {
 
 /// The browser a [`Fetch`] uses: its own fresh one, or a shared one.
 enum Slot<'a> {
-    Owned(Box<Browser>),
+    Owned(Browser),
     Borrowed(&'a mut Browser),
 }
 
@@ -183,7 +183,7 @@ impl<'a, S> Fetch<'a, S> {
 
     /// A fetch with a fresh browser (see [`check`](super::check)).
     pub(crate) fn fresh(service: &'a S) -> Fetch<'a, S> {
-        Fetch::new(Slot::Owned(Box::default()), service)
+        Fetch::new(Slot::Owned(Browser::default()), service)
     }
 }
 
