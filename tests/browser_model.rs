@@ -1370,6 +1370,67 @@ fn messages_name_the_rule_the_value_and_a_fix() {
 }
 
 #[test]
+fn hints_see_the_whole_list_past_the_echo_limit() {
+    // Lists longer than the 100 characters echoed in messages.
+    let many = (0..30)
+        .map(|i| format!("x-{i:02}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    let credentialed = |extra: &[(&'static str, &'static str)]| {
+        let mut headers = response_headers(&[
+            ("access-control-allow-origin", O),
+            ("access-control-allow-credentials", "true"),
+        ]);
+        headers.extend(response_headers(extra));
+        headers
+    };
+    let request = BrowserRequest::new(O, "DELETE", "https://api.example/")
+        .unwrap()
+        .credentials(true);
+    let methods = credentialed(&[("access-control-allow-methods", leak(format!("{many}, *")))]);
+    let blocked = request
+        .check_preflight(StatusCode::NO_CONTENT, &methods)
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &method_refused("DELETE"));
+    assert!(
+        blocked
+            .fix()
+            .contains("with credentials, * is not a wildcard"),
+        "{blocked}"
+    );
+
+    let request = BrowserRequest::new(O, "PUT", "https://api.example/")
+        .unwrap()
+        .header("x-a", "1")
+        .credentials(true);
+    let headers = credentialed(&[
+        ("access-control-allow-methods", "PUT"),
+        ("access-control-allow-headers", leak(format!("{many}, *"))),
+    ]);
+    let blocked = request
+        .check_preflight(StatusCode::NO_CONTENT, &headers)
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &header_refused("x-a"));
+    assert!(
+        blocked
+            .fix()
+            .contains("with credentials, * is not a wildcard"),
+        "{blocked}"
+    );
+
+    let lower = BrowserRequest::new(O, "patch", "https://api.example/").unwrap();
+    let methods = credentialed(&[(
+        "access-control-allow-methods",
+        leak(format!("{many}, PATCH")),
+    )]);
+    let blocked = lower
+        .check_preflight(StatusCode::NO_CONTENT, &methods)
+        .unwrap_err();
+    assert!(blocked.fix().contains("case-sensitive"), "{blocked}");
+}
+
+#[test]
 fn preflight_result_parses_lists_and_max_age() {
     let request = BrowserRequest::new(O, "PUT", "https://api.example/")
         .unwrap()
