@@ -1026,16 +1026,9 @@ async fn put(
     browser: &mut Browser,
     server: &(impl tower::Service<Request<String>, Response = Response<String>, Error = Infallible>
           + Clone),
-    header: &str,
+    header: &'static str,
 ) -> Outcome {
-    browser
-        .fetch(server)
-        .body::<String>()
-        .from(O)
-        .put("/items")
-        .header(header, "1")
-        .run()
-        .await
+    fetch_with(browser, server, &req("PUT").to("/items").h(header, "1")).await
 }
 
 #[tokio::test]
@@ -1067,24 +1060,23 @@ async fn max_age_is_honoured_on_the_virtual_clock() {
         Some(&header_refused("x-other"))
     );
     // Another origin has its own entries.
-    let elsewhere = browser
-        .fetch(&server)
-        .body::<String>()
-        .from("https://b.example")
-        .put("/items")
-        .header("x-a", "1")
-        .run()
-        .await;
+    let elsewhere = fetch_with(
+        &mut browser,
+        &server,
+        &req("PUT")
+            .to("/items")
+            .from("https://b.example")
+            .h("x-a", "1"),
+    )
+    .await;
     assert!(elsewhere.preflight_sent());
     // Another URL too.
-    let url = browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/other")
-        .header("x-a", "1")
-        .run()
-        .await;
+    let url = fetch_with(
+        &mut browser,
+        &server,
+        &req("PUT").to("/other").h("x-a", "1"),
+    )
+    .await;
     assert!(url.preflight_sent());
 }
 
@@ -1097,37 +1089,23 @@ async fn default_zero_invalid_and_capped_max_age() {
         (any_put_with_age(Some("-1")), 4, 5),
         (any_put_with_age(Some("172800")), 7199, 7200),
     ];
+    let put = req("PUT").to("/");
     for (answer, cached, expired) in cases {
         let server = caching_server(answer);
         let mut browser = Browser::new();
-        assert!(browser
-            .fetch(&server)
-            .body::<String>()
-            .from(O)
-            .put("/")
-            .run()
+        assert!(fetch_with(&mut browser, &server, &put)
             .await
             .preflight_sent());
         browser.advance(Duration::from_secs(cached));
         assert!(
-            !browser
-                .fetch(&server)
-                .body::<String>()
-                .from(O)
-                .put("/")
-                .run()
+            !fetch_with(&mut browser, &server, &put)
                 .await
                 .preflight_sent(),
             "{answer:?} at {cached}"
         );
         browser.advance(Duration::from_secs(expired - cached));
         assert!(
-            browser
-                .fetch(&server)
-                .body::<String>()
-                .from(O)
-                .put("/")
-                .run()
+            fetch_with(&mut browser, &server, &put)
                 .await
                 .preflight_sent(),
             "{answer:?} at {expired}"
@@ -1135,42 +1113,22 @@ async fn default_zero_invalid_and_capped_max_age() {
     }
     let server = caching_server(any_put_with_age(Some("0")));
     let mut browser = Browser::new();
-    assert!(browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .run()
+    assert!(fetch_with(&mut browser, &server, &put)
         .await
         .preflight_sent());
     assert!(
-        browser
-            .fetch(&server)
-            .body::<String>()
-            .from(O)
-            .put("/")
-            .run()
+        fetch_with(&mut browser, &server, &put)
             .await
             .preflight_sent(),
         "0 is not cached"
     );
     let server = caching_server(any_put_with_age(Some("172800")));
     let mut firefox = Browser::new().max_age_cap(Duration::from_secs(86_400));
-    assert!(firefox
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .run()
+    assert!(fetch_with(&mut firefox, &server, &put)
         .await
         .preflight_sent());
     firefox.advance(Duration::from_secs(86_399));
-    assert!(!firefox
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .run()
+    assert!(!fetch_with(&mut firefox, &server, &put)
         .await
         .preflight_sent());
 }
@@ -1214,53 +1172,26 @@ async fn the_cache_keeps_credentials_apart() {
             })
             .service(inner)
     };
+    let plain_delete = req("DELETE").to("/");
+    let cred_put = req("PUT").to("/").cred();
+    let cred_delete = req("DELETE").to("/").cred();
     let mut browser = Browser::new();
     // Without credentials, `*` allows DELETE and is cached.
-    assert!(browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .delete("/")
-        .run()
+    assert!(fetch_with(&mut browser, &server, &plain_delete)
         .await
         .preflight_sent());
-    assert!(!browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .delete("/")
-        .run()
+    assert!(!fetch_with(&mut browser, &server, &plain_delete)
         .await
         .preflight_sent());
     // A non-credentialed entry does not serve a credentialed request.
-    let first = browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .credentials()
-        .run()
-        .await;
+    let first = fetch_with(&mut browser, &server, &cred_put).await;
     assert!(first.is_allowed() && first.preflight_sent(), "{first}");
     // A credentialed entry serves both.
-    assert!(!browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .credentials()
-        .run()
+    assert!(!fetch_with(&mut browser, &server, &cred_put)
         .await
         .preflight_sent());
     // `*` is not cached for credentialed requests: DELETE asks again, and is refused.
-    let delete = browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .delete("/")
-        .credentials()
-        .run()
-        .await;
+    let delete = fetch_with(&mut browser, &server, &cred_delete).await;
     assert!(delete.preflight_sent());
     assert_eq!(
         delete.blocked().map(|b| b.rule()),
