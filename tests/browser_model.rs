@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower::service_fn;
-use tower_cors::check::{check, Browser, BrowserRequest, ExchangeKind, Outcome, Rule, Stage};
+use tower_cors::check::{check, Browser, BrowserRequest, Outcome, Rule, Stage};
 use tower_cors::CorsLayer;
 use tower_layer::Layer;
 
@@ -359,6 +359,20 @@ fn cases() -> Vec<Case> {
             at_preflight(header_refused("accept")),
         ),
         case("Accept of 128 bytes", simple(ok(ANY)), req("GET").h("accept", &"a".repeat(128)), allowed(false)),
+        // Only CORS-unsafe request-header bytes matter: bytes 0x80-0xFF do not.
+        case("Accept with a byte above 0x7F", simple(ok(ANY)), req("GET").h("accept", "é"), allowed(false)),
+        case(
+            "Content-Type text/plain with a byte above 0x7F",
+            simple(ok(ANY)),
+            req("POST").h("content-type", "text/plain; charset=é"),
+            allowed(false),
+        ),
+        case(
+            "Content-Language with a byte above 0x7F",
+            Server::Scripted(no_content(ANY), ok(ANY)),
+            req("GET").h("content-language", "é"),
+            at_preflight(header_refused("content-language")),
+        ),
         case(
             "safelisted values over 1024 bytes together",
             Server::Scripted(no_content(ANY), ok(ANY)),
@@ -834,7 +848,7 @@ async fn the_requests_on_the_wire() {
     let [preflight, actual] = outcome.exchanges() else {
         panic!("two exchanges expected: {:?}", outcome.exchanges());
     };
-    assert_eq!(preflight.kind, ExchangeKind::Preflight);
+    assert_eq!(preflight.stage, Stage::Preflight);
     assert_eq!(preflight.request.method(), Method::OPTIONS);
     assert_eq!(preflight.request.uri(), "http://api.test/items?x=1");
     let h = preflight.request.headers();
@@ -847,7 +861,7 @@ async fn the_requests_on_the_wire() {
     assert!(h.get("x-a").is_none() && h.get("cookie").is_none());
     assert_eq!(preflight.status, StatusCode::NO_CONTENT);
 
-    assert_eq!(actual.kind, ExchangeKind::Actual);
+    assert_eq!(actual.stage, Stage::Actual);
     assert_eq!(actual.request.method(), Method::PUT);
     let h = actual.request.headers();
     assert_eq!(h["origin"], O);
@@ -1012,16 +1026,9 @@ async fn put(
     browser: &mut Browser,
     server: &(impl tower::Service<Request<String>, Response = Response<String>, Error = Infallible>
           + Clone),
-    header: &str,
+    header: &'static str,
 ) -> Outcome {
-    browser
-        .fetch(server)
-        .body::<String>()
-        .from(O)
-        .put("/items")
-        .header(header, "1")
-        .run()
-        .await
+    fetch_with(browser, server, &req("PUT").to("/items").h(header, "1")).await
 }
 
 #[tokio::test]
@@ -1053,24 +1060,23 @@ async fn max_age_is_honoured_on_the_virtual_clock() {
         Some(&header_refused("x-other"))
     );
     // Another origin has its own entries.
-    let elsewhere = browser
-        .fetch(&server)
-        .body::<String>()
-        .from("https://b.example")
-        .put("/items")
-        .header("x-a", "1")
-        .run()
-        .await;
+    let elsewhere = fetch_with(
+        &mut browser,
+        &server,
+        &req("PUT")
+            .to("/items")
+            .from("https://b.example")
+            .h("x-a", "1"),
+    )
+    .await;
     assert!(elsewhere.preflight_sent());
     // Another URL too.
-    let url = browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/other")
-        .header("x-a", "1")
-        .run()
-        .await;
+    let url = fetch_with(
+        &mut browser,
+        &server,
+        &req("PUT").to("/other").h("x-a", "1"),
+    )
+    .await;
     assert!(url.preflight_sent());
 }
 
@@ -1083,37 +1089,23 @@ async fn default_zero_invalid_and_capped_max_age() {
         (any_put_with_age(Some("-1")), 4, 5),
         (any_put_with_age(Some("172800")), 7199, 7200),
     ];
+    let put = req("PUT").to("/");
     for (answer, cached, expired) in cases {
         let server = caching_server(answer);
         let mut browser = Browser::new();
-        assert!(browser
-            .fetch(&server)
-            .body::<String>()
-            .from(O)
-            .put("/")
-            .run()
+        assert!(fetch_with(&mut browser, &server, &put)
             .await
             .preflight_sent());
         browser.advance(Duration::from_secs(cached));
         assert!(
-            !browser
-                .fetch(&server)
-                .body::<String>()
-                .from(O)
-                .put("/")
-                .run()
+            !fetch_with(&mut browser, &server, &put)
                 .await
                 .preflight_sent(),
             "{answer:?} at {cached}"
         );
         browser.advance(Duration::from_secs(expired - cached));
         assert!(
-            browser
-                .fetch(&server)
-                .body::<String>()
-                .from(O)
-                .put("/")
-                .run()
+            fetch_with(&mut browser, &server, &put)
                 .await
                 .preflight_sent(),
             "{answer:?} at {expired}"
@@ -1121,42 +1113,22 @@ async fn default_zero_invalid_and_capped_max_age() {
     }
     let server = caching_server(any_put_with_age(Some("0")));
     let mut browser = Browser::new();
-    assert!(browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .run()
+    assert!(fetch_with(&mut browser, &server, &put)
         .await
         .preflight_sent());
     assert!(
-        browser
-            .fetch(&server)
-            .body::<String>()
-            .from(O)
-            .put("/")
-            .run()
+        fetch_with(&mut browser, &server, &put)
             .await
             .preflight_sent(),
         "0 is not cached"
     );
     let server = caching_server(any_put_with_age(Some("172800")));
     let mut firefox = Browser::new().max_age_cap(Duration::from_secs(86_400));
-    assert!(firefox
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .run()
+    assert!(fetch_with(&mut firefox, &server, &put)
         .await
         .preflight_sent());
     firefox.advance(Duration::from_secs(86_399));
-    assert!(!firefox
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .run()
+    assert!(!fetch_with(&mut firefox, &server, &put)
         .await
         .preflight_sent());
 }
@@ -1200,58 +1172,73 @@ async fn the_cache_keeps_credentials_apart() {
             })
             .service(inner)
     };
+    let plain_delete = req("DELETE").to("/");
+    let cred_put = req("PUT").to("/").cred();
+    let cred_delete = req("DELETE").to("/").cred();
     let mut browser = Browser::new();
     // Without credentials, `*` allows DELETE and is cached.
-    assert!(browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .delete("/")
-        .run()
+    assert!(fetch_with(&mut browser, &server, &plain_delete)
         .await
         .preflight_sent());
-    assert!(!browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .delete("/")
-        .run()
+    assert!(!fetch_with(&mut browser, &server, &plain_delete)
         .await
         .preflight_sent());
     // A non-credentialed entry does not serve a credentialed request.
-    let first = browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .credentials()
-        .run()
-        .await;
+    let first = fetch_with(&mut browser, &server, &cred_put).await;
     assert!(first.is_allowed() && first.preflight_sent(), "{first}");
     // A credentialed entry serves both.
-    assert!(!browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .put("/")
-        .credentials()
-        .run()
+    assert!(!fetch_with(&mut browser, &server, &cred_put)
         .await
         .preflight_sent());
     // `*` is not cached for credentialed requests: DELETE asks again, and is refused.
-    let delete = browser
-        .fetch(&server)
-        .body::<String>()
-        .from(O)
-        .delete("/")
-        .credentials()
-        .run()
-        .await;
+    let delete = fetch_with(&mut browser, &server, &cred_delete).await;
     assert!(delete.preflight_sent());
     assert_eq!(
         delete.blocked().map(|b| b.rule()),
         Some(&method_refused("DELETE"))
     );
+}
+
+#[tokio::test]
+async fn a_network_error_clears_the_cache_entries() {
+    let good = caching_server(any_put_with_age(Some("600")));
+    // The actual request fails after a cached preflight: the next `PUT`
+    // asks again.
+    let mut browser = Browser::new();
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+    let failed = fetch_with(&mut browser, &failing(Stage::Actual), &req("PUT")).await;
+    assert!(!failed.preflight_sent(), "{failed}");
+    assert!(matches!(
+        failed.blocked().map(|b| b.rule()),
+        Some(Rule::NetworkError(_))
+    ));
+    assert_eq!(browser.cached_entries(), 0);
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+    // The preflight for a header the cache lacks fails: the entry for `PUT`
+    // goes too.
+    let mut browser = Browser::new();
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
+    let failed = fetch_with(
+        &mut browser,
+        &failing(Stage::Preflight),
+        &req("PUT").h("x-a", "1"),
+    )
+    .await;
+    assert!(failed.preflight_sent(), "{failed}");
+    assert!(matches!(
+        failed.blocked().map(|b| b.rule()),
+        Some(Rule::NetworkError(_))
+    ));
+    assert_eq!(browser.cached_entries(), 0);
+    assert!(fetch_with(&mut browser, &good, &req("PUT"))
+        .await
+        .preflight_sent());
 }
 
 #[test]
@@ -1311,6 +1298,67 @@ fn messages_name_the_rule_the_value_and_a_fix() {
             .contains("echo the origin (https://app.example)"),
         "{wildcard}"
     );
+}
+
+#[test]
+fn hints_see_the_whole_list_past_the_echo_limit() {
+    // Lists longer than the 100 characters echoed in messages.
+    let many = (0..30)
+        .map(|i| format!("x-{i:02}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    let credentialed = |extra: &[(&'static str, &'static str)]| {
+        let mut headers = response_headers(&[
+            ("access-control-allow-origin", O),
+            ("access-control-allow-credentials", "true"),
+        ]);
+        headers.extend(response_headers(extra));
+        headers
+    };
+    let request = BrowserRequest::new(O, "DELETE", "https://api.example/")
+        .unwrap()
+        .credentials(true);
+    let methods = credentialed(&[("access-control-allow-methods", leak(format!("{many}, *")))]);
+    let blocked = request
+        .check_preflight(StatusCode::NO_CONTENT, &methods)
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &method_refused("DELETE"));
+    assert!(
+        blocked
+            .fix()
+            .contains("with credentials, * is not a wildcard"),
+        "{blocked}"
+    );
+
+    let request = BrowserRequest::new(O, "PUT", "https://api.example/")
+        .unwrap()
+        .header("x-a", "1")
+        .credentials(true);
+    let headers = credentialed(&[
+        ("access-control-allow-methods", "PUT"),
+        ("access-control-allow-headers", leak(format!("{many}, *"))),
+    ]);
+    let blocked = request
+        .check_preflight(StatusCode::NO_CONTENT, &headers)
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &header_refused("x-a"));
+    assert!(
+        blocked
+            .fix()
+            .contains("with credentials, * is not a wildcard"),
+        "{blocked}"
+    );
+
+    let lower = BrowserRequest::new(O, "patch", "https://api.example/").unwrap();
+    let methods = credentialed(&[(
+        "access-control-allow-methods",
+        leak(format!("{many}, PATCH")),
+    )]);
+    let blocked = lower
+        .check_preflight(StatusCode::NO_CONTENT, &methods)
+        .unwrap_err();
+    assert!(blocked.fix().contains("case-sensitive"), "{blocked}");
 }
 
 #[test]

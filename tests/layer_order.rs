@@ -19,7 +19,7 @@ use axum::Router;
 use http::StatusCode;
 use tower::timeout::TimeoutLayer;
 use tower::{BoxError, ServiceBuilder};
-use tower_cors::check::{check, ExchangeKind, Outcome, Rule, Stage};
+use tower_cors::check::{check, Fetch, Outcome, Rule, Stage};
 use tower_cors::{CorsBuilder, CorsLayer};
 
 /// The single-page app that calls the API.
@@ -66,6 +66,15 @@ fn slow() -> Router {
     Router::new().route("/slow", get(std::future::pending::<&'static str>))
 }
 
+/// A script's `PUT path` of JSON from `origin`: a request that needs a
+/// preflight.
+fn put_json<'a>(app: &'a Router, origin: &str, path: &str) -> Fetch<'a, Router> {
+    check(app)
+        .from(origin)
+        .put(path)
+        .header("content-type", "application/json")
+}
+
 /// Asserts that the browser blocked the request at `stage` for `rule`.
 fn assert_blocked(outcome: &Outcome, stage: Stage, rule: Rule) {
     let Some(blocked) = outcome.blocked() else {
@@ -81,10 +90,10 @@ fn assert_allowed(outcome: &Outcome, status: StatusCode) {
     assert_eq!(outcome.status(), Some(status), "{outcome}");
 }
 
-/// The status of the server's answer to the `kind` request, whether or not
+/// The status of the server's answer to the `stage` request, whether or not
 /// the script may see it.
-fn answered(outcome: &Outcome, kind: ExchangeKind) -> StatusCode {
-    let exchange = outcome.exchanges().iter().find(|e| e.kind == kind);
+fn answered(outcome: &Outcome, stage: Stage) -> StatusCode {
+    let exchange = outcome.exchanges().iter().find(|e| e.stage == stage);
     exchange.expect("the request was answered").status
 }
 
@@ -136,10 +145,7 @@ async fn cors_goes_outside_authentication() {
         .run()
         .await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
-    assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(answered(&outcome, Stage::Actual), StatusCode::UNAUTHORIZED);
 }
 
 /// Rule 2: CORS outside a timeout and the error handler that answers for it.
@@ -162,7 +168,7 @@ async fn cors_goes_outside_timeouts_and_error_handlers() {
     let outcome = check(&wrong).from(APP).get("/slow").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
+        answered(&outcome, Stage::Actual),
         StatusCode::REQUEST_TIMEOUT
     );
 }
@@ -185,24 +191,14 @@ async fn cors_goes_outside_redirects() {
     let outcome = check(&wrong).from(APP).get("/items/").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
+        answered(&outcome, Stage::Actual),
         StatusCode::PERMANENT_REDIRECT
     );
 
     // A preflight is never redirected: its 308 fails it.
-    let outcome = check(&right)
-        .from(APP)
-        .put("/items/")
-        .header("content-type", "application/json")
-        .run()
-        .await;
+    let outcome = put_json(&right, APP, "/items/").run().await;
     assert_allowed(&outcome, StatusCode::PERMANENT_REDIRECT);
-    let outcome = check(&wrong)
-        .from(APP)
-        .put("/items/")
-        .header("content-type", "application/json")
-        .run()
-        .await;
+    let outcome = put_json(&wrong, APP, "/items/").run().await;
     let redirected = Rule::PreflightStatusNotOk(StatusCode::PERMANENT_REDIRECT);
     assert_blocked(&outcome, Stage::Preflight, redirected);
 }
@@ -236,22 +232,12 @@ fn items_with_handler_layer() -> Router {
 async fn options_must_reach_the_layer() {
     let right = items().layer(spa_cors());
 
-    let outcome = check(&right)
-        .from(APP)
-        .put("/items")
-        .header("content-type", "application/json")
-        .run()
-        .await;
+    let outcome = put_json(&right, APP, "/items").run().await;
     assert_allowed(&outcome, StatusCode::OK);
     // `/items` has no OPTIONS handler: the method router answers the
     // preflight 405 itself.
     for wrong in [items_with_route_layer(), items_with_handler_layer()] {
-        let outcome = check(&wrong)
-            .from(APP)
-            .put("/items")
-            .header("content-type", "application/json")
-            .run()
-            .await;
+        let outcome = put_json(&wrong, APP, "/items").run().await;
         let not_allowed = Rule::PreflightStatusNotOk(StatusCode::METHOD_NOT_ALLOWED);
         assert_blocked(&outcome, Stage::Preflight, not_allowed);
     }
@@ -266,19 +252,11 @@ async fn options_must_reach_the_layer() {
     // its 405 included, but not the paths that match no route: the script
     // gets a network error instead of the 404.
     let router_wide = items().route_layer(spa_cors());
-    let outcome = check(&router_wide)
-        .from(APP)
-        .put("/items")
-        .header("content-type", "application/json")
-        .run()
-        .await;
+    let outcome = put_json(&router_wide, APP, "/items").run().await;
     assert_allowed(&outcome, StatusCode::OK);
     let outcome = check(&router_wide).from(APP).get("/nothing").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
-    assert_eq!(
-        answered(&outcome, ExchangeKind::Actual),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(answered(&outcome, Stage::Actual), StatusCode::NOT_FOUND);
     let outcome = check(&right).from(APP).get("/nothing").run().await;
     assert_allowed(&outcome, StatusCode::NOT_FOUND);
 }
@@ -313,19 +291,9 @@ async fn never_two_cors_layers_stacked() {
     }
     // ... but stacked, its preflights are answered by the outer layer,
     // whose policy does not know the partner.
-    let outcome = check(&right)
-        .from(PARTNER)
-        .put("/public/items")
-        .header("content-type", "application/json")
-        .run()
-        .await;
+    let outcome = put_json(&right, PARTNER, "/public/items").run().await;
     assert_allowed(&outcome, StatusCode::OK);
-    let outcome = check(&wrong)
-        .from(PARTNER)
-        .put("/public/items")
-        .header("content-type", "application/json")
-        .run()
-        .await;
+    let outcome = put_json(&wrong, PARTNER, "/public/items").run().await;
     let refused = Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN);
     assert_blocked(&outcome, Stage::Preflight, refused);
 
@@ -333,25 +301,16 @@ async fn never_two_cors_layers_stacked() {
     // layer accepts the preflight, the PUT runs, and the inner layer's `*`
     // on its response blocks it: the script sees an error for a write
     // that happened.
-    let outcome = check(&wrong)
-        .from(APP)
-        .put("/public/items")
-        .header("content-type", "application/json")
+    let outcome = put_json(&wrong, APP, "/public/items")
         .credentials()
         .run()
         .await;
     assert_blocked(&outcome, Stage::Actual, Rule::WildcardWithCredentials);
-    assert_eq!(
-        answered(&outcome, ExchangeKind::Preflight),
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(answered(&outcome, ExchangeKind::Actual), StatusCode::OK);
+    assert_eq!(answered(&outcome, Stage::Preflight), StatusCode::NO_CONTENT);
+    assert_eq!(answered(&outcome, Stage::Actual), StatusCode::OK);
     // Side by side, one policy answers both, and refuses at the preflight,
     // before anything runs.
-    let outcome = check(&right)
-        .from(APP)
-        .put("/public/items")
-        .header("content-type", "application/json")
+    let outcome = put_json(&right, APP, "/public/items")
         .credentials()
         .run()
         .await;
@@ -360,13 +319,7 @@ async fn never_two_cors_layers_stacked() {
 
     // The app's own routes are the outer policy's alone, either way.
     for app in [&right, &wrong] {
-        let outcome = check(app)
-            .from(APP)
-            .put("/items")
-            .header("content-type", "application/json")
-            .credentials()
-            .run()
-            .await;
+        let outcome = put_json(app, APP, "/items").credentials().run().await;
         assert_allowed(&outcome, StatusCode::OK);
     }
 }

@@ -7,7 +7,9 @@ use http::StatusCode;
 /// The longest value echoed from a response into a message, in characters.
 const ECHO_LIMIT: usize = 100;
 
-/// Where the browser stopped: at the preflight, or at the actual request.
+/// One of the browser's two requests: the preflight or the actual request.
+/// It says where a [`Blocked`] request stopped, and which request an
+/// [`Exchange`](super::Exchange) is.
 ///
 /// # Example
 ///
@@ -139,6 +141,19 @@ pub(crate) struct Context {
     /// The response's `Access-Control-Allow-Methods` or `-Headers`, bounded
     /// (`None`: absent).
     pub(crate) listed: Option<String>,
+    /// What the whole list showed, for the fix.
+    pub(crate) hints: Hints,
+}
+
+/// Facts about a refused method or header list that the fix mentions,
+/// found where the list was parsed whole (`listed` is cut to 100
+/// characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Hints {
+    /// The list names the method in another case.
+    pub(crate) other_case: bool,
+    /// The list has `*`.
+    pub(crate) star: bool,
 }
 
 impl Blocked {
@@ -148,6 +163,12 @@ impl Blocked {
             rule,
             context: Box::new(context),
         }
+    }
+
+    /// The same, with what the whole refused list showed.
+    pub(crate) fn with_hints(mut self, hints: Hints) -> Blocked {
+        self.context.hints = hints;
+        self
     }
 
     /// Where the browser stopped.
@@ -236,28 +257,24 @@ impl Blocked {
     }
 
     fn method_fix(&self, method: &str) -> String {
-        let listed = self.context.listed.as_deref().unwrap_or_default();
+        let hints = self.context.hints;
         let mut fix = format!("allow {method} in the server's CORS policy");
-        if listed
-            .split(',')
-            .any(|m| m.trim().eq_ignore_ascii_case(method) && m.trim() != method)
-        {
+        if hints.other_case {
             fix.push_str(&format!(
                 " (methods are case-sensitive: the script sent {method}; send it uppercase)"
             ));
         }
-        if self.context.credentials && has_star(listed) {
+        if self.context.credentials && hints.star {
             fix.push_str(" by name: with credentials, * is not a wildcard");
         }
         fix
     }
 
     fn header_fix(&self, name: &str) -> String {
-        let listed = self.context.listed.as_deref().unwrap_or_default();
         let mut fix = format!(
             "allow the request header {name} in the server's CORS policy, or stop sending it"
         );
-        if self.context.credentials && has_star(listed) {
+        if self.context.credentials && self.context.hints.star {
             fix.push_str(" (with credentials, * is not a wildcard: list it by name)");
         }
         fix
@@ -325,11 +342,6 @@ impl fmt::Display for Blocked {
 }
 
 impl std::error::Error for Blocked {}
-
-/// Whether a comma-separated list has a `*` element.
-fn has_star(list: &str) -> bool {
-    list.split(',').any(|item| item.trim() == "*")
-}
 
 /// `value` as text fit for a message: invalid UTF-8 replaced, control
 /// characters escaped, cut to about 100 characters.

@@ -16,7 +16,7 @@ use tower_service::Service;
 use super::blocked::{bounded, Blocked, Context, Rule, Stage};
 use super::cache::PreflightCache;
 use super::cors::CHROMIUM_MAX_AGE_CAP;
-use super::outcome::{Exchange, ExchangeKind, Journal, Outcome};
+use super::outcome::{Exchange, Journal, Outcome};
 use super::request::BrowserRequest;
 
 /// A browser: the CORS-preflight cache and a virtual clock, shared by the
@@ -129,7 +129,7 @@ impl Browser {
 
 /// The browser a [`Fetch`] uses: its own fresh one, or a shared one.
 enum Slot<'a> {
-    Owned(Box<Browser>),
+    Owned(Browser),
     Borrowed(&'a mut Browser),
 }
 
@@ -183,7 +183,7 @@ impl<'a, S> Fetch<'a, S> {
 
     /// A fetch with a fresh browser (see [`check`](super::check)).
     pub(crate) fn fresh(service: &'a S) -> Fetch<'a, S> {
-        Fetch::new(Slot::Owned(Box::default()), service)
+        Fetch::new(Slot::Owned(Browser::default()), service)
     }
 }
 
@@ -345,59 +345,14 @@ impl<'a, S, B> Fetch<'a, S, B> {
             Err(why) => return self.refused(why),
         };
         let browser = self.browser.get();
-        let mut journal = Journal {
-            summary: format!(
-                "{} {} from {}",
-                request.method(),
-                request.url(),
-                request.origin()
-            ),
-            ..Journal::default()
-        };
-        if browser.cache.needs_preflight(&request, browser.now) {
-            journal.sent.push(ExchangeKind::Preflight);
-            let (status, headers) = match send(self.service, request.preflight()).await {
-                Ok(answer) => answer,
-                Err(error) => return network_error(journal, &request, Stage::Preflight, error),
-            };
-            let checked = request.check_preflight_capped(status, &headers, browser.cap);
-            journal.exchanges.push(Exchange::new(
-                ExchangeKind::Preflight,
-                request.preflight(),
-                status,
-                headers,
-            ));
-            match checked {
-                Ok(result) => browser.cache.store(&request, &result, browser.now),
-                Err(blocked) => {
-                    browser.cache.clear(&request);
-                    return Outcome::refused(journal, blocked);
-                }
-            }
+        let outcome = exchange(browser, self.service, &request).await;
+        // Fetch: a request that needed a preflight and ends in a network
+        // error (a CORS failure or a service error) clears what its
+        // preflights left in the cache.
+        if outcome.is_blocked() && request.needs_preflight() {
+            browser.cache.clear(&request);
         }
-        journal.sent.push(ExchangeKind::Actual);
-        let (status, headers) = match send(self.service, request.actual()).await {
-            Ok(answer) => answer,
-            Err(error) => return network_error(journal, &request, Stage::Actual, error),
-        };
-        let checked = request.check_response(status, &headers);
-        journal.exchanges.push(Exchange::new(
-            ExchangeKind::Actual,
-            request.actual(),
-            status,
-            headers,
-        ));
-        match checked {
-            Ok(readable) => Outcome::allowed(journal, status, readable),
-            Err(blocked) => {
-                // A failed request that needed a preflight clears what its
-                // preflights left in the cache.
-                if request.needs_preflight() {
-                    browser.cache.clear(&request);
-                }
-                Outcome::refused(journal, blocked)
-            }
-        }
+        outcome
     }
 
     /// The script's request, or why `fetch()` refuses it.
@@ -429,15 +384,68 @@ impl<'a, S, B> Fetch<'a, S, B> {
     }
 }
 
-/// The outcome of a service that failed at `stage`.
-fn network_error(
-    journal: Journal,
+/// Sends `request` as the browser does: a preflight first when its cache
+/// does not cover the request, then, if it passed, the actual request.
+/// Leaves clearing the cache after a failure to the caller.
+async fn exchange<S, B, R>(browser: &mut Browser, service: &S, request: &BrowserRequest) -> Outcome
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let mut journal = Journal {
+        summary: format!(
+            "{} {} from {}",
+            request.method(),
+            request.url(),
+            request.origin()
+        ),
+        ..Journal::default()
+    };
+    if browser.cache.needs_preflight(request, browser.now) {
+        let cap = browser.cap;
+        let check =
+            |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
+        match round_trip(service, request, &mut journal, Stage::Preflight, check).await {
+            Ok((_, result)) => browser.cache.store(request, &result, browser.now),
+            Err(blocked) => return Outcome::refused(journal, blocked),
+        }
+    }
+    let check = |status, headers: &HeaderMap| request.check_response(status, headers);
+    match round_trip(service, request, &mut journal, Stage::Actual, check).await {
+        Ok((status, readable)) => Outcome::allowed(journal, status, readable),
+        Err(blocked) => Outcome::refused(journal, blocked),
+    }
+}
+
+/// Sends the `stage` request for `request` (built once), records it in
+/// `journal` and the answer too, and checks the answer with `check`; a
+/// service error is a blocked [`Rule::NetworkError`].
+async fn round_trip<S, B, R, T>(
+    service: &S,
     request: &BrowserRequest,
+    journal: &mut Journal,
     stage: Stage,
-    error: String,
-) -> Outcome {
-    let blocked = request.blocked(stage, Rule::NetworkError(error), None);
-    Outcome::refused(journal, blocked)
+    check: impl FnOnce(StatusCode, &HeaderMap) -> Result<T, Blocked>,
+) -> Result<(StatusCode, T), Blocked>
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let sent = match stage {
+        Stage::Preflight => request.preflight(),
+        Stage::Actual => request.actual(),
+    };
+    journal.sent.push(stage);
+    let (status, headers) = send(service, sent.clone())
+        .await
+        .map_err(|error| request.blocked(stage, Rule::NetworkError(error), None))?;
+    let checked = check(status, &headers);
+    journal
+        .exchanges
+        .push(Exchange::new(stage, sent, status, headers));
+    checked.map(|value| (status, value))
 }
 
 /// Sends `request` (with an empty body) to a clone of `service`, once it is

@@ -28,10 +28,26 @@ struct Entry {
 impl Entry {
     /// Fetch's "cache entry match": same origin and URL, and the entry has
     /// credentials or the request does not include them.
-    fn matches(&self, request: &BrowserRequest) -> bool {
-        self.origin == request.origin()
-            && self.url == request.url().to_string()
-            && (self.credentials || !request.includes_credentials())
+    fn matches(&self, key: &Key<'_>) -> bool {
+        self.origin == key.origin && self.url == key.url && (self.credentials || !key.credentials)
+    }
+}
+
+/// What the cache keys entries by, taken from a request once: its origin,
+/// its URL as text, and whether it includes credentials.
+struct Key<'a> {
+    origin: &'a str,
+    url: String,
+    credentials: bool,
+}
+
+impl Key<'_> {
+    fn of(request: &BrowserRequest) -> Key<'_> {
+        Key {
+            origin: request.origin(),
+            url: request.url().to_string(),
+            credentials: request.includes_credentials(),
+        }
     }
 }
 
@@ -50,31 +66,40 @@ impl PreflightCache {
     /// For example, after a preflight for `PUT` with `x-a` answered
     /// `Max-Age: 600`, a `PUT` with `x-a` ten seconds later needs none, a
     /// `PUT` with `x-b` does.
-    pub(crate) fn needs_preflight(&mut self, request: &BrowserRequest, now: Duration) -> bool {
+    pub(crate) fn needs_preflight(&self, request: &BrowserRequest, now: Duration) -> bool {
         if !request.needs_preflight() {
             return false;
         }
-        self.entries.retain(|entry| now < entry.expires);
+        let key = Key::of(request);
         let method = request.method();
         let method_hit = is_safelisted_method(method)
-            || self.hit(request, |item| {
-                matches!(item, Item::Method(m) if m == method || (m == "*" && !request.includes_credentials()))
-            });
+            || self.hit(
+                &key,
+                now,
+                |item| matches!(item, Item::Method(m) if m == method || m == "*"),
+            );
         let headers_hit = request.unsafe_headers().iter().all(|name| {
             let name = name.as_str();
-            self.hit(request, |item| {
-                matches!(item, Item::Header(h) if h == name
-                    || (h == "*" && name != "authorization" && !request.includes_credentials()))
+            self.hit(&key, now, |item| {
+                matches!(item, Item::Header(h) if h == name || (h == "*" && name != "authorization"))
             })
         });
         !(method_hit && headers_hit)
     }
 
-    /// Whether a live entry for `request` holds an item that `wanted` accepts.
-    fn hit(&self, request: &BrowserRequest, wanted: impl Fn(&Item) -> bool) -> bool {
-        self.entries
-            .iter()
-            .any(|entry| entry.matches(request) && wanted(&entry.item))
+    /// Whether an entry live at `now` for `key` holds an item that `wanted`
+    /// accepts. A `*` entry never matches a request with credentials: it is
+    /// stored only without them, and such an entry serves only requests
+    /// without them.
+    fn hit(&self, key: &Key<'_>, now: Duration, wanted: impl Fn(&Item) -> bool) -> bool {
+        self.live(now)
+            .any(|entry| entry.matches(key) && wanted(&entry.item))
+    }
+
+    /// The entries live at `now`: expired ones stay until renewed or
+    /// cleared, but never count.
+    fn live(&self, now: Duration) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(move |entry| now < entry.expires)
     }
 
     /// Stores what an accepted preflight for `request` allowed, until
@@ -101,9 +126,11 @@ impl PreflightCache {
 
     /// Renews the entry for `item` or adds one.
     fn put(&mut self, request: &BrowserRequest, item: Item, expires: Duration) {
-        let origin = request.origin().to_owned();
-        let url = request.url().to_string();
-        let credentials = request.includes_credentials();
+        let Key {
+            origin,
+            url,
+            credentials,
+        } = Key::of(request);
         let same = |entry: &&mut Entry| {
             entry.origin == origin
                 && entry.url == url
@@ -115,7 +142,7 @@ impl PreflightCache {
             return;
         }
         self.entries.push(Entry {
-            origin,
+            origin: origin.to_owned(),
             url,
             credentials,
             item,
@@ -127,13 +154,13 @@ impl PreflightCache {
     /// origin and URL, as a browser does when a request that needed a
     /// preflight fails.
     pub(crate) fn clear(&mut self, request: &BrowserRequest) {
-        let url = request.url().to_string();
+        let key = Key::of(request);
         self.entries
-            .retain(|entry| !(entry.origin == request.origin() && entry.url == url));
+            .retain(|entry| !(entry.origin == key.origin && entry.url == key.url));
     }
 
     /// How many live entries there are at `now`.
     pub(crate) fn len(&self, now: Duration) -> usize {
-        self.entries.iter().filter(|e| now < e.expires).count()
+        self.live(now).count()
     }
 }

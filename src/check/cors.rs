@@ -9,7 +9,7 @@ use http::header::{
 };
 use http::{HeaderMap, HeaderName, StatusCode};
 
-use super::blocked::{bounded, Blocked, Context, Rule, Stage};
+use super::blocked::{bounded, Blocked, Context, Hints, Rule, Stage};
 use super::request::BrowserRequest;
 use super::safelist::{
     is_forbidden_response_header, is_safelisted_method, is_safelisted_response_header, is_token,
@@ -211,10 +211,13 @@ impl BrowserRequest {
             .map_err(|raw| block(Rule::InvalidAllowMethods(raw), None))?;
         let allowed_headers = extract_list(headers, &ACCESS_CONTROL_ALLOW_HEADERS)
             .map_err(|raw| block(Rule::InvalidAllowHeaders(raw), None))?;
-        self.check_method(&methods)
-            .map_err(|rule| block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_METHODS)))?;
+        self.check_method(&methods).map_err(|(rule, hints)| {
+            block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_METHODS)).with_hints(hints)
+        })?;
         self.check_headers(&allowed_headers)
-            .map_err(|rule| block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_HEADERS)))?;
+            .map_err(|(rule, hints)| {
+                block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_HEADERS)).with_hints(hints)
+            })?;
         Ok(PreflightResult {
             methods,
             headers: allowed_headers
@@ -266,6 +269,7 @@ impl BrowserRequest {
             credentials: self.includes_credentials(),
             asked: self.asked(),
             listed,
+            hints: Hints::default(),
         };
         Blocked::new(stage, rule, context)
     }
@@ -273,17 +277,13 @@ impl BrowserRequest {
     /// What a preflight for this request asks for, in words: `the method
     /// PUT and the headers x-a, x-b`.
     fn asked(&self) -> String {
-        let names: Vec<String> = self
-            .unsafe_headers()
-            .iter()
-            .map(|name| name.as_str().to_owned())
-            .collect();
+        let names = self.unsafe_header_list(", ");
         let method = bounded(self.method().as_bytes());
         match names.is_empty() {
             true => format!("the method {method}"),
             false => format!(
                 "the method {method} and the headers {}",
-                bounded(names.join(", ").as_bytes())
+                bounded(names.as_bytes())
             ),
         }
     }
@@ -327,26 +327,43 @@ impl BrowserRequest {
 
     /// The method is allowed if listed byte for byte, if the list has `*`
     /// and there are no credentials, or if it is `GET`, `HEAD` or `POST`:
-    /// `PATCH` does not allow `patch`.
-    fn check_method(&self, methods: &[String]) -> Result<(), Rule> {
+    /// `PATCH` does not allow `patch`. A refusal comes with what the list
+    /// showed: the method in another case, a `*`.
+    fn check_method(&self, methods: &[String]) -> Result<(), (Rule, Hints)> {
         let method = self.method();
+        let star = methods.iter().any(|m| m == "*");
         let allowed = methods.iter().any(|m| m == method)
             || is_safelisted_method(method)
-            || (!self.includes_credentials() && methods.iter().any(|m| m == "*"));
+            || (!self.includes_credentials() && star);
+        let hints = Hints {
+            other_case: methods
+                .iter()
+                .any(|m| m != method && m.eq_ignore_ascii_case(method)),
+            star,
+        };
         match allowed {
             true => Ok(()),
-            false => Err(Rule::MethodNotAllowed {
-                method: bounded(method.as_bytes()),
-            }),
+            false => Err((
+                Rule::MethodNotAllowed {
+                    method: bounded(method.as_bytes()),
+                },
+                hints,
+            )),
         }
     }
 
     /// Every unsafe request header must be listed (case-insensitively) or,
     /// without credentials, covered by `*`; `*` never covers
-    /// `authorization`, which is checked first.
-    fn check_headers(&self, allowed: &[String]) -> Result<(), Rule> {
+    /// `authorization`, which is checked first. A refusal comes with
+    /// whether the list has `*`.
+    fn check_headers(&self, allowed: &[String]) -> Result<(), (Rule, Hints)> {
         let listed = |name: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(name));
-        let star = !self.includes_credentials() && allowed.iter().any(|a| a == "*");
+        let has_star = allowed.iter().any(|a| a == "*");
+        let hints = Hints {
+            star: has_star,
+            ..Hints::default()
+        };
+        let star = !self.includes_credentials() && has_star;
         let mut unsafe_names = self.unsafe_headers();
         unsafe_names.sort_by_key(|name| name != http::header::AUTHORIZATION);
         for name in unsafe_names {
@@ -355,12 +372,13 @@ impl BrowserRequest {
                 continue;
             }
             if name == "authorization" && star {
-                return Err(Rule::AuthorizationNotCoveredByWildcard);
+                return Err((Rule::AuthorizationNotCoveredByWildcard, hints));
             }
             if !star || name == "authorization" {
-                return Err(Rule::HeaderNotAllowed {
+                let rule = Rule::HeaderNotAllowed {
                     name: name.to_owned(),
-                });
+                };
+                return Err((rule, hints));
             }
         }
         Ok(())
@@ -412,7 +430,7 @@ fn extract_list(headers: &HeaderMap, name: &HeaderName) -> Result<Vec<String>, S
         if item.is_empty() {
             continue;
         }
-        if !is_token(item) {
+        if !is_token(item.as_bytes()) {
             return Err(refuse());
         }
         items.push(item.to_owned());

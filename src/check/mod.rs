@@ -67,7 +67,7 @@ mod safelist;
 pub use blocked::{Blocked, Rule, Stage};
 pub use browser::{Browser, EmptyBody, Fetch};
 pub use cors::{PreflightResult, Readable, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE};
-pub use outcome::{Exchange, ExchangeKind, Outcome};
+pub use outcome::{Exchange, Outcome};
 pub use request::{BrowserRequest, InvalidRequest};
 
 /// A `fetch()` to `service` from a fresh browser (empty preflight cache).

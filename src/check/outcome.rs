@@ -4,43 +4,25 @@ use std::fmt;
 
 use http::{HeaderMap, Request, StatusCode};
 
-use super::blocked::Blocked;
+use super::blocked::{Blocked, Stage};
 use super::cors::Readable;
-
-/// Which of the browser's two requests an [`Exchange`] is.
-///
-/// # Example
-///
-/// ```
-/// use tower_cors::check::ExchangeKind;
-///
-/// assert_ne!(ExchangeKind::Preflight, ExchangeKind::Actual);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExchangeKind {
-    /// The `OPTIONS` preflight.
-    Preflight,
-    /// The script's request.
-    Actual,
-}
 
 /// One request the browser sent and the head of the answer it got.
 ///
 /// # Example
 ///
 /// ```
-/// use tower_cors::check::{Exchange, ExchangeKind};
+/// use tower_cors::check::Exchange;
 ///
 /// fn describe(exchange: &Exchange) -> String {
-///     format!("{:?} {} -> {}", exchange.kind, exchange.request.method(), exchange.status)
+///     format!("{} {} -> {}", exchange.stage, exchange.request.method(), exchange.status)
 /// }
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Exchange {
     /// Preflight or actual request.
-    pub kind: ExchangeKind,
+    pub stage: Stage,
     /// The request as the browser sent it (no body).
     pub request: Request<()>,
     /// The answer's status.
@@ -51,13 +33,13 @@ pub struct Exchange {
 
 impl Exchange {
     pub(crate) fn new(
-        kind: ExchangeKind,
+        stage: Stage,
         request: Request<()>,
         status: StatusCode,
         headers: HeaderMap,
     ) -> Exchange {
         Exchange {
-            kind,
+            stage,
             request,
             status,
             headers,
@@ -71,7 +53,7 @@ pub(crate) struct Journal {
     /// `METHOD URL from ORIGIN`.
     pub(crate) summary: String,
     /// The requests sent, answered or not.
-    pub(crate) sent: Vec<ExchangeKind>,
+    pub(crate) sent: Vec<Stage>,
     /// The answered requests.
     pub(crate) exchanges: Vec<Exchange>,
 }
@@ -102,9 +84,9 @@ pub(crate) struct Journal {
 #[derive(Debug)]
 pub struct Outcome {
     summary: String,
-    sent: Vec<ExchangeKind>,
-    result: Result<Readable, Blocked>,
-    status: Option<StatusCode>,
+    sent: Vec<Stage>,
+    /// The actual response's status and readable headers, or why not.
+    result: Result<(StatusCode, Readable), Blocked>,
     exchanges: Vec<Exchange>,
 }
 
@@ -114,8 +96,7 @@ impl Outcome {
         Outcome {
             summary: journal.summary,
             sent: journal.sent,
-            result: Ok(readable),
-            status: Some(status),
+            result: Ok((status, readable)),
             exchanges: journal.exchanges,
         }
     }
@@ -126,7 +107,6 @@ impl Outcome {
             summary: journal.summary,
             sent: journal.sent,
             result: Err(blocked),
-            status: None,
             exchanges: journal.exchanges,
         }
     }
@@ -165,7 +145,7 @@ impl Outcome {
     ///
     /// See [`Outcome`].
     pub fn status(&self) -> Option<StatusCode> {
-        self.status
+        self.result.as_ref().ok().map(|(status, _)| *status)
     }
 
     /// Whether the script can read the response header `name` (false when
@@ -185,7 +165,7 @@ impl Outcome {
     ///
     /// See [`check`](super::check).
     pub fn readable(&self) -> Option<&Readable> {
-        self.result.as_ref().ok()
+        self.result.as_ref().ok().map(|(_, readable)| readable)
     }
 
     /// Whether the browser sent a preflight (not when its cache covered
@@ -195,7 +175,7 @@ impl Outcome {
     ///
     /// See [`Browser`](super::Browser).
     pub fn preflight_sent(&self) -> bool {
-        self.sent(ExchangeKind::Preflight)
+        self.sent(Stage::Preflight)
     }
 
     /// Whether the browser sent the actual request.
@@ -204,7 +184,7 @@ impl Outcome {
     ///
     /// See [`Outcome`].
     pub fn actual_sent(&self) -> bool {
-        self.sent(ExchangeKind::Actual)
+        self.sent(Stage::Actual)
     }
 
     /// The requests the browser sent and the answers it got, in order.
@@ -216,25 +196,26 @@ impl Outcome {
         &self.exchanges
     }
 
-    fn sent(&self, kind: ExchangeKind) -> bool {
-        self.sent.contains(&kind)
+    fn sent(&self, stage: Stage) -> bool {
+        self.sent.contains(&stage)
     }
 }
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.result, self.status) {
-            (Err(blocked), _) => blocked.fmt(f),
-            (Ok(_), status) => {
-                write!(f, "allowed: {}", self.summary)?;
+        match &self.result {
+            Err(blocked) => blocked.fmt(f),
+            Ok((status, _)) => {
                 let preflight = match self.preflight_sent() {
                     true => "after a preflight, ",
                     false => "",
                 };
-                match status {
-                    Some(status) => write!(f, " ({preflight}status {})", status.as_u16()),
-                    None => Ok(()),
-                }
+                write!(
+                    f,
+                    "allowed: {} ({preflight}status {})",
+                    self.summary,
+                    status.as_u16()
+                )
             }
         }
     }

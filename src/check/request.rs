@@ -296,8 +296,7 @@ impl BrowserRequest {
         let mut maybe_unsafe = Vec::new();
         let mut safelisted_size = 0;
         for (name, value) in &self.headers {
-            let text = value.to_str().unwrap_or("\0");
-            if is_safelisted_request_header(name.as_str(), text) {
+            if is_safelisted_request_header(name.as_str(), value.as_bytes()) {
                 maybe_unsafe.push(name.clone());
                 safelisted_size += value.len();
             } else {
@@ -310,6 +309,14 @@ impl BrowserRequest {
         unsafe_names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         unsafe_names.dedup();
         unsafe_names
+    }
+
+    /// The [`unsafe_headers`](BrowserRequest::unsafe_headers) joined by
+    /// `separator` (empty when there are none).
+    pub(crate) fn unsafe_header_list(&self, separator: &str) -> String {
+        let names = self.unsafe_headers();
+        let names: Vec<&str> = names.iter().map(HeaderName::as_str).collect();
+        names.join(separator)
     }
 
     /// The script's headers as the browser keeps them (forbidden ones
@@ -356,13 +363,9 @@ impl BrowserRequest {
         if let Ok(method) = HeaderValue::from_str(self.method()) {
             headers.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, method);
         }
-        let names: Vec<String> = self
-            .unsafe_headers()
-            .iter()
-            .map(|name| name.as_str().to_owned())
-            .collect();
+        let names = self.unsafe_header_list(",");
         if !names.is_empty() {
-            if let Ok(list) = HeaderValue::from_str(&names.join(",")) {
+            if let Ok(list) = HeaderValue::from_str(&names) {
                 headers.insert(http::header::ACCESS_CONTROL_REQUEST_HEADERS, list);
             }
         }
@@ -486,7 +489,7 @@ fn parse_origin(origin: &str) -> Result<HeaderValue, InvalidRequest> {
 
 /// A method token, normalized; `CONNECT`, `TRACE` and `TRACK` refused.
 fn parse_method(method: &str) -> Result<Method, InvalidRequest> {
-    if !is_token(method) {
+    if !is_token(method.as_bytes()) {
         return Err(InvalidRequest::new(format!(
             "`{}` is not a method name",
             bounded(method.as_bytes())
@@ -555,7 +558,7 @@ fn script_header(
     value: &str,
 ) -> Result<Option<(HeaderName, HeaderValue)>, InvalidRequest> {
     let value = value.trim_matches(is_http_whitespace);
-    if !is_token(name) {
+    if !is_token(name.as_bytes()) {
         return Err(InvalidRequest::new(format!(
             "`{}` is not a header name",
             bounded(name.as_bytes())

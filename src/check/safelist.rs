@@ -112,19 +112,20 @@ pub(crate) fn is_forbidden_response_header(name: &str) -> bool {
 }
 
 /// Fetch's "CORS-safelisted request-header" for one header, `name`
-/// lowercase: `accept`, `accept-language`, `content-language`, a
-/// `content-type` with a form or text essence, or a single-range `range`,
-/// with a value of at most 128 bytes.
+/// lowercase and `value` as the bytes sent: `accept`, `accept-language`,
+/// `content-language`, a `content-type` with a form or text essence, or a
+/// single-range `range`, with a value of at most 128 bytes. Bytes 0x80-0xFF
+/// are not CORS-unsafe: `Accept: é` is safelisted.
 ///
 /// For example `content-type: text/plain; charset=utf-8` is safelisted,
 /// `content-type: application/json` is not.
-pub(crate) fn is_safelisted_request_header(name: &str, value: &str) -> bool {
+pub(crate) fn is_safelisted_request_header(name: &str, value: &[u8]) -> bool {
     if value.len() > SAFELISTED_VALUE_LIMIT {
         return false;
     }
     match name {
-        "accept" => !value.bytes().any(is_unsafe_byte),
-        "accept-language" | "content-language" => value.bytes().all(is_language_byte),
+        "accept" => !value.iter().copied().any(is_unsafe_byte),
+        "accept-language" | "content-language" => value.iter().copied().all(is_language_byte),
         "content-type" => is_safelisted_content_type(value),
         "range" => is_simple_range(value),
         _ => false,
@@ -146,37 +147,64 @@ fn is_language_byte(byte: u8) -> bool {
 /// A `Content-Type` without unsafe bytes whose MIME type's essence is
 /// `application/x-www-form-urlencoded`, `multipart/form-data` or
 /// `text/plain` (any case, parameters ignored).
-fn is_safelisted_content_type(value: &str) -> bool {
-    if value.bytes().any(is_unsafe_byte) {
+fn is_safelisted_content_type(value: &[u8]) -> bool {
+    if value.iter().copied().any(is_unsafe_byte) {
         return false;
     }
     mime_essence(value).is_some_and(|essence| {
         matches!(
-            essence.as_str(),
-            "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+            essence.as_slice(),
+            b"application/x-www-form-urlencoded" | b"multipart/form-data" | b"text/plain"
         )
     })
 }
 
 /// The essence (`type/subtype`, lowercase) of a MIME type, or `None` when
 /// it does not parse: `Text/Plain ; charset=x` gives `text/plain`.
-fn mime_essence(value: &str) -> Option<String> {
-    let value = value.trim_matches(is_http_whitespace);
-    let (kind, rest) = value.split_once('/')?;
-    let subtype = rest.split(';').next()?.trim_end_matches(is_http_whitespace);
+fn mime_essence(value: &[u8]) -> Option<Vec<u8>> {
+    let value = trim_http_whitespace(value);
+    let mut halves = value.splitn(2, |&b| b == b'/');
+    let (kind, rest) = (halves.next()?, halves.next()?);
+    let subtype = rest.split(|&b| b == b';').next()?;
+    let subtype = trim_end_http_whitespace(subtype);
     if !is_token(kind) || !is_token(subtype) {
         return None;
     }
-    Some(format!("{kind}/{subtype}").to_ascii_lowercase())
+    let mut essence = [kind, b"/", subtype].concat();
+    essence.make_ascii_lowercase();
+    Some(essence)
+}
+
+/// `bytes` without leading and trailing HTTP whitespace.
+fn trim_http_whitespace(mut bytes: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = bytes {
+        if !is_http_whitespace(char::from(*first)) {
+            break;
+        }
+        bytes = rest;
+    }
+    trim_end_http_whitespace(bytes)
+}
+
+/// `bytes` without trailing HTTP whitespace.
+fn trim_end_http_whitespace(mut bytes: &[u8]) -> &[u8] {
+    while let [rest @ .., last] = bytes {
+        if !is_http_whitespace(char::from(*last)) {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
 }
 
 /// A `Range` value of the form `bytes=N-` or `bytes=N-M` with `N <= M`
 /// (no whitespace, no suffix range, one range only).
-fn is_simple_range(value: &str) -> bool {
-    let Some(range) = value.strip_prefix("bytes=") else {
+fn is_simple_range(value: &[u8]) -> bool {
+    let Some(range) = value.strip_prefix(b"bytes=") else {
         return false;
     };
-    let Some((start, end)) = range.split_once('-') else {
+    let mut halves = range.splitn(2, |&b| b == b'-');
+    let (Some(start), Some(end)) = (halves.next(), halves.next()) else {
         return false;
     };
     let Some(start) = digits(start) else {
@@ -190,11 +218,11 @@ fn is_simple_range(value: &str) -> bool {
 
 /// A non-empty run of ASCII digits as a number (`None` otherwise, or when
 /// it overflows).
-fn digits(text: &str) -> Option<u64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+fn digits(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    text.parse().ok()
+    std::str::from_utf8(text).ok()?.parse().ok()
 }
 
 /// HTTP whitespace: tab, line feed, carriage return, space.
@@ -203,11 +231,11 @@ pub(crate) fn is_http_whitespace(c: char) -> bool {
 }
 
 /// Whether `text` is a non-empty HTTP token (RFC 9110 `tchar`s only).
-pub(crate) fn is_token(text: &str) -> bool {
+pub(crate) fn is_token(text: &[u8]) -> bool {
     !text.is_empty()
         && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 #[cfg(test)]
@@ -223,29 +251,35 @@ mod tests {
 
     #[test]
     fn safelisted_headers() {
+        assert!(is_safelisted_request_header("accept", "é".as_bytes()));
+        assert!(is_safelisted_request_header("accept", b"\xe9"));
+        assert!(!is_safelisted_request_header("accept-language", b"\xe9"));
         assert!(is_safelisted_request_header(
             "content-type",
-            "Text/Plain;charset=utf-8"
+            b"Text/Plain;charset=utf-8"
         ));
         assert!(!is_safelisted_request_header(
             "content-type",
-            "application/json"
+            b"application/json"
         ));
         assert!(!is_safelisted_request_header(
             "content-type",
-            "text/plain\"x"
+            b"text/plain\"x"
         ));
-        assert!(is_safelisted_request_header("range", "bytes=0-"));
-        assert!(is_safelisted_request_header("range", "bytes=5-10"));
-        assert!(!is_safelisted_request_header("range", "bytes=10-5"));
-        assert!(!is_safelisted_request_header("range", "bytes=-5"));
-        assert!(!is_safelisted_request_header("range", "bytes=0-1,3-4"));
-        assert!(!is_safelisted_request_header("accept", &"a".repeat(129)));
+        assert!(is_safelisted_request_header("range", b"bytes=0-"));
+        assert!(is_safelisted_request_header("range", b"bytes=5-10"));
+        assert!(!is_safelisted_request_header("range", b"bytes=10-5"));
+        assert!(!is_safelisted_request_header("range", b"bytes=-5"));
+        assert!(!is_safelisted_request_header("range", b"bytes=0-1,3-4"));
+        assert!(!is_safelisted_request_header(
+            "accept",
+            "a".repeat(129).as_bytes()
+        ));
         assert!(is_safelisted_request_header(
             "accept-language",
-            "en-US,en;q=0.9"
+            b"en-US,en;q=0.9"
         ));
-        assert!(!is_safelisted_request_header("accept-language", "en_US"));
+        assert!(!is_safelisted_request_header("accept-language", b"en_US"));
     }
 
     #[test]
