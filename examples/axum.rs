@@ -6,13 +6,14 @@
 //! ```
 
 use std::error::Error;
-use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use axum::http::Method;
 use axum::routing::get;
 use axum::Router;
 use tower_cors::CorsLayer;
+
+mod support;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -29,11 +30,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .route("/items", get(|| async { "[]" }).put(|| async { "stored" }))
         .layer(cors);
 
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port.parse()?,
-        Err(_) => 3000,
-    };
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let listener = support::listen().await?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}; try the preflight of a PUT:");
     println!(

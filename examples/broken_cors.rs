@@ -33,7 +33,7 @@
 //! - `/correct`: the answer without a mistake, for comparison.
 
 use std::error::Error;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::http::header::{
@@ -46,6 +46,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::any;
 use axum::Router;
+
+mod support;
 
 /// The page origin the printed commands use (a Vite dev server's).
 const PAGE: &str = "http://localhost:5173";
@@ -281,13 +283,7 @@ fn print_commands(addr: SocketAddr) {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
-        Err(_) => 3000,
-    };
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let listener = support::listen().await?;
     print_commands(listener.local_addr()?);
     axum::serve(listener, app()).await?;
     Ok(())

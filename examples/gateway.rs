@@ -30,7 +30,7 @@
 
 use std::error::Error;
 use std::io::IsTerminal;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -43,6 +43,8 @@ use axum::Router;
 use tower_cors::CorsLayer;
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::prelude::*;
+
+mod support;
 
 const BODY: &str = r#"{"status":"200"}"#;
 const ORIGIN: &str = "http://www.cors.com";
@@ -146,18 +148,12 @@ fn print_commands(addr: SocketAddr) {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
-        Err(_) => 3000,
-    };
     log_cors_decisions();
     let cors = CorsLayer::gateway();
     // Debug mode can be switched at any time; here, once, from the environment.
     cors.debug_switch()
         .set(std::env::var_os("CORS_DEBUG").is_some_and(|v| v == "1"));
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let listener = support::listen().await?;
     print_commands(listener.local_addr()?);
     axum::serve(listener, app(cors)).await?;
     Ok(())

@@ -21,7 +21,6 @@
 //! `tonic-web` produce.
 
 use std::error::Error;
-use std::net::Ipv4Addr;
 
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::Server;
@@ -29,6 +28,8 @@ use tonic_health::pb::health_server::HealthServer;
 use tonic_health::server::HealthService;
 use tonic_web::GrpcWebLayer;
 use tower_cors::CorsBuilder;
+
+mod support;
 
 /// The web app allowed to call the service.
 const WEB_APP: &str = "http://localhost:8080";
@@ -43,11 +44,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // from the start.
     reporter.set_serving::<HealthServer<HealthService>>().await;
 
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port.parse()?,
-        Err(_) => 3000,
-    };
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let listener = support::listen().await?;
     let addr = listener.local_addr()?;
 
     let url = format!("http://{addr}/grpc.health.v1.Health/Check");

@@ -12,7 +12,6 @@
 
 use std::convert::Infallible;
 use std::error::Error;
-use std::net::Ipv4Addr;
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -24,6 +23,8 @@ use hyper_util::service::TowerToHyperService;
 use tower::ServiceBuilder;
 use tower_cors::CorsLayer;
 
+mod support;
+
 async fn hello(_req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     Ok(Response::new(Full::new(Bytes::from_static(b"hello\n"))))
 }
@@ -34,11 +35,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .layer(CorsLayer::gateway())
         .service(tower::service_fn(hello));
 
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port.parse()?,
-        Err(_) => 3000,
-    };
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let listener = support::listen().await?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}; try a cross-origin request:");
     println!("curl -i http://{addr}/ -H 'Origin: https://app.example.com'");

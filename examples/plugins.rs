@@ -19,13 +19,15 @@
 
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use axum::routing::get;
 use axum::Router;
 use tower_cors::{CorsLayer, CorsRoutes, GatewayPluginConfig, ReloadHandle};
+
+mod support;
 
 /// The policies of a file, by name.
 type Policies = BTreeMap<String, GatewayPluginConfig>;
@@ -127,17 +129,11 @@ fn print_commands(addr: SocketAddr, file: &Path) {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
-        Err(_) => 3000,
-    };
     let file = policy_file()?;
     let cors = routes(&file)?.build()?.reloadable();
     tokio::spawn(watch(file.clone(), cors.handle()));
 
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let listener = support::listen().await?;
     print_commands(listener.local_addr()?, &file);
     axum::serve(listener, app().layer(cors)).await?;
     Ok(())
