@@ -752,10 +752,7 @@ impl CorsBuilder {
     /// ```
     pub fn build(self) -> Result<CorsLayer, BuildError> {
         let (layer, debug) = self.build_with_debug_off()?;
-        if debug {
-            layer.debug_switch().enable();
-        }
-        Ok(layer)
+        Ok(with_debug(layer, debug))
     }
 
     /// Builds the policy without touching debug mode's flag, and tells
@@ -776,7 +773,8 @@ impl CorsBuilder {
     /// Compiles the policy without reporting problems; for presets whose
     /// constants a test checks with [`build`](CorsBuilder::build).
     pub(crate) fn build_unchecked(self) -> CorsLayer {
-        self.compile_announced(&mut Vec::new())
+        let debug = self.debug;
+        with_debug(self.compile_announced(&mut Vec::new()), debug)
     }
 
     /// Compiles the policy and, when it has no problem, announces it with
@@ -792,7 +790,7 @@ impl CorsBuilder {
 
     /// Makes the policy share debug mode's `flag` (a reloadable layer's, so
     /// that its switch outlives a reconfiguration); `debug(true)` turns it
-    /// on once the policy builds.
+    /// on once the policy builds (in routes, once the whole table builds).
     pub(crate) fn sharing_debug(mut self, flag: &Arc<AtomicBool>) -> Self {
         self.debug_flag = Some(Arc::clone(flag));
         self
@@ -894,4 +892,13 @@ impl CorsBuilder {
             Answers::compile(&policy, max_age, self.preflight_status, self.refusal_status);
         policy
     }
+}
+
+/// `layer`, with debug mode turned on when its policy asked for it: done
+/// once the policy is put in force, never by a build that failed.
+fn with_debug(layer: CorsLayer, debug: bool) -> CorsLayer {
+    if debug {
+        layer.debug_switch().enable();
+    }
+    layer
 }

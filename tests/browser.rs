@@ -376,6 +376,19 @@ async fn a_preflight_is_cached_for_its_max_age_with_an_entry_per_method() {
     );
     browser.advance(Duration::from_secs(1));
     assert!(preflight_for_put(&mut browser, &app).await);
+
+    // With credentials the DELETE has no entry (every entry so far was
+    // cached without them): it is preflighted, and the credentialed policy allows it.
+    let credentialed = browser
+        .fetch(&app)
+        .body::<String>()
+        .from(APP)
+        .delete("/items")
+        .credentials()
+        .run()
+        .await;
+    assert!(credentialed.is_allowed(), "{credentialed}");
+    assert!(credentialed.preflight_sent(), "{credentialed}");
 }
 
 /// Browsers tell a same-origin write apart by `Sec-Fetch-Site`, sent to

@@ -96,8 +96,8 @@ impl PreflightCache {
             .any(|entry| entry.matches(key) && wanted(&entry.item))
     }
 
-    /// The entries live at `now`: expired ones stay until renewed or
-    /// cleared, but never count.
+    /// The entries live at `now`: expired ones never count, and go at the
+    /// next [`store`](PreflightCache::store).
     fn live(&self, now: Duration) -> impl Iterator<Item = &Entry> {
         self.entries.iter().filter(move |entry| now < entry.expires)
     }
@@ -111,6 +111,8 @@ impl PreflightCache {
         result: &PreflightResult,
         now: Duration,
     ) {
+        // Expired entries never count again: the clock only moves forward.
+        self.entries.retain(|entry| now < entry.expires);
         let expires = now.saturating_add(result.max_age);
         let credentials = request.includes_credentials();
         let methods = result.methods.iter().cloned().map(Item::Method);
