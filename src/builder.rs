@@ -1,23 +1,19 @@
-//! The fluent policy builder: a thin façade that records what the user asks
-//! for. [`build`](CorsBuilder::build) hands each rule to the module that
-//! checks and compiles it, and gathers their problems.
+//! The fluent policy builder: it records the settings ([`CorsConfig`]) and
+//! the origin predicates, and [`build`](CorsBuilder::build) compiles them.
 
-use std::fmt;
 use std::future::Future;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 
-use crate::error::{BuildError, ConfigError};
-use crate::headers;
-use crate::layer::CorsLayer;
-use crate::methods;
-use crate::origin::{DecisionFuture, OriginRules};
-use crate::policy::{self, Answers, Policy, Precedence};
-use crate::report;
+use crate::compile::origin::{DecisionFuture, Predicates};
+use crate::compile::policy::Policy;
+use crate::error::{BuildError, Shape};
+use crate::explain::report;
+use crate::serve::layer::CorsLayer;
+use crate::settings::{CorsConfig, Precedence};
 
 /// Builds a [`CorsLayer`] from a policy, checked as a whole by
 /// [`build`](CorsBuilder::build).
@@ -47,65 +43,13 @@ use crate::report;
 ///     .build()?;
 /// # Ok::<(), tower_cors::BuildError>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct CorsBuilder {
-    origins: OriginRules,
-    methods: Vec<String>,
-    headers: Vec<String>,
-    exposed: Vec<String>,
-    credentials: bool,
-    max_age: Option<Duration>,
-    preflight_status: StatusCode,
-    refusal_status: StatusCode,
-    precedence: Precedence,
-    block_disallowed: bool,
-    private_network: bool,
-    record_decisions: bool,
-    debug: bool,
-    /// Debug mode's flag, when the policy shares one (a reloadable layer's).
-    debug_flag: Option<Arc<AtomicBool>>,
-}
-
-impl Default for CorsBuilder {
-    fn default() -> Self {
-        CorsBuilder {
-            origins: OriginRules::default(),
-            methods: Vec::new(),
-            headers: Vec::new(),
-            exposed: Vec::new(),
-            credentials: false,
-            max_age: None,
-            preflight_status: StatusCode::NO_CONTENT,
-            refusal_status: StatusCode::FORBIDDEN,
-            precedence: Precedence::UpstreamWins,
-            block_disallowed: false,
-            private_network: false,
-            record_decisions: false,
-            debug: false,
-            debug_flag: None,
-        }
-    }
-}
-
-impl fmt::Debug for CorsBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CorsBuilder")
-            .field("origins", &self.origins)
-            .field("methods", &self.methods)
-            .field("headers", &self.headers)
-            .field("exposed", &self.exposed)
-            .field("credentials", &self.credentials)
-            .field("max_age", &self.max_age)
-            .field("preflight_status", &self.preflight_status)
-            .field("refusal_status", &self.refusal_status)
-            .field("precedence", &self.precedence)
-            .field("block_disallowed", &self.block_disallowed)
-            .field("private_network", &self.private_network)
-            .field("record_decisions", &self.record_decisions)
-            .field("debug", &self.debug)
-            .finish()
-    }
+    config: CorsConfig,
+    predicates: Predicates,
+    /// How the settings were written, to name them in errors.
+    shape: Shape,
 }
 
 fn strings<I, T>(items: I) -> Vec<String>
@@ -127,6 +71,7 @@ impl CorsLayer {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "new")]
     pub fn builder() -> CorsBuilder {
         CorsBuilder::new()
     }
@@ -147,35 +92,12 @@ impl CorsBuilder {
         Self::default()
     }
 
-    /// A starting point for one single-page app on `origin` that sends
-    /// cookies or `Authorization`: credentials allowed, methods `GET`,
-    /// `POST`, `PUT`, `PATCH`, `DELETE`, request headers `Content-Type` and
-    /// `Authorization`, max-age 600 seconds. Adjust it with the other
-    /// methods before [`build`](CorsBuilder::build); each replaces the
-    /// preset's value (`.allow_methods(["GET"])` allows `GET` only).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let cors = tower_cors::CorsBuilder::single_page_app("https://app.example.com")
-    ///     .expose_headers(["x-request-id"])
-    ///     .build()?;
-    /// # Ok::<(), tower_cors::BuildError>(())
-    /// ```
-    pub fn single_page_app(origin: impl AsRef<str>) -> Self {
-        Self::new()
-            .allow_origins([origin])
-            .allow_credentials(true)
-            .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-            .allow_headers(["Content-Type", "Authorization"])
-            .max_age(Duration::from_secs(600))
-    }
-
     /// Allows these origins, each written exactly as browsers send it
     /// (`https://app.example.com`, `http://localhost:3000`): lowercase,
     /// no trailing slash, no default port. `"*"` allows any origin.
     /// Patterns are accepted too: `https://*.example.com` (one or more
-    /// whole labels) and `http://localhost:*` (any explicit port).
+    /// whole labels) and `http://localhost:*` (any explicit port). Each may
+    /// be given as text or as a [`HeaderValue`].
     ///
     /// Replaces the origins of an earlier call; combines with
     /// [`allow_origin_predicate`](CorsBuilder::allow_origin_predicate) and
@@ -184,17 +106,26 @@ impl CorsBuilder {
     /// # Example
     ///
     /// ```
+    /// use http::HeaderValue;
+    ///
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com", "http://localhost:3000"])
     ///     .build()?;
+    /// let from_values = tower_cors::CorsLayer::builder()
+    ///     .allow_origins([HeaderValue::from_static("https://app.example.com")])
+    ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "allow_origin")]
     pub fn allow_origins<I, T>(mut self, origins: I) -> Self
     where
         I: IntoIterator<Item = T>,
-        T: AsRef<str>,
+        T: AsRef<[u8]>,
     {
-        self.origins.list = strings(origins);
+        self.config.allow_origins = origins
+            .into_iter()
+            .map(|origin| String::from_utf8_lossy(origin.as_ref()).into_owned())
+            .collect();
         self
     }
 
@@ -241,7 +172,7 @@ impl CorsBuilder {
     where
         F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
     {
-        self.origins.predicate = Some(Arc::new(predicate));
+        self.predicates.sync = Some(Arc::new(predicate));
         self
     }
 
@@ -286,7 +217,7 @@ impl CorsBuilder {
         F: Fn(HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
-        self.origins.async_predicate = Some(Arc::new(move |origin, parts: &Parts| {
+        self.predicates.r#async = Some(Arc::new(move |origin, parts: &Parts| {
             Box::pin(decide(origin, parts)) as DecisionFuture
         }));
         self
@@ -315,7 +246,7 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.methods = strings(methods);
+        self.config.allow_methods = strings(methods);
         self
     }
 
@@ -358,7 +289,7 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.headers = strings(headers);
+        self.config.allow_headers = strings(headers);
         self
     }
 
@@ -401,7 +332,7 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
-        self.exposed = strings(headers);
+        self.config.expose_headers = strings(headers);
         self
     }
 
@@ -436,7 +367,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn allow_credentials(mut self, allow: bool) -> Self {
-        self.credentials = allow;
+        self.config.allow_credentials = allow;
         self
     }
 
@@ -459,7 +390,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
+        self.config.max_age = Some(max_age.as_secs());
         self
     }
 
@@ -478,7 +409,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn preflight_status(mut self, status: StatusCode) -> Self {
-        self.preflight_status = status;
+        self.config.preflight_status = status;
         self
     }
 
@@ -498,7 +429,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn refusal_status(mut self, status: StatusCode) -> Self {
-        self.refusal_status = status;
+        self.config.refusal_status = status;
         self
     }
 
@@ -517,7 +448,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn precedence(mut self, precedence: Precedence) -> Self {
-        self.precedence = precedence;
+        self.config.precedence = precedence;
         self
     }
 
@@ -544,7 +475,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn block_disallowed_origins(mut self, block: bool) -> Self {
-        self.block_disallowed = block;
+        self.config.block_disallowed_origins = block;
         self
     }
 
@@ -569,7 +500,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn allow_null_origin(mut self, allow: bool) -> Self {
-        self.origins.opt_ins.null = allow;
+        self.config.allow_null_origin = allow;
         self
     }
 
@@ -589,7 +520,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn allow_file_origin(mut self, allow: bool) -> Self {
-        self.origins.opt_ins.file = allow;
+        self.config.allow_file_origin = allow;
         self
     }
 
@@ -614,7 +545,8 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn dangerously_allow_insecure_origins_with_credentials(mut self, allow: bool) -> Self {
-        self.origins.opt_ins.insecure_with_credentials = allow;
+        self.config
+            .dangerously_allow_insecure_origins_with_credentials = allow;
         self
     }
 
@@ -638,7 +570,8 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn dangerously_allow_null_or_file_origin_with_credentials(mut self, allow: bool) -> Self {
-        self.origins.opt_ins.null_or_file_with_credentials = allow;
+        self.config
+            .dangerously_allow_null_or_file_origin_with_credentials = allow;
         self
     }
 
@@ -665,7 +598,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn allow_private_network(mut self, allow: bool) -> Self {
-        self.private_network = allow;
+        self.config.allow_private_network = allow;
         self
     }
 
@@ -712,13 +645,17 @@ impl CorsBuilder {
     /// # }
     /// ```
     pub fn record_decisions(mut self, record: bool) -> Self {
-        self.record_decisions = record;
+        self.config.record_decisions = record;
         self
     }
 
     /// Starts the layer in debug mode, a development aid that tells the
-    /// browser why a request was refused; see [`DebugSwitch`](crate::DebugSwitch),
-    /// which turns it on and off at runtime. Off unless set.
+    /// browser why a request was refused; see
+    /// [`CorsLayer::set_debug_mode`], which turns it on and off at runtime.
+    /// Off unless set. Debug mode belongs to the layer: a policy of
+    /// [`CorsRoutes`](crate::CorsRoutes) or a reload that asks for it turns
+    /// it on for the whole layer, once the routes or the reload are in
+    /// force; asking for `false` leaves the switch as it is.
     ///
     /// # Example
     ///
@@ -731,7 +668,7 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn debug(mut self, on: bool) -> Self {
-        self.debug = on;
+        self.config.debug = on;
         self
     }
 
@@ -741,164 +678,100 @@ impl CorsBuilder {
     /// # Example
     ///
     /// ```
-    /// use tower_cors::{ConfigError, CorsLayer, Wildcard};
+    /// use tower_cors::{ConfigError, CorsLayer};
     ///
     /// let err = CorsLayer::builder()
     ///     .allow_any_origin()
     ///     .allow_credentials(true)
     ///     .build()
     ///     .unwrap_err();
-    /// assert_eq!(err.errors(), &[ConfigError::WildcardWithCredentials(Wildcard::Origins)]);
+    /// assert_eq!(err.errors(), &[ConfigError::AnyOriginWithCredentials]);
     /// ```
     pub fn build(self) -> Result<CorsLayer, BuildError> {
-        let (layer, debug) = self.build_with_debug_off()?;
-        Ok(with_debug(layer, debug))
+        let debug = self.config.debug;
+        Ok(CorsLayer::fixed(self.compile()?, debug))
     }
 
-    /// Builds the policy without touching debug mode's flag, and tells
-    /// whether the policy asks for debug mode. The caller turns it on once
-    /// the policy is put in force, so that a refused configuration never
-    /// turns on a flag it shares with the policy in force.
-    pub(crate) fn build_with_debug_off(self) -> Result<(CorsLayer, bool), BuildError> {
-        let debug = self.debug;
+    /// Whether the policy asks for debug mode.
+    pub(crate) fn wants_debug(&self) -> bool {
+        self.config.debug
+    }
+
+    /// Checks and compiles the policy; announces it with the `tracing`
+    /// feature when it has no problem.
+    pub(crate) fn compile(self) -> Result<Policy, BuildError> {
         let mut errors = Vec::new();
-        let layer = self.compile_announced(&mut errors);
-        if errors.is_empty() {
-            Ok((layer, debug))
-        } else {
-            Err(BuildError::new(errors))
+        let policy = Policy::compile(self.config, self.predicates, &mut errors);
+        if !errors.is_empty() {
+            return Err(BuildError::new(errors, self.shape));
         }
+        report::built(&policy.config);
+        Ok(policy)
     }
 
     /// Compiles the policy without reporting problems; for presets whose
     /// constants a test checks with [`build`](CorsBuilder::build).
     pub(crate) fn build_unchecked(self) -> CorsLayer {
-        let debug = self.debug;
-        with_debug(self.compile_announced(&mut Vec::new()), debug)
+        let debug = self.config.debug;
+        let policy = Policy::compile(self.config, self.predicates, &mut Vec::new());
+        CorsLayer::fixed(policy, debug)
     }
 
-    /// Compiles the policy and, when it has no problem, announces it with
-    /// the `tracing` feature.
-    fn compile_announced(self, errors: &mut Vec<ConfigError>) -> CorsLayer {
-        let summary = report::wants_summary().then(|| self.summary());
-        let layer = CorsLayer::new(self.compile(errors));
-        if let (Some(summary), true) = (summary, errors.is_empty()) {
-            report::built(&summary);
-        }
-        layer
-    }
-
-    /// Makes the policy share debug mode's `flag` (a reloadable layer's, so
-    /// that its switch outlives a reconfiguration); `debug(true)` turns it
-    /// on once the policy builds (in routes, once the whole table builds).
-    pub(crate) fn sharing_debug(mut self, flag: &Arc<AtomicBool>) -> Self {
-        self.debug_flag = Some(Arc::clone(flag));
-        self
-    }
-
-    /// The policy in words, for the `tracing` event of a built policy.
-    fn summary(&self) -> report::Summary {
-        let or = |list: &[String], none: &str| {
-            if list.is_empty() {
-                none.to_owned()
-            } else {
-                list.join(", ")
-            }
-        };
-        let mut origins = or(&self.origins.list, "none listed");
-        if self.origins.predicate.is_some() {
-            origins.push_str(" + predicate");
-        }
-        if self.origins.async_predicate.is_some() {
-            origins.push_str(" + async predicate");
-        }
-        report::Summary {
-            origins,
-            methods: or(&self.methods, "GET, HEAD, POST (the safelisted ones)"),
-            headers: or(&self.headers, "the safelisted ones"),
-            exposed: or(&self.exposed, "none"),
-            credentials: self.credentials,
-            max_age: self.max_age.map_or_else(
-                || "not sent (browsers cache a preflight for 5 s)".to_owned(),
-                |age| format!("{} s", age.as_secs()),
-            ),
-            private_network: self.private_network,
-            precedence: format!("{:?}", self.precedence),
-            block_disallowed: self.block_disallowed,
-        }
-    }
-
-    /// The policy as it was asked for, in the shape of a configuration
-    /// file. A predicate is recorded only as being set, and a max-age in
-    /// whole seconds.
+    /// Names the settings in errors as `shape` writes them.
     #[cfg(feature = "serde")]
-    fn to_config(&self) -> crate::config::CorsConfig {
-        let mut config = crate::config::CorsConfig::default();
-        config.allow_origins.clone_from(&self.origins.list);
-        config.allow_methods.clone_from(&self.methods);
-        config.allow_headers.clone_from(&self.headers);
-        config.expose_headers.clone_from(&self.exposed);
-        config.allow_credentials = self.credentials;
-        config.max_age = self.max_age.map(|age| age.as_secs());
-        config.preflight_status = self.preflight_status;
-        config.refusal_status = self.refusal_status;
-        config.precedence = self.precedence;
-        config.block_disallowed_origins = self.block_disallowed;
-        config.allow_private_network = self.private_network;
-        config.allow_null_origin = self.origins.opt_ins.null;
-        config.allow_file_origin = self.origins.opt_ins.file;
-        config.dangerously_allow_insecure_origins_with_credentials =
-            self.origins.opt_ins.insecure_with_credentials;
-        config.dangerously_allow_null_or_file_origin_with_credentials =
-            self.origins.opt_ins.null_or_file_with_credentials;
-        config.record_decisions = self.record_decisions;
-        config.debug = self.debug;
-        config.set_predicates(
-            self.origins.predicate.is_some(),
-            self.origins.async_predicate.is_some(),
-        );
-        config
-    }
-
-    /// Hands each rule to the module that checks and compiles it.
-    fn compile(self, errors: &mut Vec<ConfigError>) -> Policy {
-        #[cfg(feature = "serde")]
-        let config = self.to_config();
-        let credentials = self.credentials;
-        let debug = self.debug_flag.clone().unwrap_or_default();
-        if self.origins.async_predicate.is_some() && self.block_disallowed {
-            errors.push(ConfigError::AsyncOriginWithBlocking);
-        }
-        let mut policy = Policy {
-            origins: self.origins.compile(credentials, errors),
-            methods: methods::compile(&self.methods, credentials, errors),
-            headers: headers::compile_allowed(&self.headers, credentials, errors),
-            exposed: headers::compile_exposed(&self.exposed, credentials, errors),
-            credentials,
-            private_network: self.private_network,
-            precedence: self.precedence,
-            block_disallowed: self.block_disallowed,
-            record_decisions: self.record_decisions,
-            debug,
-            answers: Answers::default(),
-            #[cfg(feature = "serde")]
-            config,
-        };
-        policy::check_statuses(self.preflight_status, self.refusal_status, errors);
-        let max_age = self
-            .max_age
-            .and_then(|age| headers::header_value(&age.as_secs().to_string()));
-        policy.answers =
-            Answers::compile(&policy, max_age, self.preflight_status, self.refusal_status);
-        policy
+    pub(crate) fn in_shape(mut self, shape: Shape) -> Self {
+        self.shape = shape;
+        self
     }
 }
 
-/// `layer`, with debug mode turned on when its policy asked for it: done
-/// once the policy is put in force, never by a build that failed.
-fn with_debug(layer: CorsLayer, debug: bool) -> CorsLayer {
-    if debug {
-        layer.debug_switch().enable();
+impl From<CorsConfig> for CorsBuilder {
+    /// A builder holding these settings, to adjust (add a predicate, say)
+    /// before building. The predicate flags of the configuration are not
+    /// carried over: a builder gets predicates from its own methods.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::{CorsBuilder, CorsConfig};
+    ///
+    /// let config = CorsConfig {
+    ///     allow_origins: vec!["https://app.example.com".into()],
+    ///     ..CorsConfig::default()
+    /// };
+    /// let cors = CorsBuilder::from(config)
+    ///     .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".example.org"))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    fn from(config: CorsConfig) -> Self {
+        CorsBuilder {
+            config,
+            ..CorsBuilder::default()
+        }
     }
-    layer
+}
+
+impl TryFrom<CorsConfig> for CorsLayer {
+    type Error = BuildError;
+
+    /// Checks the settings and compiles them, as
+    /// [`CorsBuilder::build`] does.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::{ConfigError, CorsConfig, CorsLayer};
+    ///
+    /// let config = CorsConfig {
+    ///     allow_origins: vec!["https://app.example.com/".into()],
+    ///     ..CorsConfig::default()
+    /// };
+    /// let err = CorsLayer::try_from(config).unwrap_err();
+    /// assert!(matches!(&err.errors()[0], ConfigError::InvalidOrigin { value, .. } if value == "https://app.example.com/"));
+    /// assert!(err.to_string().contains(r#"allow_origins: invalid origin "https://app.example.com/""#));
+    /// ```
+    fn try_from(config: CorsConfig) -> Result<Self, Self::Error> {
+        CorsBuilder::from(config).build()
+    }
 }

@@ -1,6 +1,11 @@
-//! Typed configuration errors returned by [`CorsBuilder::build`](crate::CorsBuilder::build).
+//! Typed configuration errors: every problem of a policy or of routes,
+//! returned at once by [`CorsBuilder::build`](crate::CorsBuilder::build),
+//! [`CorsRoutes::build`](crate::CorsRoutes::build), a conversion from a
+//! configuration, or a reload.
 
 use std::fmt;
+
+use crate::settings::name;
 
 /// Which list of the policy a configuration problem is about.
 ///
@@ -32,40 +37,6 @@ impl fmt::Display for HeaderList {
         f.write_str(match self {
             HeaderList::Allowed => "allowed headers",
             HeaderList::Exposed => "exposed headers",
-        })
-    }
-}
-
-/// Which part of the policy a wildcard (`*`) that cannot go with credentials
-/// was given for. (Any method and any request header can: with credentials
-/// the answer names what the preflight asked for.)
-///
-/// # Example
-///
-/// ```
-/// use tower_cors::{ConfigError, CorsLayer, Wildcard};
-///
-/// let err = CorsLayer::builder()
-///     .allow_origins(["https://app.example.com"])
-///     .expose_any_header()
-///     .allow_credentials(true)
-///     .build()
-///     .unwrap_err();
-/// assert!(err.errors().contains(&ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wildcard {
-    /// Any origin (`Access-Control-Allow-Origin: *`).
-    Origins,
-    /// Every response header (`Access-Control-Expose-Headers: *`).
-    ExposedHeaders,
-}
-
-impl fmt::Display for Wildcard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Wildcard::Origins => "any origin",
-            Wildcard::ExposedHeaders => "exposing every response header",
         })
     }
 }
@@ -156,11 +127,14 @@ pub enum ConfigError {
         /// The list it was given in.
         list: HeaderList,
     },
-    /// Any origin, or exposing every header, together with
-    /// `allow_credentials(true)`: browsers reject `*` on credentialed
-    /// requests, and allowing any origin with credentials would let every
-    /// site read users' data.
-    WildcardWithCredentials(Wildcard),
+    /// Any origin (`*`) together with `allow_credentials(true)`: browsers
+    /// reject `*` on credentialed requests, and allowing every origin with
+    /// credentials would let every site read users' data.
+    AnyOriginWithCredentials,
+    /// Exposing every response header (`*`) together with
+    /// `allow_credentials(true)`: browsers read `*` literally on
+    /// credentialed requests, so it would expose no header at all.
+    ExposeAnyHeaderWithCredentials,
     /// An origin predicate (synchronous or asynchronous) together with any
     /// origin (`*`): `*` already allows every origin, so the predicate would
     /// never decide anything. To narrow an any-origin preset, replace its
@@ -181,6 +155,34 @@ pub enum ConfigError {
     RefusalStatusNotError {
         /// The status as configured.
         status: u16,
+    },
+    /// A policy named in [`CorsRoutes`](crate::CorsRoutes) does not build.
+    InvalidPolicy {
+        /// The policy's name.
+        name: String,
+        /// Every problem of the policy.
+        error: BuildError,
+    },
+    /// Two policies of [`CorsRoutes`](crate::CorsRoutes) have the same name.
+    DuplicatePolicy {
+        /// The name given twice.
+        name: String,
+    },
+    /// A binding or the fallback of [`CorsRoutes`](crate::CorsRoutes) names
+    /// a policy that does not exist.
+    UnknownPolicy {
+        /// The name used.
+        name: String,
+        /// Who used it: `prefix /path`, `pattern /path` or `fallback`.
+        used_by: String,
+    },
+    /// A prefix or a pattern of [`CorsRoutes`](crate::CorsRoutes) that is
+    /// not a valid path to bind.
+    InvalidPath {
+        /// The prefix or pattern as given.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
 }
 
@@ -220,16 +222,12 @@ impl fmt::Display for ConfigError {
                 f,
                 "header name {value:?} cannot be in the {list}: browsers control it or it belongs to the CORS protocol"
             ),
-            ConfigError::WildcardWithCredentials(what) => {
-                write!(
-                    f,
-                    "{what} cannot be combined with allow_credentials(true): browsers reject a wildcard on credentialed requests"
-                )?;
-                if *what == Wildcard::Origins {
-                    f.write_str(", and allowing every origin with credentials would let any site act as the user")?;
-                }
-                f.write_str("; list the values explicitly")
-            }
+            ConfigError::AnyOriginWithCredentials => f.write_str(
+                "any origin cannot be combined with allow_credentials(true): browsers reject a wildcard on credentialed requests, and allowing every origin with credentials would let any site act as the user; list the values explicitly",
+            ),
+            ConfigError::ExposeAnyHeaderWithCredentials => f.write_str(
+                "exposing every response header cannot be combined with allow_credentials(true): browsers reject a wildcard on credentialed requests; list the values explicitly",
+            ),
             ConfigError::PredicateWithAnyOrigin => f.write_str(
                 "an origin predicate cannot narrow any origin (`*`), which already allows every origin: replace the origins with allow_origins",
             ),
@@ -242,25 +240,40 @@ impl fmt::Display for ConfigError {
             ConfigError::RefusalStatusNotError { status } => {
                 write!(f, "refusal status {status} is not a 4xx or 5xx status")
             }
+            ConfigError::InvalidPolicy { name, error } => {
+                write!(f, "policy `{name}`: ")?;
+                error.write_each(f)
+            }
+            ConfigError::DuplicatePolicy { name } => {
+                write!(f, "two policies are named `{name}`")
+            }
+            ConfigError::UnknownPolicy { name, used_by } => {
+                write!(
+                    f,
+                    "{used_by} uses the policy `{name}`, which is not defined"
+                )
+            }
+            ConfigError::InvalidPath { path, reason } => write!(f, "`{path}`: {reason}"),
         }
     }
 }
 
 impl ConfigError {
     /// The setting this problem is about, named as the builder method that
-    /// sets it and as the field of a configuration file in this crate's own
-    /// shape (`CorsConfig` with the `serde` feature): `"allow_origins"`,
-    /// `"allow_methods"`, `"allow_headers"`, `"expose_headers"`,
-    /// `"preflight_status"`, `"refusal_status"` or
-    /// `"block_disallowed_origins"`.
+    /// sets it and as the field of a [`CorsConfig`](crate::CorsConfig):
+    /// `"allow_origins"`, `"allow_methods"`, `"allow_headers"`,
+    /// `"expose_headers"`, `"preflight_status"`, `"refusal_status"` or
+    /// `"block_disallowed_origins"`; `"routes"` for a problem of
+    /// [`CorsRoutes`](crate::CorsRoutes) itself.
     ///
     /// A wildcard with credentials is about the list that holds the
     /// wildcard (`allow_origins` or `expose_headers`); an origin refused
     /// only together with credentials, and a predicate next to any origin,
     /// are about `allow_origins`; an asynchronous predicate with blocking is
-    /// about `block_disallowed_origins`. In the API gateway's plug-in shape
-    /// (`GatewayPluginConfig`) the field `allow_origins` is called
-    /// `allow_origin`, and the others keep their names.
+    /// about `block_disallowed_origins`. A [`BuildError`] names each
+    /// problem's field in its message, as the configuration was written: in
+    /// the API gateway's plug-in shape (`GatewayPluginConfig`) the field
+    /// `allow_origins` is called `allow_origin`.
     ///
     /// # Example
     ///
@@ -282,36 +295,52 @@ impl ConfigError {
             | ConfigError::NullOrFileOriginWithCredentials { .. }
             | ConfigError::InsecureOriginWithCredentials { .. }
             | ConfigError::PublicSuffixPattern { .. }
-            | ConfigError::WildcardWithCredentials(Wildcard::Origins)
-            | ConfigError::PredicateWithAnyOrigin => "allow_origins",
+            | ConfigError::AnyOriginWithCredentials
+            | ConfigError::PredicateWithAnyOrigin => name::ALLOW_ORIGINS,
             ConfigError::InvalidMethod { .. } | ConfigError::ForbiddenMethod { .. } => {
-                "allow_methods"
+                name::ALLOW_METHODS
             }
             ConfigError::InvalidHeaderName { list, .. }
             | ConfigError::ForbiddenHeaderName { list, .. } => match list {
-                HeaderList::Allowed => "allow_headers",
-                HeaderList::Exposed => "expose_headers",
+                HeaderList::Allowed => name::ALLOW_HEADERS,
+                HeaderList::Exposed => name::EXPOSE_HEADERS,
             },
-            ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders) => "expose_headers",
-            ConfigError::AsyncOriginWithBlocking => "block_disallowed_origins",
-            ConfigError::PreflightStatusNotSuccess { .. } => "preflight_status",
-            ConfigError::RefusalStatusNotError { .. } => "refusal_status",
+            ConfigError::ExposeAnyHeaderWithCredentials => name::EXPOSE_HEADERS,
+            ConfigError::AsyncOriginWithBlocking => name::BLOCK_DISALLOWED_ORIGINS,
+            ConfigError::PreflightStatusNotSuccess { .. } => name::PREFLIGHT_STATUS,
+            ConfigError::RefusalStatusNotError { .. } => name::REFUSAL_STATUS,
+            ConfigError::InvalidPolicy { .. }
+            | ConfigError::DuplicatePolicy { .. }
+            | ConfigError::UnknownPolicy { .. }
+            | ConfigError::InvalidPath { .. } => "routes",
         }
+    }
+
+    /// Whether the problem is one of routes, whose message needs no field.
+    fn is_about_routes(&self) -> bool {
+        self.field() == "routes"
     }
 }
 
 impl std::error::Error for ConfigError {}
 
-/// Every problem of a CORS policy, returned by
-/// [`CorsBuilder::build`](crate::CorsBuilder::build).
+/// Every problem of a CORS policy, or of routes, in the order they were
+/// found: the error of [`CorsBuilder::build`](crate::CorsBuilder::build),
+/// [`CorsRoutes::build`](crate::CorsRoutes::build), of building a layer
+/// from a configuration (`CorsLayer::try_from`, deserializing a
+/// [`CorsLayer`](crate::CorsLayer)) and of a reload.
 ///
-/// `build` checks the whole policy and reports all problems at once, not only
-/// the first.
+/// The whole policy is checked and every problem reported at once, not
+/// only the first. The message names each problem's field as the policy
+/// was written (a [`CorsConfig`](crate::CorsConfig) field and builder
+/// method, or the API gateway's plug-in field):
+/// `invalid CORS policy (1 problem): allow_methods: method "TRACE" is
+/// forbidden: browsers never send it cross-origin`.
 ///
 /// # Example
 ///
 /// ```
-/// use tower_cors::CorsLayer;
+/// use tower_cors::{ConfigError, CorsLayer};
 ///
 /// let err = CorsLayer::builder()
 ///     .allow_any_origin()
@@ -320,19 +349,45 @@ impl std::error::Error for ConfigError {}
 ///     .build()
 ///     .unwrap_err();
 /// assert_eq!(err.errors().len(), 2);
-/// println!("{err}");
+/// assert_eq!(err.errors()[0], ConfigError::AnyOriginWithCredentials);
+/// assert!(err.to_string().contains("allow_methods: method \"TRACE\" is forbidden"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
     errors: Vec<ConfigError>,
+    shape: Shape,
+}
+
+/// How the configuration that failed was written, to name its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Shape {
+    /// One policy, in this crate's terms (the builder, `CorsConfig`).
+    #[default]
+    Policy,
+    /// One policy, in the API gateway's CORS plug-in shape.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    GatewayPlugin,
+    /// Named policies bound to routes.
+    Routes,
+}
+
+impl Shape {
+    /// The name of `field` (a [`CorsConfig`](crate::CorsConfig) field) in
+    /// this shape.
+    pub(crate) fn field(self, field: &'static str) -> &'static str {
+        match (self, field) {
+            (Shape::GatewayPlugin, name::ALLOW_ORIGINS) => "allow_origin",
+            _ => field,
+        }
+    }
 }
 
 impl BuildError {
-    pub(crate) fn new(errors: Vec<ConfigError>) -> Self {
-        BuildError { errors }
+    pub(crate) fn new(errors: Vec<ConfigError>, shape: Shape) -> Self {
+        BuildError { errors, shape }
     }
 
-    /// The problems found, in the order the builder met them.
+    /// The problems found, in the order they were met.
     ///
     /// # Example
     ///
@@ -345,31 +400,34 @@ impl BuildError {
     pub fn errors(&self) -> &[ConfigError] {
         &self.errors
     }
+
+    /// Writes each problem with its field, separated by `; `.
+    fn write_each(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            if problem.is_about_routes() {
+                write!(f, "{problem}")?;
+            } else {
+                write!(f, "{}: {problem}", self.shape.field(problem.field()))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid CORS policy ")?;
-        write_problems(f, &self.errors, |f, e| write!(f, "{e}"))
+        let what = match self.shape {
+            Shape::Routes => "routes",
+            Shape::Policy | Shape::GatewayPlugin => "policy",
+        };
+        let n = self.errors.len();
+        let s = if n == 1 { "" } else { "s" };
+        write!(f, "invalid CORS {what} ({n} problem{s}): ")?;
+        self.write_each(f)
     }
-}
-
-/// Writes `(N problem[s]): ` and then each problem with `write_one`,
-/// separated by `; `: the one form of every error that lists problems.
-pub(crate) fn write_problems<T>(
-    f: &mut fmt::Formatter<'_>,
-    problems: &[T],
-    write_one: impl Fn(&mut fmt::Formatter<'_>, &T) -> fmt::Result,
-) -> fmt::Result {
-    let n = problems.len();
-    write!(f, "({n} problem{}): ", if n == 1 { "" } else { "s" })?;
-    for (i, problem) in problems.iter().enumerate() {
-        if i > 0 {
-            f.write_str("; ")?;
-        }
-        write_one(f, problem)?;
-    }
-    Ok(())
 }
 
 impl std::error::Error for BuildError {}

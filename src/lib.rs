@@ -20,7 +20,7 @@
 //!   with the rule that decided, is put into the response's extensions
 //!   with `record_decisions`, reported as a `tracing` event with the
 //!   `tracing` feature, and named in a response header in debug mode
-//!   ([`DebugSwitch`]), which also lets the browser's console show the
+//!   ([`CorsLayer::set_debug_mode`]), which also lets the browser's console show the
 //!   real cause.
 //! - On actual responses the layer merges its headers with the inner
 //!   service's; by default the inner service's CORS headers win
@@ -109,46 +109,33 @@
     clippy::unreachable
 )]
 
-mod answer;
-mod body;
 mod builder;
 pub mod check;
-mod classify;
+mod compile;
 #[cfg(feature = "serde")]
-mod config;
-mod debug;
+mod config_file;
 mod error;
-mod future;
-mod headers;
-mod layer;
-mod merge;
-mod methods;
-mod origin;
-mod policy;
-mod preflight;
+mod explain;
 pub mod presets;
 mod refusal;
 #[cfg(feature = "reload")]
 mod reload;
-mod report;
 mod routes;
-mod service;
-pub mod source;
+mod serve;
+mod settings;
 
-pub use body::CorsBody;
 pub use builder::CorsBuilder;
-pub use classify::RequestKind;
 #[cfg(feature = "serde")]
-pub use config::{AnyCorsConfig, ConfigFileError, CorsConfig, GatewayPluginConfig};
-pub use debug::DebugSwitch;
-pub use error::{BuildError, ConfigError, HeaderList, Wildcard};
-pub use future::ResponseFuture;
-pub use layer::CorsLayer;
-pub use policy::Precedence;
+pub use config_file::{AnyCorsConfig, GatewayPluginConfig};
+pub use error::{BuildError, ConfigError, HeaderList};
+pub use explain::route_table::{Binding, RouteTable};
 pub use refusal::Refusal;
 #[cfg(feature = "reload")]
-pub use reload::{ReloadHandle, ReloadableCorsLayer};
-pub use routes::{
-    Binding, CorsRoutes, RouteError, RoutePolicy, RoutedCorsLayer, RoutesError, Routing,
-};
-pub use service::Cors;
+pub use reload::ReloadHandle;
+pub use routes::CorsRoutes;
+pub use serve::body::CorsBody;
+pub use serve::classify::RequestKind;
+pub use serve::future::ResponseFuture;
+pub use serve::layer::CorsLayer;
+pub use serve::service::Cors;
+pub use settings::{CorsConfig, Precedence};

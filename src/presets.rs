@@ -5,7 +5,8 @@ use std::time::Duration;
 use http::StatusCode;
 
 use crate::builder::CorsBuilder;
-use crate::layer::CorsLayer;
+use crate::serve::layer::CorsLayer;
+use crate::settings::CorsConfig;
 
 /// The methods an API gateway allows by default, in the order it lists them.
 ///
@@ -65,6 +66,22 @@ pub const GATEWAY_EXPOSED_HEADERS: [&str; 8] = [
 /// ```
 pub const GATEWAY_MAX_AGE_SECS: u64 = 172_800;
 
+/// The API gateway's defaults, as settings: the policy of
+/// [`CorsLayer::gateway`], and what the gateway's CORS plug-in shape
+/// starts from.
+pub(crate) fn gateway_config() -> CorsConfig {
+    let list = |items: &[&str]| items.iter().map(|&item| item.to_owned()).collect();
+    CorsConfig {
+        allow_origins: list(&["*"]),
+        allow_methods: list(&GATEWAY_METHODS),
+        allow_headers: list(&GATEWAY_ALLOWED_HEADERS),
+        expose_headers: list(&GATEWAY_EXPOSED_HEADERS),
+        max_age: Some(GATEWAY_MAX_AGE_SECS),
+        preflight_status: StatusCode::OK,
+        ..CorsConfig::default()
+    }
+}
+
 impl CorsBuilder {
     /// A builder holding the API gateway's defaults (see
     /// [`CorsLayer::gateway`]), to adjust before building.
@@ -78,13 +95,31 @@ impl CorsBuilder {
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
     pub fn gateway() -> CorsBuilder {
-        CorsBuilder::new()
-            .allow_any_origin()
-            .allow_methods(GATEWAY_METHODS)
-            .allow_headers(GATEWAY_ALLOWED_HEADERS)
-            .expose_headers(GATEWAY_EXPOSED_HEADERS)
-            .max_age(Duration::from_secs(GATEWAY_MAX_AGE_SECS))
-            .preflight_status(StatusCode::OK)
+        CorsBuilder::from(gateway_config())
+    }
+
+    /// A starting point for one single-page app on `origin` that sends
+    /// cookies or `Authorization`: credentials allowed, methods `GET`,
+    /// `POST`, `PUT`, `PATCH`, `DELETE`, request headers `Content-Type` and
+    /// `Authorization`, max-age 600 seconds. Adjust it with the other
+    /// methods before [`build`](CorsBuilder::build); each replaces the
+    /// preset's value (`.allow_methods(["GET"])` allows `GET` only).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsBuilder::single_page_app("https://app.example.com")
+    ///     .expose_headers(["x-request-id"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn single_page_app(origin: impl AsRef<[u8]>) -> Self {
+        Self::new()
+            .allow_origins([origin])
+            .allow_credentials(true)
+            .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+            .allow_headers(["Content-Type", "Authorization"])
+            .max_age(Duration::from_secs(600))
     }
 }
 
@@ -191,11 +226,11 @@ mod tests {
             "600",
         ] {
             assert!(spa.contains(value), "{value} in {spa}");
-            assert!(crate::headers::RENDERED.contains(&value), "{value}");
+            assert!(crate::compile::headers::RENDERED.contains(&value), "{value}");
         }
         for value in joined {
             assert!(
-                crate::headers::RENDERED.contains(&value.as_str()),
+                crate::compile::headers::RENDERED.contains(&value.as_str()),
                 "{value}"
             );
         }

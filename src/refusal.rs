@@ -5,6 +5,13 @@ use std::fmt;
 
 use http::{HeaderName, Method};
 
+use crate::settings::name;
+
+/// The longest `Access-Control-Request-Headers` a preflight may send, all
+/// field lines together. Browsers send the names a script set, lowercase
+/// and comma-separated: a hundred long custom names fit.
+pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
+
 /// Why the layer refused a CORS request.
 ///
 /// With [`record_decisions`](crate::CorsBuilder::record_decisions) the
@@ -12,7 +19,7 @@ use http::{HeaderName, Method};
 /// refused request (and, for an actual request whose origin a synchronous
 /// rule refused, in the request's extensions before the handler runs); the
 /// `tracing` feature reports each one as a `DEBUG` event; and
-/// [debug mode](crate::DebugSwitch) names it in an `x-cors-refusal`
+/// [debug mode](crate::CorsBuilder::debug) names it in an `x-cors-refusal`
 /// response header. [`rule`](Refusal::rule) names the setting that decided.
 ///
 /// - A refused preflight is answered by the layer itself, with the refusal
@@ -92,15 +99,15 @@ impl Refusal {
     /// ```
     pub fn rule(&self) -> &'static str {
         match self {
-            Refusal::OriginNotAllowed => "allow_origins",
-            Refusal::NullOriginNotAllowed => "allow_null_origin",
+            Refusal::OriginNotAllowed => name::ALLOW_ORIGINS,
+            Refusal::NullOriginNotAllowed => name::ALLOW_NULL_ORIGIN,
             Refusal::MalformedOrigin(_) => "Origin syntax",
-            Refusal::MethodNotAllowed(_) => "allow_methods",
+            Refusal::MethodNotAllowed(_) => name::ALLOW_METHODS,
             Refusal::InvalidRequestMethod => "Access-Control-Request-Method syntax",
-            Refusal::HeaderNotAllowed(_) => "allow_headers",
+            Refusal::HeaderNotAllowed(_) => name::ALLOW_HEADERS,
             Refusal::InvalidRequestHeaders => "Access-Control-Request-Headers syntax",
             Refusal::RequestHeadersTooLong => "Access-Control-Request-Headers length",
-            Refusal::PrivateNetworkNotAllowed => "allow_private_network",
+            Refusal::PrivateNetworkNotAllowed => name::ALLOW_PRIVATE_NETWORK,
         }
     }
 }
@@ -125,9 +132,10 @@ impl fmt::Display for Refusal {
                 Bounded(name.as_str().as_bytes())
             ),
             Refusal::InvalidRequestHeaders => f.write_str("invalid Access-Control-Request-Headers"),
-            Refusal::RequestHeadersTooLong => {
-                f.write_str("Access-Control-Request-Headers longer than 4096 bytes")
-            }
+            Refusal::RequestHeadersTooLong => write!(
+                f,
+                "Access-Control-Request-Headers longer than {MAX_REQUEST_HEADERS_LEN} bytes"
+            ),
             Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
         }
     }

@@ -1,6 +1,7 @@
 //! The [`Cors`] service: the request path, top-down, as the Fetch
 //! Standard's steps read.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -9,25 +10,21 @@ use http::request::Parts;
 use http::{Request, Response};
 use tower_service::Service;
 
-use crate::answer;
-use crate::body::CorsBody;
-use crate::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
-use crate::future::{OriginAccess, ResponseFuture};
-use crate::origin::Verdict;
-use crate::policy::{Access, Policy};
-use crate::preflight;
-use crate::routes::table::Table;
-use crate::source::{Fixed, Routed};
+use crate::compile::origin::Verdict;
+use crate::compile::policy::Policy;
+use crate::compile::table::Table;
+use crate::explain::record::record;
+use crate::serve::answer;
+use crate::serve::body::CorsBody;
+use crate::serve::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
+use crate::serve::future::{OriginAccess, ResponseFuture};
+use crate::serve::preflight;
+use crate::serve::source::{Shared, Source};
 
 /// Middleware that applies a CORS policy to an inner service.
 ///
 /// Made by [`CorsLayer`](crate::CorsLayer); cloning it clones the inner
-/// service and a pointer to the shared, precomputed policy. The second
-/// type parameter says where the policy comes from ([`source`](crate::source)):
-/// `Cors<S>` is the static one, with one fixed policy;
-/// [`RoutedCorsLayer`](crate::RoutedCorsLayer) makes `Cors<S, Routed>`,
-/// and `ReloadableCorsLayer` (feature `reload`) `Cors<S, Reloadable>`.
-/// Once the policy is chosen, every kind answers the same way.
+/// service and a pointer to the layer's shared, precomputed policies.
 ///
 /// # Example
 ///
@@ -53,21 +50,15 @@ use crate::source::{Fixed, Routed};
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
-pub struct Cors<S, P = Fixed> {
+#[derive(Clone)]
+pub struct Cors<S> {
     inner: S,
-    source: P,
+    shared: Arc<Shared>,
 }
 
 impl<S> Cors<S> {
-    pub(crate) fn new(inner: S, policy: Arc<Policy>) -> Self {
-        Cors::with_source(inner, Fixed(policy))
-    }
-}
-
-impl<S, P> Cors<S, P> {
-    pub(crate) fn with_source(inner: S, source: P) -> Self {
-        Cors { inner, source }
+    pub(crate) fn new(inner: S, shared: Arc<Shared>) -> Self {
+        Cors { inner, shared }
     }
 
     /// The inner service.
@@ -116,52 +107,50 @@ impl<S, P> Cors<S, P> {
     }
 }
 
-/// The `Service` impl of `Cors<S, $source>`: everything but `call` is the
-/// inner service's, and `call` hands the inner service, the source and the
-/// request to `$call`.
-macro_rules! cors_service {
-    ($(#[$attr:meta])* $source:ty, |$inner:ident, $from:ident, $req:ident| $call:expr) => {
-        $(#[$attr])*
-        impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S, $source>
-        where
-            S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-        {
-            type Response = Response<CorsBody<ResBody>>;
-            type Error = S::Error;
-            type Future = ResponseFuture<S::Future>;
-
-            fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-                self.inner.poll_ready(cx)
-            }
-
-            fn call(&mut self, $req: Request<ReqBody>) -> Self::Future {
-                let ($inner, $from) = (&mut self.inner, &self.source.0);
-                $call
-            }
-        }
-    };
+impl<S: std::fmt::Debug> std::fmt::Debug for Cors<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cors")
+            .field("inner", &self.inner)
+            .field("source", &self.shared.source)
+            .finish()
+    }
 }
 
-cors_service!(Fixed, |inner, policy, req| {
-    let (parts, body) = req.into_parts();
-    respond(inner, policy, parts, body)
-});
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<CorsBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
 
-cors_service!(Routed, |inner, table, req| route(inner, table, req));
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
 
-// No lock: the table in force now, held for this call only. A future that
-// outlives it keeps the chosen policy's `Arc`.
-cors_service!(
-    #[cfg(feature = "reload")]
-    crate::source::Reloadable,
-    |inner, table, req| route(inner, &table.load(), req)
-);
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        let shared = &*self.shared;
+        let debug = || shared.debug.load(Ordering::Relaxed);
+        match &shared.source {
+            Source::Fixed(policy) => {
+                let (parts, body) = req.into_parts();
+                respond(&mut self.inner, policy, debug(), parts, body)
+            }
+            Source::Routed(table) => route(&mut self.inner, table, debug, req),
+            // No lock: the table in force now, held for this call only. A
+            // future that outlives it keeps the chosen policy's `Arc`.
+            #[cfg(feature = "reload")]
+            Source::Reloadable(table) => route(&mut self.inner, &table.load(), debug, req),
+        }
+    }
+}
 
 /// Answers a request with the policy its route is bound to, or passes it
 /// through untouched when none is.
 fn route<S, ReqBody, ResBody>(
     inner: &mut S,
     table: &Table,
+    debug: impl FnOnce() -> bool,
     req: Request<ReqBody>,
 ) -> ResponseFuture<S::Future>
 where
@@ -169,15 +158,17 @@ where
 {
     let (parts, body) = req.into_parts();
     match table.select(&parts) {
-        Some(policy) => respond(inner, policy, parts, body),
+        Some(policy) => respond(inner, policy, debug(), parts, body),
         None => ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body))),
     }
 }
 
 /// The request path, once the policy is chosen: the same for every source.
+/// `debug`: whether debug mode is on.
 fn respond<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
+    debug: bool,
     parts: Parts,
     body: ReqBody,
 ) -> ResponseFuture<S::Future>
@@ -193,7 +184,7 @@ where
     // layer adds what a shared cache needs.
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         let access = OriginAccess::Known(policy.access(None, false));
-        return forward(inner, shared, parts, body, kind, access);
+        return forward(inner, shared, debug, parts, body, kind, access);
     };
     let verdict = match policy.origins.decide_by_value(origin) {
         Some(allowed) => Verdict::Known(allowed),
@@ -205,12 +196,13 @@ where
         return match verdict {
             Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
-                ResponseFuture::answered(preflight::answer(policy, &parts, origin, access))
+                let answer = preflight::answer(policy, debug, &parts, origin, access);
+                ResponseFuture::answered(answer)
             }
             // Only a future that outlives this call clones the `Arc`.
             Verdict::Pending(decision) => {
                 let origin = origin.clone();
-                ResponseFuture::preflight(decision, parts, origin, Arc::clone(shared))
+                ResponseFuture::preflight(decision, parts, origin, Arc::clone(shared), debug)
             }
         };
     }
@@ -218,32 +210,30 @@ where
     // An actual request: the inner service answers, and the layer merges
     // its headers into the response.
     let access = match verdict {
-        Verdict::Known(allowed) => match policy.access(Some(origin), allowed) {
-            Access::Refused => {
-                let same_origin = || is_same_origin_fetch(&parts.headers);
-                match OriginAccess::refused(policy, origin, same_origin) {
-                    OriginAccess::Refused(why) if policy.block_disallowed => {
-                        return ResponseFuture::answered(answer::blocked(policy, kind, why));
-                    }
-                    access => access,
+        Verdict::Known(allowed) => {
+            let same_origin = || is_same_origin_fetch(&parts.headers);
+            match OriginAccess::decided(policy, debug, origin, allowed, same_origin) {
+                OriginAccess::Refused(why) if policy.block_disallowed => {
+                    return ResponseFuture::answered(answer::blocked(policy, debug, kind, why));
                 }
+                access => access,
             }
-            granted => OriginAccess::granted(granted, origin),
-        },
+        }
         Verdict::Pending(future) => OriginAccess::Deciding {
             future,
             origin: origin.clone(),
             same_origin: is_same_origin_fetch(&parts.headers),
         },
     };
-    forward(inner, shared, parts, body, kind, access)
+    forward(inner, shared, debug, parts, body, kind, access)
 }
 
-/// Calls the inner service, telling it the request's kind when the policy
-/// records decisions.
+/// Calls the inner service, telling it the request's kind (and a refused
+/// origin's reason) when the policy records decisions.
 fn forward<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
+    debug: bool,
     mut parts: Parts,
     body: ReqBody,
     kind: Option<RequestKind>,
@@ -252,13 +242,14 @@ fn forward<S, ReqBody, ResBody>(
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
-    if let Some(kind) = kind {
-        parts.extensions.insert(kind);
+    if kind.is_some() {
         // A handler serving a refused origin can tell why.
-        if let OriginAccess::Refused(Some(why)) = &access {
-            parts.extensions.insert(why.clone());
-        }
+        let why = match &access {
+            OriginAccess::Refused(why) => why.clone(),
+            _ => None,
+        };
+        record(shared, debug, kind, why, None, &mut parts.extensions);
     }
     let future = inner.call(Request::from_parts(parts, body));
-    ResponseFuture::inner(future, access, kind, Arc::clone(shared))
+    ResponseFuture::inner(future, access, kind, Arc::clone(shared), debug)
 }

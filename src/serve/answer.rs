@@ -3,16 +3,16 @@
 //! [`block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins),
 //! and what debug mode adds to them.
 //! They are made here, from the headers the policy prebuilt
-//! ([`Answers`](crate::policy::Answers)), and from nothing else.
+//! ([`Answers`](crate::compile::policy::Answers)), and from nothing else.
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
-use crate::classify::RequestKind;
-use crate::debug;
-use crate::headers::ALLOW_PRIVATE_NETWORK;
-use crate::policy::{Policy, ZERO};
+use crate::compile::headers::ALLOW_PRIVATE_NETWORK;
+use crate::compile::policy::{Policy, ZERO};
+use crate::explain::record::record;
 use crate::refusal::Refusal;
+use crate::serve::classify::RequestKind;
 
 /// What an accepted preflight adds to the fixed headers of its answer.
 #[derive(Debug)]
@@ -27,7 +27,12 @@ pub(crate) struct Grant {
 
 /// The answer to an accepted preflight; `unanswered` is the question it
 /// leaves unanswered (private network access without the opt-in).
-pub(crate) fn accepted(policy: &Policy, grant: Grant, unanswered: Option<Refusal>) -> Response<()> {
+pub(crate) fn accepted(
+    policy: &Policy,
+    debug: bool,
+    grant: Grant,
+    unanswered: Option<Refusal>,
+) -> Response<()> {
     let answers = &policy.answers;
     // The prebuilt map has a slot for each header set here (see
     // `Answers::compile`): every insert replaces, and no clone grows.
@@ -48,16 +53,28 @@ pub(crate) fn accepted(policy: &Policy, grant: Grant, unanswered: Option<Refusal
     if policy.private_network && !grant.private_network {
         headers.remove(ALLOW_PRIVATE_NETWORK);
     }
-    let res = response(answers.accepted_status, headers);
-    record(policy, res, Some(RequestKind::Preflight), unanswered)
+    let kind = Some(RequestKind::Preflight);
+    response(
+        policy,
+        debug,
+        answers.accepted_status,
+        headers,
+        kind,
+        unanswered,
+    )
 }
 
 /// The answer to a refused preflight: no CORS headers. `why` is known when
 /// someone will see it.
-pub(crate) fn refused_preflight(policy: &Policy, why: Option<Refusal>) -> Response<()> {
+pub(crate) fn refused_preflight(
+    policy: &Policy,
+    debug: bool,
+    why: Option<Refusal>,
+) -> Response<()> {
     let answers = &policy.answers;
-    let res = response(answers.refused_status, answers.refused_preflight.clone());
-    record(policy, res, Some(RequestKind::Preflight), why)
+    let headers = answers.refused_preflight.clone();
+    let kind = Some(RequestKind::Preflight);
+    response(policy, debug, answers.refused_status, headers, kind, why)
 }
 
 /// In debug mode, the answer to a preflight whose origin is allowed but
@@ -84,58 +101,49 @@ pub(crate) fn debug_refused_preflight(
     // preflight must be asked again.
     headers.insert(header::ACCESS_CONTROL_MAX_AGE, ZERO);
     headers.remove(ALLOW_PRIVATE_NETWORK);
-    let res = response(answers.accepted_status, headers);
-    record(policy, res, Some(RequestKind::Preflight), Some(why))
+    let kind = Some(RequestKind::Preflight);
+    response(
+        policy,
+        true,
+        answers.accepted_status,
+        headers,
+        kind,
+        Some(why),
+    )
 }
 
 /// The answer to an actual request (of `kind`, when decisions are recorded)
 /// that the policy blocks. `why` is known when someone will see it.
 pub(crate) fn blocked(
     policy: &Policy,
+    debug: bool,
     kind: Option<RequestKind>,
     why: Option<Refusal>,
 ) -> Response<()> {
     let answers = &policy.answers;
-    let res = response(answers.refused_status, answers.blocked.clone());
-    record(policy, res, kind, why)
+    let headers = answers.blocked.clone();
+    response(policy, debug, answers.refused_status, headers, kind, why)
 }
 
-fn response(status: StatusCode, headers: HeaderMap) -> Response<()> {
-    let mut res = Response::new(());
-    *res.status_mut() = status;
-    *res.headers_mut() = headers;
-    res
-}
-
-/// Tells of the layer's decision on its own answer: in debug mode, names
-/// the refusal in a header; with
-/// [`record_decisions`](crate::CorsBuilder::record_decisions), puts the
-/// request's kind and the refusal into the answer's extensions.
-fn record(
+/// The layer's own answer, telling of its decision.
+fn response(
     policy: &Policy,
-    mut res: Response<()>,
+    debug: bool,
+    status: StatusCode,
+    headers: HeaderMap,
     kind: Option<RequestKind>,
     why: Option<Refusal>,
 ) -> Response<()> {
-    if let Some(why) = &why {
-        name_in_debug_mode(policy, why, res.headers_mut());
-    }
-    if policy.record_decisions {
-        if let Some(kind) = kind {
-            res.extensions_mut().insert(kind);
-        }
-        if let Some(why) = why {
-            res.extensions_mut().insert(why);
-        }
-    }
-    res
-}
-
-/// In debug mode, names `why` in the `x-cors-refusal` response header.
-pub(crate) fn name_in_debug_mode(policy: &Policy, why: &Refusal, headers: &mut HeaderMap) {
-    if policy.debugging() {
-        if let Some(value) = debug::refusal_value(why) {
-            headers.insert(debug::REFUSAL_HEADER, value);
-        }
-    }
+    let (mut head, ()) = Response::new(()).into_parts();
+    head.status = status;
+    head.headers = headers;
+    record(
+        policy,
+        debug,
+        kind,
+        why,
+        Some(&mut head.headers),
+        &mut head.extensions,
+    );
+    Response::from_parts(head, ())
 }

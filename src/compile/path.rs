@@ -1,6 +1,6 @@
 //! Matching a request's path against a binding's prefix or pattern.
 
-use crate::routes::RouteError;
+use crate::error::ConfigError;
 
 /// A path prefix or pattern, checked and split into segments once.
 #[derive(Debug, Clone)]
@@ -60,8 +60,8 @@ fn check_path(path: &str) -> Result<(), &'static str> {
 impl PathMatcher {
     /// A prefix binding: `/public` covers `/public` and `/public/...`,
     /// never `/publicity`.
-    pub(crate) fn prefix(prefix: &str) -> Result<PathMatcher, RouteError> {
-        let invalid = |reason| RouteError::InvalidPath {
+    pub(crate) fn prefix(prefix: &str) -> Result<PathMatcher, ConfigError> {
+        let invalid = |reason| ConfigError::InvalidPath {
             path: prefix.to_owned(),
             reason,
         };
@@ -75,8 +75,8 @@ impl PathMatcher {
 
     /// A pattern binding: `*` stands for one segment, a final `**` for the
     /// rest of the path.
-    pub(crate) fn pattern(pattern: &str) -> Result<PathMatcher, RouteError> {
-        let invalid = |reason| RouteError::InvalidPath {
+    pub(crate) fn pattern(pattern: &str) -> Result<PathMatcher, ConfigError> {
+        let invalid = |reason| ConfigError::InvalidPath {
             path: pattern.to_owned(),
             reason,
         };

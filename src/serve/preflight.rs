@@ -6,31 +6,32 @@ use http::header::{self, HeaderValue};
 use http::request::Parts;
 use http::Response;
 
-use crate::answer::{self, Grant};
-use crate::headers::REQUEST_PRIVATE_NETWORK;
-use crate::policy::{Access, Policy};
+use crate::compile::headers::REQUEST_PRIVATE_NETWORK;
+use crate::compile::policy::{Access, Policy};
+use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
-use crate::report::{self, Stage};
+use crate::serve::answer::{self, Grant};
 
 /// Answers the preflight from `origin` whose head is `parts`, given what
-/// its origin was granted.
+/// its origin was granted (`debug`: whether debug mode is on).
 pub(crate) fn answer(
     policy: &Policy,
+    debug: bool,
     parts: &Parts,
     origin: &HeaderValue,
     access: Access,
 ) -> Response<()> {
     let Access::Granted(allow_origin) = access else {
-        let why = report::origin_refused(policy, Stage::Preflight, origin);
-        return answer::refused_preflight(policy, why);
+        let why = report::origin_refused(policy, debug, Stage::Preflight, origin);
+        return answer::refused_preflight(policy, debug, why);
     };
-    match check(policy, parts, allow_origin) {
+    match check(policy, debug, parts, allow_origin) {
         Ok((grant, unanswered)) => {
             match &unanswered {
                 Some(why) => report::refused(Stage::Preflight, why, origin),
                 None => report::allowed(Stage::Preflight, origin),
             }
-            answer::accepted(policy, grant, unanswered)
+            answer::accepted(policy, debug, grant, unanswered)
         }
         Err((why, allow_origin)) => {
             report::refused(Stage::Preflight, &why, origin);
@@ -41,10 +42,10 @@ pub(crate) fn answer(
                 why,
                 Refusal::MethodNotAllowed(_) | Refusal::HeaderNotAllowed(_)
             );
-            if shows_lists && policy.debugging() {
+            if shows_lists && debug {
                 return answer::debug_refused_preflight(policy, allow_origin, why);
             }
-            answer::refused_preflight(policy, Some(why))
+            answer::refused_preflight(policy, debug, Some(why))
         }
     }
 }
@@ -55,6 +56,7 @@ pub(crate) fn answer(
 /// is left unanswered (not refused), and that is returned beside the grant.
 fn check(
     policy: &Policy,
+    debug: bool,
     parts: &Parts,
     allow_origin: HeaderValue,
 ) -> Result<(Grant, Option<Refusal>), (Refusal, HeaderValue)> {
@@ -82,7 +84,7 @@ fn check(
     };
     let private_network = policy.private_network && asks_private_network();
     let unanswered =
-        (!policy.private_network && policy.reports_refusals() && asks_private_network())
+        (!policy.private_network && report::refusals_seen(policy, debug) && asks_private_network())
             .then_some(Refusal::PrivateNetworkNotAllowed);
     let grant = Grant {
         allow_origin,

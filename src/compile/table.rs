@@ -1,14 +1,14 @@
 //! The compiled routing table: named policies, bindings in the order they
-//! were bound, and the fallback. Read per request by the routed and the
-//! reloadable services.
+//! were bound, and the fallback. Read per request by a layer with policies
+//! per route, or a reloadable one.
 
 use std::fmt;
 use std::sync::Arc;
 
 use http::request::Parts;
 
-use crate::policy::Policy;
-use crate::routes::path::PathMatcher;
+use crate::compile::path::PathMatcher;
+use crate::compile::policy::Policy;
 
 /// A function binding: given the request's head and the lookup from a
 /// policy's name to its index, the index of the request's policy, or `None`.
@@ -34,12 +34,10 @@ pub(crate) struct Table {
 }
 
 /// The name a single policy gets in its table.
-#[cfg(feature = "reload")]
 pub(crate) const SINGLE: &str = "default";
 
 impl Table {
     /// A table of one policy that covers every route.
-    #[cfg(feature = "reload")]
     pub(crate) fn single(policy: Arc<Policy>) -> Table {
         Table {
             policies: vec![(SINGLE.to_owned(), policy)],
@@ -85,6 +83,15 @@ impl Table {
         self.position(name)
             .and_then(|i| self.policies.get(i))
             .map(|(_, policy)| policy)
+    }
+
+    /// The name of the policy that every request gets, when there is one:
+    /// no binding, and a fallback.
+    pub(crate) fn single_policy(&self) -> Option<&str> {
+        match self.fallback {
+            Some(index) if self.bindings.is_empty() => Some(self.name(index)),
+            _ => None,
+        }
     }
 
     /// The name of the policy at `index`.

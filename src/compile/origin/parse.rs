@@ -100,6 +100,7 @@ pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
     }
     if is_special(scheme) {
         validate_ip_host(host)?;
+        validate_punycode(host)?;
     }
     let port = match port {
         None => PortRule::Default,
@@ -232,6 +233,21 @@ fn validate_ip_host(host: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Refuses a host with an `xn--` label that is not Punycode of an
+/// internationalized label: browsers cannot parse such a host (UTS #46
+/// fails on it), so it is never in an `Origin`.
+fn validate_punycode(host: &str) -> Result<(), &'static str> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let invalid = host
+        .split('.')
+        .filter_map(|label| label.strip_prefix("xn--"))
+        .any(|encoded| !super::punycode::is_valid(encoded));
+    if invalid {
+        return Err("a label that starts with `xn--` must be the Punycode of an internationalized label: browsers cannot parse this host");
+    }
+    Ok(())
+}
+
 /// Whether browsers would parse `host` as an IPv4 address: its last label
 /// (before an optional trailing dot) is a decimal or `0x` hexadecimal number.
 fn ends_in_number(host: &str) -> bool {
@@ -354,6 +370,9 @@ mod tests {
             "https://example.0x1g",
             "chrome-extension://127.1",
             "ftp://example.com:2121",
+            "https://xn--mnchen-3ya.example",
+            "https://*.xn--p1ai",
+            "chrome-extension://xn--f",
         ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
@@ -402,6 +421,10 @@ mod tests {
             "ftp://example.com:21",
             "http://*.[::1]",
             "*://example.com",
+            "http://xn--f",
+            "https://xn--f.example.com",
+            "https://*.xn--abc-.example",
+            "https://xn--.example",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }

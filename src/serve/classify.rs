@@ -3,8 +3,8 @@
 use http::header::{self, HeaderName};
 use http::{HeaderMap, HeaderValue, Method};
 
-use crate::headers::is_forbidden_request_header;
-use crate::methods::is_safelisted as is_safelisted_method;
+use crate::compile::headers::is_forbidden_request_header;
+use crate::compile::methods::is_safelisted as is_safelisted_method;
 
 /// What kind of request the layer saw, following the Fetch Standard.
 ///

@@ -6,23 +6,9 @@
 
 use http::HeaderValue;
 
-use crate::policy::Policy;
+use crate::compile::policy::Policy;
 use crate::refusal::Refusal;
-
-/// A built policy, in words, for the `INFO` event.
-#[derive(Debug, Default)]
-#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-pub(crate) struct Summary {
-    pub(crate) origins: String,
-    pub(crate) methods: String,
-    pub(crate) headers: String,
-    pub(crate) exposed: String,
-    pub(crate) credentials: bool,
-    pub(crate) max_age: String,
-    pub(crate) private_network: bool,
-    pub(crate) precedence: String,
-    pub(crate) block_disallowed: bool,
-}
+use crate::settings::CorsConfig;
 
 /// Which request of the protocol a decision is about.
 #[derive(Debug, Clone, Copy)]
@@ -53,51 +39,67 @@ pub(crate) fn traces_refusals() -> bool {
     }
 }
 
-/// Whether anyone listens to the `INFO` event of a built policy, so that
-/// its summary is worth writing.
-pub(crate) fn wants_summary() -> bool {
-    #[cfg(feature = "tracing")]
-    {
-        tracing::enabled!(target: "tower_cors", tracing::Level::INFO)
-    }
-    #[cfg(not(feature = "tracing"))]
-    {
-        false
-    }
-}
-
-/// Reports a policy that was built.
+/// Reports a policy that was built, summarising its settings, when anyone
+/// listens to the `INFO` event.
 #[cfg(feature = "tracing")]
-pub(crate) fn built(summary: &Summary) {
+pub(crate) fn built(config: &CorsConfig) {
+    if !tracing::enabled!(target: "tower_cors", tracing::Level::INFO) {
+        return;
+    }
+    let or = |list: &[String], none: &str| {
+        if list.is_empty() {
+            none.to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
+    let mut origins = or(&config.allow_origins, "none listed");
+    if config.origin_predicate {
+        origins.push_str(" + predicate");
+    }
+    if config.async_origin_predicate {
+        origins.push_str(" + async predicate");
+    }
+    let max_age = config.max_age.map_or_else(
+        || "not sent (browsers cache a preflight for 5 s)".to_owned(),
+        |age| format!("{age} s"),
+    );
     tracing::info!(
         target: "tower_cors",
-        origins = %summary.origins,
-        methods = %summary.methods,
-        headers = %summary.headers,
-        exposed = %summary.exposed,
-        credentials = summary.credentials,
-        max_age = %summary.max_age,
-        private_network = summary.private_network,
-        precedence = %summary.precedence,
-        block_disallowed = summary.block_disallowed,
+        origins = %origins,
+        methods = %or(&config.allow_methods, "GET, HEAD, POST (the safelisted ones)"),
+        headers = %or(&config.allow_headers, "the safelisted ones"),
+        exposed = %or(&config.expose_headers, "none"),
+        credentials = config.allow_credentials,
+        max_age = %max_age,
+        private_network = config.allow_private_network,
+        precedence = ?config.precedence,
+        block_disallowed = config.block_disallowed_origins,
         "CORS policy built"
     );
 }
 
 #[cfg(not(feature = "tracing"))]
-pub(crate) fn built(_summary: &Summary) {}
+pub(crate) fn built(_config: &CorsConfig) {}
+
+/// Whether a refusal under `policy` is seen beyond the response's CORS
+/// headers: blocked, recorded, traced, or named in debug mode (`debug`:
+/// whether it is on). Finding a refusal's reason costs work (an origin is
+/// parsed), done only then.
+pub(crate) fn refusals_seen(policy: &Policy, debug: bool) -> bool {
+    policy.block_disallowed || policy.record_decisions || debug || traces_refusals()
+}
 
 /// The reason why the policy refused `origin`, reported, when someone will
 /// see it (recorded, traced, blocked or named in debug mode); `None`
 /// otherwise, since finding it parses the origin.
 pub(crate) fn origin_refused(
     policy: &Policy,
+    debug: bool,
     stage: Stage,
     origin: &HeaderValue,
 ) -> Option<Refusal> {
-    policy
-        .reports_refusals()
-        .then(|| origin_refusal(policy, stage, origin))
+    refusals_seen(policy, debug).then(|| origin_refusal(policy, stage, origin))
 }
 
 /// Why `origin` is refused, reported; for callers that know the refusal

@@ -66,7 +66,7 @@ pub(crate) fn compile(
     }
     allowed.echo = allowed.any && credentials;
     if !allowed.echo {
-        allowed.value = crate::headers::joined(&shown);
+        allowed.value = crate::compile::headers::joined(&shown);
     }
     allowed
 }

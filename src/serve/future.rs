@@ -11,15 +11,15 @@ use http::request::Parts;
 use http::{HeaderValue, Response};
 use pin_project_lite::pin_project;
 
-use crate::answer;
-use crate::body::CorsBody;
-use crate::classify::RequestKind;
-use crate::merge::merge;
-use crate::origin::DecisionFuture;
-use crate::policy::{Access, Policy};
-use crate::preflight;
+use crate::compile::origin::DecisionFuture;
+use crate::compile::policy::{Access, Policy};
+use crate::explain::record::record;
+use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
-use crate::report::{self, Stage};
+use crate::serve::body::CorsBody;
+use crate::serve::classify::RequestKind;
+use crate::serve::merge::merge;
+use crate::serve::preflight;
 
 /// What an actual request's origin is granted, known at once or once the
 /// asynchronous predicate has decided.
@@ -107,6 +107,8 @@ pin_project! {
             // The request's kind, when the policy records decisions.
             kind: Option<RequestKind>,
             policy: Arc<Policy>,
+            // Whether debug mode was on when the request came.
+            debug: bool,
         },
         /// A preflight whose origin only the asynchronous predicate can
         /// decide.
@@ -115,6 +117,7 @@ pin_project! {
             parts: Parts,
             origin: HeaderValue,
             policy: Arc<Policy>,
+            debug: bool,
         },
         /// The layer's own answer, ready.
         Answered {
@@ -136,6 +139,7 @@ impl<F: Future> ResponseFuture<F> {
         access: OriginAccess,
         kind: Option<RequestKind>,
         policy: Arc<Policy>,
+        debug: bool,
     ) -> Self {
         let state = State::Inner {
             future,
@@ -143,6 +147,7 @@ impl<F: Future> ResponseFuture<F> {
             access,
             kind,
             policy,
+            debug,
         };
         ResponseFuture { state }
     }
@@ -152,12 +157,14 @@ impl<F: Future> ResponseFuture<F> {
         parts: Parts,
         origin: HeaderValue,
         policy: Arc<Policy>,
+        debug: bool,
     ) -> Self {
         let state = State::Preflight {
             decision,
             parts,
             origin,
             policy,
+            debug,
         };
         ResponseFuture { state }
     }
@@ -189,12 +196,13 @@ where
                 access,
                 kind,
                 policy,
+                debug,
             } => match access {
                 // The usual case: the origin is decided, only the inner
                 // service is awaited.
                 OriginAccess::Known(_) | OriginAccess::Refused(_) => {
                     let out = ready!(future.poll(cx));
-                    out.map(|res| finish(res, access, *kind, policy))
+                    out.map(|res| finish(res, access, *kind, policy, *debug))
                 }
                 OriginAccess::Deciding { .. } => {
                     if output.is_none() {
@@ -206,12 +214,12 @@ where
                         // An error of the inner service needs no decision.
                         Some(Err(_)) => false,
                         _ => {
-                            ready!(poll_access(access, policy, cx));
+                            ready!(poll_access(access, policy, *debug, cx));
                             true
                         }
                     };
                     match (output.take(), decided) {
-                        (Some(Ok(res)), true) => Ok(finish(res, access, *kind, policy)),
+                        (Some(Ok(res)), true) => Ok(finish(res, access, *kind, policy, *debug)),
                         (Some(Err(error)), _) => Err(error),
                         // The inner service is not ready yet.
                         _ => return Poll::Pending,
@@ -223,10 +231,13 @@ where
                 parts,
                 origin,
                 policy,
+                debug,
             } => {
                 let allowed = ready!(decision.as_mut().poll(cx));
                 let access = policy.access(Some(origin), allowed);
-                Ok(empty(preflight::answer(policy, parts, origin, access)))
+                Ok(empty(preflight::answer(
+                    policy, *debug, parts, origin, access,
+                )))
             }
             StateProj::Answered { response } => match response.take() {
                 Some(res) => Ok(empty(res)),
@@ -244,7 +255,12 @@ where
 
 /// Polls a pending origin decision; ready once the origin's access is
 /// known.
-fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
+fn poll_access(
+    access: &mut OriginAccess,
+    policy: &Policy,
+    debug: bool,
+    cx: &mut Context<'_>,
+) -> Poll<()> {
     if let OriginAccess::Deciding {
         future,
         origin,
@@ -253,70 +269,72 @@ fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>)
     {
         let allowed = ready!(future.as_mut().poll(cx));
         let same_origin = *same_origin;
-        *access = match policy.access(Some(origin), allowed) {
-            Access::Refused => OriginAccess::refused(policy, origin, || same_origin),
-            granted => OriginAccess::granted(granted, origin),
-        };
+        *access = OriginAccess::decided(policy, debug, origin, allowed, || same_origin);
     }
     Poll::Ready(())
 }
 
 impl OriginAccess {
-    /// An actual request's origin, given `access`.
-    pub(crate) fn granted(access: Access, origin: &HeaderValue) -> OriginAccess {
-        report::allowed(Stage::Actual, origin);
-        OriginAccess::Known(access)
-    }
-
-    /// An actual request's refused origin, with the reason when someone
-    /// will see it. A same-origin write carries `Origin` too, but is no
-    /// CORS request: it is never refused. Only that depends on
-    /// `Sec-Fetch-Site`, never the response's headers, which a shared cache
-    /// keys by `Origin` alone; so `same_origin` is asked only when a
-    /// refusal is seen.
-    pub(crate) fn refused(
+    /// What an actual request's `origin` gets once the origin rules have
+    /// decided whether they allow it: the one decision for an origin known
+    /// at once and for one the asynchronous predicate decided.
+    ///
+    /// A refused origin carries its reason when someone will see it. A
+    /// same-origin write carries `Origin` too, but is no CORS request: it
+    /// is never refused. Only that depends on `Sec-Fetch-Site`, never the
+    /// response's headers, which a shared cache keys by `Origin` alone; so
+    /// `same_origin` is asked only when a refusal is seen.
+    pub(crate) fn decided(
         policy: &Policy,
+        debug: bool,
         origin: &HeaderValue,
+        allowed: bool,
         same_origin: impl FnOnce() -> bool,
     ) -> OriginAccess {
-        if !policy.reports_refusals() {
-            return OriginAccess::Refused(None);
+        match policy.access(Some(origin), allowed) {
+            Access::Refused if !report::refusals_seen(policy, debug) => OriginAccess::Refused(None),
+            Access::Refused if same_origin() => OriginAccess::Known(Access::NotCors),
+            Access::Refused => {
+                OriginAccess::Refused(Some(report::origin_refusal(policy, Stage::Actual, origin)))
+            }
+            granted => {
+                report::allowed(Stage::Actual, origin);
+                OriginAccess::Known(granted)
+            }
         }
-        if same_origin() {
-            return OriginAccess::Known(Access::NotCors);
-        }
-        OriginAccess::Refused(Some(report::origin_refusal(policy, Stage::Actual, origin)))
     }
 }
 
 /// Merges the layer's headers into the inner service's response, once the
-/// origin is decided.
+/// origin is decided, and tells of the decision.
 fn finish<B>(
     mut res: Response<B>,
     access: &OriginAccess,
     kind: Option<RequestKind>,
     policy: &Policy,
+    debug: bool,
 ) -> Response<CorsBody<B>> {
-    // Set only when the policy records decisions.
-    if let Some(kind) = kind {
-        res.extensions_mut().insert(kind);
-    }
     static REFUSED: Access = Access::Refused;
-    match access {
-        OriginAccess::Known(known) => merge(policy, known, res.headers_mut()),
-        OriginAccess::Refused(why) => {
-            merge(policy, &REFUSED, res.headers_mut());
-            if let Some(why) = why {
-                answer::name_in_debug_mode(policy, why, res.headers_mut());
-                if policy.record_decisions {
-                    res.extensions_mut().insert(why.clone());
-                }
-            }
-        }
+    let (known, why) = match access {
+        OriginAccess::Known(known) => (known, None),
+        OriginAccess::Refused(why) => (&REFUSED, why.clone()),
         // Never: the future decides before it finishes.
-        OriginAccess::Deciding { .. } => {}
+        OriginAccess::Deciding { .. } => return res.map(CorsBody::new),
+    };
+    merge(policy, known, res.headers_mut());
+    if kind.is_none() && why.is_none() {
+        return res.map(CorsBody::new);
     }
-    res.map(CorsBody::new)
+    let (mut head, body) = res.into_parts();
+    record(
+        policy,
+        debug,
+        kind,
+        why,
+        Some(&mut head.headers),
+        &mut head.extensions,
+    );
+    Response::from_parts(head, CorsBody::new(body))
 }
 
 fn empty<B>(response: Response<()>) -> Response<CorsBody<B>> {

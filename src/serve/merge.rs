@@ -3,8 +3,9 @@
 use bytes::BytesMut;
 use http::header::{self, Entry, HeaderMap, HeaderName, HeaderValue};
 
-use crate::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
-use crate::policy::{Access, Policy, Precedence};
+use crate::compile::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
+use crate::compile::policy::{Access, Policy};
+use crate::settings::Precedence;
 
 const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
 
@@ -54,7 +55,7 @@ fn add_to_untouched(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
     }
     // The layer's own `Access-Control-Allow-Origin` is `*` exactly under an
     // any-origin policy.
-    if !policy.origins.is_any() {
+    if !policy.same_for_every_origin() {
         headers.insert(header::VARY, VARY_ORIGIN);
     }
 }
@@ -68,7 +69,7 @@ fn is_cors_or_vary(name: &HeaderName) -> bool {
 /// and under an any-origin policy when the handler answered with an origin
 /// of its own instead of `*`.
 fn varies_by_origin(policy: &Policy, headers: &HeaderMap) -> bool {
-    !policy.origins.is_any()
+    !policy.same_for_every_origin()
         || headers
             .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
             .is_some_and(|value| value != "*")
@@ -81,7 +82,7 @@ fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut Header
     // The handler grants credentials and the layer would answer `*`, which
     // browsers refuse with credentials; echoing the origin instead would
     // grant them to every site. So the layer adds nothing.
-    if policy.origins.is_any() && grants_credentials(headers) {
+    if policy.same_for_every_origin() && grants_credentials(headers) {
         return;
     }
     let ours = match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {

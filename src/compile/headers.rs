@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use bytes::BytesMut;
 use http::header::{GetAll, HeaderName, HeaderValue};
 
-use crate::error::{ConfigError, HeaderList, Wildcard};
-use crate::refusal::Refusal;
+use crate::error::{ConfigError, HeaderList};
+use crate::refusal::{Refusal, MAX_REQUEST_HEADERS_LEN};
 
 /// `true`, as `Access-Control-Allow-Credentials` and
 /// `Access-Control-Allow-Private-Network` say it.
@@ -18,11 +18,6 @@ pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
-
-/// The longest `Access-Control-Request-Headers` a preflight may send, all
-/// field lines together. Browsers send the names a script set, lowercase
-/// and comma-separated: a hundred long custom names fit.
-pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 
 /// The request headers a preflight may ask for, compiled.
 #[derive(Debug, Default)]
@@ -93,9 +88,7 @@ pub(crate) fn compile_exposed(
     }
     if any {
         if credentials {
-            errors.push(ConfigError::WildcardWithCredentials(
-                Wildcard::ExposedHeaders,
-            ));
+            errors.push(ConfigError::ExposeAnyHeaderWithCredentials);
         }
         shown.insert(0, "*");
     }

@@ -2,63 +2,14 @@
 //! request, and the answers the layer gives itself, rendered once by
 //! [`CorsBuilder::build`](crate::CorsBuilder::build).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 
+use crate::compile::headers::{self as headers, AllowedHeaders, ALLOW_PRIVATE_NETWORK, TRUE};
+use crate::compile::methods::{self, AllowedMethods};
+use crate::compile::origin::{AllowedOrigins, Predicates};
 use crate::error::ConfigError;
-use crate::headers::{AllowedHeaders, ALLOW_PRIVATE_NETWORK, TRUE};
-use crate::methods::AllowedMethods;
-use crate::origin::AllowedOrigins;
-
-/// Who decides when both the inner service and the layer have a value for
-/// the same CORS response header.
-///
-/// In configuration files (the `serde` feature) it is written
-/// `"upstream_wins"` or `"layer_wins"`.
-///
-/// # Example
-///
-/// ```
-/// use tower_cors::{CorsLayer, Precedence};
-///
-/// // Behave like tower-http's CorsLayer: the layer's headers replace the handler's.
-/// let cors = CorsLayer::builder()
-///     .allow_any_origin()
-///     .precedence(Precedence::LayerWins)
-///     .build()?;
-/// # Ok::<(), tower_cors::BuildError>(())
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum Precedence {
-    /// The inner (upstream) service's CORS headers win, as at an API gateway:
-    /// a header the handler set reaches the browser unchanged, and the layer
-    /// adds only the headers the handler did not set.
-    ///
-    /// The layer adds `Access-Control-Allow-Credentials` and
-    /// `Access-Control-Expose-Headers` only next to its own
-    /// `Access-Control-Allow-Origin`: when the handler set that header to
-    /// another value, the layer adds neither, so it never grants credentials
-    /// or exposes headers to an origin the policy did not choose. When the
-    /// handler set only `Access-Control-Allow-Credentials: true` and the
-    /// layer would answer `*`, the layer adds no `Access-Control-Allow-Origin`
-    /// at all, since browsers refuse `*` with credentials.
-    #[default]
-    UpstreamWins,
-    /// The layer's CORS decision is the whole answer: every CORS header the
-    /// handler set is removed (`Access-Control-Allow-Private-Network`
-    /// included), then the layer's are added (for an origin that is not
-    /// allowed, none). This is how tower-http's `CorsLayer` behaves, for
-    /// users migrating from it.
-    LayerWins,
-}
+use crate::settings::{CorsConfig, Precedence};
 
 /// Everything the service reads per request, shared by every clone of the
 /// service behind an `Arc`.
@@ -75,15 +26,12 @@ pub(crate) struct Policy {
     pub(crate) block_disallowed: bool,
     /// Whether the layer puts its decisions into extensions.
     pub(crate) record_decisions: bool,
-    /// Debug mode, switched at runtime by a [`DebugSwitch`](crate::DebugSwitch).
-    pub(crate) debug: Arc<AtomicBool>,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
-    /// The policy as it was asked for, for
+    /// The settings the policy was compiled from, for
     /// [`CorsLayer::config`](crate::CorsLayer::config); read only there,
     /// never per request.
-    #[cfg(feature = "serde")]
-    pub(crate) config: crate::config::CorsConfig,
+    pub(crate) config: CorsConfig,
 }
 
 /// What the layer grants a request, once its origin is decided.
@@ -102,18 +50,43 @@ const WILDCARD: HeaderValue = HeaderValue::from_static("*");
 pub(crate) const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Policy {
-    /// Whether a refusal is seen beyond the response's CORS headers:
-    /// blocked, recorded, traced, or named by debug mode.
-    pub(crate) fn reports_refusals(&self) -> bool {
-        self.block_disallowed
-            || self.record_decisions
-            || self.debugging()
-            || crate::report::traces_refusals()
+    /// Checks the settings and compiles them with the origin predicates,
+    /// reporting every problem to `errors`.
+    pub(crate) fn compile(
+        mut config: CorsConfig,
+        predicates: Predicates,
+        errors: &mut Vec<ConfigError>,
+    ) -> Policy {
+        config.origin_predicate = predicates.sync.is_some();
+        config.async_origin_predicate = predicates.r#async.is_some();
+        let credentials = config.allow_credentials;
+        if config.async_origin_predicate && config.block_disallowed_origins {
+            errors.push(ConfigError::AsyncOriginWithBlocking);
+        }
+        let mut policy = Policy {
+            origins: AllowedOrigins::compile(&config, predicates, errors),
+            methods: methods::compile(&config.allow_methods, credentials, errors),
+            headers: headers::compile_allowed(&config.allow_headers, credentials, errors),
+            exposed: headers::compile_exposed(&config.expose_headers, credentials, errors),
+            credentials,
+            private_network: config.allow_private_network,
+            precedence: config.precedence,
+            block_disallowed: config.block_disallowed_origins,
+            record_decisions: config.record_decisions,
+            answers: Answers::default(),
+            config,
+        };
+        check_statuses(&policy.config, errors);
+        policy.answers = Answers::compile(&policy);
+        policy
     }
 
-    /// Whether debug mode is on.
-    pub(crate) fn debugging(&self) -> bool {
-        self.debug.load(Ordering::Relaxed)
+    /// Whether the answer is the same for every origin: `*` on every
+    /// response, with or without `Origin`, and no `Vary: Origin` (an
+    /// any-origin policy). Otherwise the answer depends on the origin, and a
+    /// shared cache must key it by `Origin`.
+    pub(crate) fn same_for_every_origin(&self) -> bool {
+        self.origins.is_any()
     }
 
     /// What a request from `origin` (`None`: no `Origin` header) gets, given
@@ -123,7 +96,7 @@ impl Policy {
     /// origin, echoed.
     pub(crate) fn access(&self, origin: Option<&HeaderValue>, allowed: bool) -> Access {
         match origin {
-            _ if self.origins.is_any() => Access::Granted(WILDCARD),
+            _ if self.same_for_every_origin() => Access::Granted(WILDCARD),
             None => Access::NotCors,
             Some(origin) if allowed => Access::Granted(origin.clone()),
             Some(_) => Access::Refused,
@@ -147,11 +120,8 @@ pub(crate) struct Answers {
 
 /// Checks the statuses of the layer's answers, reporting each problem to
 /// `errors`.
-pub(crate) fn check_statuses(
-    accepted: StatusCode,
-    refused: StatusCode,
-    errors: &mut Vec<ConfigError>,
-) {
+fn check_statuses(config: &CorsConfig, errors: &mut Vec<ConfigError>) {
+    let (accepted, refused) = (config.preflight_status, config.refusal_status);
     if !accepted.is_success() {
         errors.push(ConfigError::PreflightStatusNotSuccess {
             status: accepted.as_u16(),
@@ -166,13 +136,14 @@ pub(crate) fn check_statuses(
 
 impl Answers {
     /// Renders the answers of `policy`, from its rules.
-    pub(crate) fn compile(
-        policy: &Policy,
-        max_age: Option<HeaderValue>,
-        accepted_status: StatusCode,
-        refused_status: StatusCode,
-    ) -> Answers {
-        let by_origin = !policy.origins.is_any();
+    fn compile(policy: &Policy) -> Answers {
+        let accepted_status = policy.config.preflight_status;
+        let refused_status = policy.config.refusal_status;
+        let max_age = policy
+            .config
+            .max_age
+            .and_then(|age| headers::header_value(&age.to_string()));
+        let by_origin = !policy.same_for_every_origin();
         let preflight_vary = preflight_vary(by_origin, policy.private_network);
 
         let mut refused_preflight = empty_body(refused_status);

@@ -1,8 +1,10 @@
-//! Origins: what the user asked for ([`OriginRules`]), checked and compiled
-//! once into [`AllowedOrigins`], which decides each request's `Origin`.
+//! Origins: the listed origins, their opt-ins and the predicates, checked
+//! and compiled once into [`AllowedOrigins`], which decides each request's
+//! `Origin`.
 
 mod parse;
 mod public_suffix;
+mod punycode;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -14,8 +16,9 @@ use std::sync::Arc;
 use http::request::Parts;
 use http::HeaderValue;
 
-use crate::error::{ConfigError, Wildcard};
+use crate::error::ConfigError;
 use crate::refusal::Refusal;
+use crate::settings::CorsConfig;
 use parse::{is_canonical_port, ConfiguredOrigin};
 use public_suffix::is_public_suffix;
 
@@ -31,34 +34,30 @@ pub(crate) type DecisionFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
 pub(crate) type AsyncOriginPredicate =
     Arc<dyn Fn(HeaderValue, &Parts) -> DecisionFuture + Send + Sync>;
 
-/// The origins a user asked for, as the builder records them. Each field is
-/// set by one builder method, and a later call of that method replaces it.
+/// The origin predicates of a policy, which a configuration cannot hold.
+/// Each is set by one builder method, and a later call of it replaces it.
 #[derive(Clone, Default)]
-pub(crate) struct OriginRules {
-    pub(crate) list: Vec<String>,
-    pub(crate) predicate: Option<OriginPredicate>,
-    pub(crate) async_predicate: Option<AsyncOriginPredicate>,
-    pub(crate) opt_ins: OptIns,
+pub(crate) struct Predicates {
+    pub(crate) sync: Option<OriginPredicate>,
+    pub(crate) r#async: Option<AsyncOriginPredicate>,
 }
 
-/// Origins that are refused unless the user opts in by name.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct OptIns {
-    pub(crate) null: bool,
-    pub(crate) file: bool,
-    pub(crate) null_or_file_with_credentials: bool,
-    pub(crate) insecure_with_credentials: bool,
-}
-
-impl fmt::Debug for OriginRules {
+impl fmt::Debug for Predicates {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OriginRules")
-            .field("list", &self.list)
-            .field("predicate", &self.predicate.is_some())
-            .field("async_predicate", &self.async_predicate.is_some())
-            .field("opt_ins", &self.opt_ins)
+        f.debug_struct("Predicates")
+            .field("sync", &self.sync.is_some())
+            .field("async", &self.r#async.is_some())
             .finish()
     }
+}
+
+/// Origins that are refused unless the policy opts in by name.
+#[derive(Debug, Clone, Copy)]
+struct OptIns {
+    null: bool,
+    file: bool,
+    null_or_file_with_credentials: bool,
+    insecure_with_credentials: bool,
 }
 
 /// Whether one request's origin is allowed, known at once or only by a
@@ -138,27 +137,33 @@ pub(crate) struct AllowedOrigins {
     async_predicate: Option<AsyncOriginPredicate>,
 }
 
-impl OriginRules {
+impl AllowedOrigins {
     /// Checks every configured origin, reporting each problem to `errors`,
-    /// and compiles what is valid.
+    /// and compiles what is valid, with the predicates.
     pub(crate) fn compile(
-        self,
-        credentials: bool,
+        config: &CorsConfig,
+        predicates: Predicates,
         errors: &mut Vec<ConfigError>,
     ) -> AllowedOrigins {
+        let credentials = config.allow_credentials;
+        let opt_ins = OptIns {
+            null: config.allow_null_origin,
+            file: config.allow_file_origin,
+            null_or_file_with_credentials: config
+                .dangerously_allow_null_or_file_origin_with_credentials,
+            insecure_with_credentials: config.dangerously_allow_insecure_origins_with_credentials,
+        };
         let mut allowed = AllowedOrigins {
-            predicate: self.predicate,
-            async_predicate: self.async_predicate,
+            predicate: predicates.sync,
+            async_predicate: predicates.r#async,
             ..AllowedOrigins::default()
         };
         let errors_before = errors.len();
-        for value in &self.list {
-            if let Err(error) = allowed.add(value, self.opt_ins, credentials) {
-                errors.push(error);
-            }
+        for value in &config.allow_origins {
+            allowed.add(value, opt_ins, credentials, errors);
         }
         if allowed.any && credentials {
-            errors.push(ConfigError::WildcardWithCredentials(Wildcard::Origins));
+            errors.push(ConfigError::AnyOriginWithCredentials);
         }
         if allowed.any && (allowed.predicate.is_some() || allowed.async_predicate.is_some()) {
             errors.push(ConfigError::PredicateWithAnyOrigin);
@@ -168,36 +173,37 @@ impl OriginRules {
         }
         allowed
     }
-}
 
-impl AllowedOrigins {
-    /// Adds one configured value, or says why it cannot be allowed.
-    fn add(&mut self, value: &str, opt_ins: OptIns, credentials: bool) -> Result<(), ConfigError> {
+    /// Adds one configured value, or reports to `errors` every reason why
+    /// it cannot be allowed.
+    fn add(
+        &mut self,
+        value: &str,
+        opt_ins: OptIns,
+        credentials: bool,
+        errors: &mut Vec<ConfigError>,
+    ) {
         let opted_in = match value {
             "*" => {
                 self.any = true;
-                return Ok(());
+                return;
             }
             "null" => opt_ins.null,
             "file://" => opt_ins.file,
-            _ => return self.add_parsed(value, opt_ins, credentials),
+            _ => return self.add_parsed(value, opt_ins, credentials, errors),
         };
+        let value = value.to_owned();
         if !opted_in {
-            return Err(ConfigError::NullOrFileOrigin {
-                value: value.to_owned(),
-            });
+            return errors.push(ConfigError::NullOrFileOrigin { value });
         }
         if credentials && !opt_ins.null_or_file_with_credentials {
-            return Err(ConfigError::NullOrFileOriginWithCredentials {
-                value: value.to_owned(),
-            });
+            return errors.push(ConfigError::NullOrFileOriginWithCredentials { value });
         }
         if value == "null" {
             self.null = true;
         } else {
-            self.exact.insert(value.as_bytes().into());
+            self.exact.insert(value.into_bytes().into());
         }
-        Ok(())
     }
 
     fn add_parsed(
@@ -205,21 +211,29 @@ impl AllowedOrigins {
         value: &str,
         opt_ins: OptIns,
         credentials: bool,
-    ) -> Result<(), ConfigError> {
-        let origin = parse::parse(value).map_err(|reason| ConfigError::InvalidOrigin {
-            value: value.to_owned(),
-            reason,
-        })?;
+        errors: &mut Vec<ConfigError>,
+    ) {
+        let origin = match parse::parse(value) {
+            Ok(origin) => origin,
+            Err(reason) => {
+                let value = value.to_owned();
+                return errors.push(ConfigError::InvalidOrigin { value, reason });
+            }
+        };
         if credentials && !origin.is_loopback() {
+            let errors_before = errors.len();
             if origin.subdomains && is_public_suffix(&origin.host) {
-                return Err(ConfigError::PublicSuffixPattern {
+                errors.push(ConfigError::PublicSuffixPattern {
                     value: value.to_owned(),
                 });
             }
             if &*origin.scheme == "http" && !opt_ins.insecure_with_credentials {
-                return Err(ConfigError::InsecureOriginWithCredentials {
+                errors.push(ConfigError::InsecureOriginWithCredentials {
                     value: value.to_owned(),
                 });
+            }
+            if errors.len() > errors_before {
+                return;
             }
         }
         if origin.is_exact() {
@@ -235,7 +249,6 @@ impl AllowedOrigins {
             };
             index.entry(origin.host.clone()).or_default().push(origin);
         }
-        Ok(())
     }
 
     /// True when every origin is allowed, so that the answer is the same

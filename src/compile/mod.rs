@@ -1,0 +1,10 @@
+//! Compiling a policy: the settings checked and turned, once, into what the
+//! service reads per request ([`policy::Policy`]) and, for routes, into a
+//! table of named policies ([`table::Table`]).
+
+pub(crate) mod headers;
+pub(crate) mod methods;
+pub(crate) mod origin;
+pub(crate) mod path;
+pub(crate) mod policy;
+pub(crate) mod table;
