@@ -53,6 +53,7 @@ use crate::settings::CorsConfig;
 /// assert_eq!(cors.config().unwrap().allow_methods, ["GET", "POST", "PUT"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GatewayPluginConfig {
@@ -70,6 +71,7 @@ pub struct GatewayPluginConfig {
     pub allow_credentials: bool,
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Default for GatewayPluginConfig {
     /// The gateway's defaults, the policy of [`CorsLayer::gateway`].
     fn default() -> Self {
@@ -94,6 +96,7 @@ fn items(list: &str) -> Vec<String> {
         .collect()
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl GatewayPluginConfig {
     /// The field of this shape that `error` is about:
     /// [`ConfigError::field`](crate::ConfigError::field) with
@@ -119,6 +122,7 @@ impl GatewayPluginConfig {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl From<GatewayPluginConfig> for CorsConfig {
     /// The same policy in this crate's own shape: the lists split, and the
     /// gateway's values for what the plug-in shape has no field for
@@ -145,6 +149,7 @@ impl From<GatewayPluginConfig> for CorsConfig {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl From<GatewayPluginConfig> for CorsBuilder {
     /// A builder holding the plug-in's policy, to adjust before building;
     /// its errors name the fields as the plug-in shape spells them.
@@ -162,6 +167,7 @@ impl From<GatewayPluginConfig> for CorsBuilder {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl TryFrom<GatewayPluginConfig> for CorsLayer {
     type Error = BuildError;
 
@@ -220,6 +226,7 @@ impl TryFrom<GatewayPluginConfig> for CorsLayer {
 /// let cors = CorsLayer::try_from(settings.cors)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AnyCorsConfig {
@@ -229,6 +236,7 @@ pub enum AnyCorsConfig {
     GatewayPlugin(GatewayPluginConfig),
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl From<AnyCorsConfig> for CorsBuilder {
     /// A builder holding the policy, to adjust before building; its errors
     /// name the fields as the shape spells them.
@@ -250,6 +258,7 @@ impl From<AnyCorsConfig> for CorsBuilder {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl From<AnyCorsConfig> for CorsConfig {
     /// The policy in this crate's own shape.
     ///
@@ -269,6 +278,7 @@ impl From<AnyCorsConfig> for CorsConfig {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl TryFrom<AnyCorsConfig> for CorsLayer {
     type Error = BuildError;
 
@@ -288,6 +298,7 @@ impl TryFrom<AnyCorsConfig> for CorsLayer {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for CorsLayer {
     /// Serializes [`CorsLayer::config`]; a layer with policies per route
     /// has no one configuration, and fails to serialize.

@@ -97,6 +97,7 @@
 //!   of the service at runtime, atomically and without a lock on the
 //!   request path (through the `arc-swap` crate).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![deny(

@@ -226,7 +226,10 @@ mod tests {
             "600",
         ] {
             assert!(spa.contains(value), "{value} in {spa}");
-            assert!(crate::compile::headers::RENDERED.contains(&value), "{value}");
+            assert!(
+                crate::compile::headers::RENDERED.contains(&value),
+                "{value}"
+            );
         }
         for value in joined {
             assert!(

@@ -47,6 +47,7 @@ impl CorsLayer {
     /// )?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "reload")))]
     pub fn reloadable(self) -> (CorsLayer, ReloadHandle) {
         let shared = self.shared();
         let table = Arc::new(ArcSwap::new(shared.source.table()));
@@ -77,6 +78,7 @@ impl CorsLayer {
 /// assert_eq!(handle.current().policies().collect::<Vec<_>>(), ["default"]);
 /// # drop(cors);
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "reload")))]
 #[derive(Clone)]
 pub struct ReloadHandle {
     /// The table the layer's services read.
