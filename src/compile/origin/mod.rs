@@ -429,3 +429,70 @@ impl fmt::Debug for AllowedOrigins {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(origins: &[&str], credentials: bool) -> Vec<ConfigError> {
+        let config = CorsConfig {
+            allow_origins: origins.iter().map(|&o| o.to_owned()).collect(),
+            allow_credentials: credentials,
+            ..CorsConfig::default()
+        };
+        let mut errors = Vec::new();
+        AllowedOrigins::compile(&config, Predicates::default(), &mut errors);
+        errors
+    }
+
+    // checklist: C1, C2
+    #[test]
+    fn a_plain_http_pattern_on_a_public_suffix_reports_both_problems() {
+        let mut patterns = vec![
+            "http://*.alocalhost",
+            "http://*.localhosta",
+            "http://*.localhosta.",
+            "http://*.com",
+        ];
+        if cfg!(feature = "psl") {
+            patterns.push("http://*.github.io");
+        }
+        for pattern in patterns {
+            let value = pattern.to_owned();
+            assert_eq!(
+                problems(&[pattern], true),
+                [
+                    ConfigError::PublicSuffixPattern {
+                        value: value.clone()
+                    },
+                    ConfigError::InsecureOriginWithCredentials { value },
+                ],
+                "{pattern}"
+            );
+        }
+        // Without credentials neither is a problem.
+        assert_eq!(problems(&["http://*.com"], false), []);
+        // Over https only the suffix is.
+        assert_eq!(
+            problems(&["https://*.com"], true),
+            [ConfigError::PublicSuffixPattern {
+                value: "https://*.com".to_owned()
+            }]
+        );
+    }
+
+    // checklist: O2
+    #[test]
+    fn a_host_browsers_cannot_parse_is_refused() {
+        for origin in ["http://xn--f", "https://a.xn--f", "https://*.xn--f"] {
+            assert!(
+                matches!(
+                    problems(&[origin], false).as_slice(),
+                    [ConfigError::InvalidOrigin { value, .. }] if value == origin
+                ),
+                "{origin}"
+            );
+        }
+        assert_eq!(problems(&["https://xn--bcher-kva.example"], false), []);
+    }
+}
