@@ -38,7 +38,8 @@ impl fmt::Display for Stage {
 
 /// The Fetch Standard rule a response (or the script's request) broke.
 ///
-/// Values echoed from responses are cut to about 100 characters.
+/// Values echoed from responses are cut to about 100 characters. Each rule
+/// has a stable [`name`](Rule::name) to match on.
 ///
 /// # Example
 ///
@@ -47,6 +48,7 @@ impl fmt::Display for Stage {
 ///
 /// let rule = Rule::MethodNotAllowed { method: "PUT".into() };
 /// assert!(matches!(rule, Rule::MethodNotAllowed { .. }));
+/// assert_eq!(rule.name(), "method-not-allowed");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -100,6 +102,63 @@ pub enum Rule {
     /// (a forbidden method such as `TRACE`, a malformed origin, URL or
     /// header).
     InvalidRequest(String),
+}
+
+impl Rule {
+    /// A short identifier of the rule, in kebab-case, the same whatever the
+    /// values the rule carries: `"missing-allow-origin"`,
+    /// `"preflight-status-not-ok"`...
+    ///
+    /// The names are stable: a name is never changed nor given to another
+    /// rule, so that tests, CI reports and dashboards can match on it
+    /// rather than on the messages, whose wording may improve. A new rule
+    /// gets a new name.
+    ///
+    /// | Rule | Name |
+    /// | --- | --- |
+    /// | [`MissingAllowOrigin`](Rule::MissingAllowOrigin) | `missing-allow-origin` |
+    /// | [`MultipleAllowOrigin`](Rule::MultipleAllowOrigin) | `multiple-allow-origin` |
+    /// | [`AllowOriginMismatch`](Rule::AllowOriginMismatch) | `allow-origin-mismatch` |
+    /// | [`WildcardWithCredentials`](Rule::WildcardWithCredentials) | `wildcard-with-credentials` |
+    /// | [`CredentialsNotTrue`](Rule::CredentialsNotTrue) | `credentials-not-true` |
+    /// | [`PreflightStatusNotOk`](Rule::PreflightStatusNotOk) | `preflight-status-not-ok` |
+    /// | [`InvalidAllowMethods`](Rule::InvalidAllowMethods) | `invalid-allow-methods` |
+    /// | [`InvalidAllowHeaders`](Rule::InvalidAllowHeaders) | `invalid-allow-headers` |
+    /// | [`MethodNotAllowed`](Rule::MethodNotAllowed) | `method-not-allowed` |
+    /// | [`HeaderNotAllowed`](Rule::HeaderNotAllowed) | `header-not-allowed` |
+    /// | [`AuthorizationNotCoveredByWildcard`](Rule::AuthorizationNotCoveredByWildcard) | `authorization-not-covered-by-wildcard` |
+    /// | [`NetworkError`](Rule::NetworkError) | `network-error` |
+    /// | [`InvalidRequest`](Rule::InvalidRequest) | `invalid-request` |
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::{BrowserRequest, Rule};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let request = BrowserRequest::new("https://app.example.com", "PUT", "https://api.example.com/items")?;
+    /// let blocked = request.check_preflight(StatusCode::FORBIDDEN, &HeaderMap::new()).unwrap_err();
+    /// assert_eq!(blocked.rule().name(), "preflight-status-not-ok");
+    /// assert_eq!(Rule::PreflightStatusNotOk(StatusCode::NOT_FOUND).name(), "preflight-status-not-ok");
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::MissingAllowOrigin => "missing-allow-origin",
+            Rule::MultipleAllowOrigin(_) => "multiple-allow-origin",
+            Rule::AllowOriginMismatch { .. } => "allow-origin-mismatch",
+            Rule::WildcardWithCredentials => "wildcard-with-credentials",
+            Rule::CredentialsNotTrue { .. } => "credentials-not-true",
+            Rule::PreflightStatusNotOk(_) => "preflight-status-not-ok",
+            Rule::InvalidAllowMethods(_) => "invalid-allow-methods",
+            Rule::InvalidAllowHeaders(_) => "invalid-allow-headers",
+            Rule::MethodNotAllowed { .. } => "method-not-allowed",
+            Rule::HeaderNotAllowed { .. } => "header-not-allowed",
+            Rule::AuthorizationNotCoveredByWildcard => "authorization-not-covered-by-wildcard",
+            Rule::NetworkError(_) => "network-error",
+            Rule::InvalidRequest(_) => "invalid-request",
+        }
+    }
 }
 
 /// A blocked request: the stage, the rule it broke, and how to fix it.
@@ -363,4 +422,111 @@ pub(crate) fn bounded(value: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One value of every rule. The match below has no wildcard arm, so a
+    /// new rule does not compile until it is added here too.
+    fn every_rule() -> Vec<Rule> {
+        let all = vec![
+            Rule::MissingAllowOrigin,
+            Rule::MultipleAllowOrigin("*, *".to_owned()),
+            Rule::AllowOriginMismatch {
+                expected: "https://a.example".to_owned(),
+                got: "https://b.example".to_owned(),
+            },
+            Rule::WildcardWithCredentials,
+            Rule::CredentialsNotTrue { got: None },
+            Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN),
+            Rule::InvalidAllowMethods("GET PUT".to_owned()),
+            Rule::InvalidAllowHeaders("x-a;".to_owned()),
+            Rule::MethodNotAllowed {
+                method: "PUT".to_owned(),
+            },
+            Rule::HeaderNotAllowed {
+                name: "x-a".to_owned(),
+            },
+            Rule::AuthorizationNotCoveredByWildcard,
+            Rule::NetworkError("boom".to_owned()),
+            Rule::InvalidRequest("TRACE is a forbidden method".to_owned()),
+        ];
+        let position = |rule: &Rule| match rule {
+            Rule::MissingAllowOrigin => 0,
+            Rule::MultipleAllowOrigin(_) => 1,
+            Rule::AllowOriginMismatch { .. } => 2,
+            Rule::WildcardWithCredentials => 3,
+            Rule::CredentialsNotTrue { .. } => 4,
+            Rule::PreflightStatusNotOk(_) => 5,
+            Rule::InvalidAllowMethods(_) => 6,
+            Rule::InvalidAllowHeaders(_) => 7,
+            Rule::MethodNotAllowed { .. } => 8,
+            Rule::HeaderNotAllowed { .. } => 9,
+            Rule::AuthorizationNotCoveredByWildcard => 10,
+            Rule::NetworkError(_) => 11,
+            Rule::InvalidRequest(_) => 12,
+        };
+        let positions: Vec<usize> = all.iter().map(position).collect();
+        assert_eq!(positions, (0..all.len()).collect::<Vec<_>>());
+        all
+    }
+
+    #[test]
+    fn every_rule_has_its_own_kebab_case_name() {
+        let rules = every_rule();
+        let mut names: Vec<&str> = rules.iter().map(Rule::name).collect();
+        for name in &names {
+            assert!(
+                !name.is_empty()
+                    && !name.starts_with('-')
+                    && !name.ends_with('-')
+                    && !name.contains("--")
+                    && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{name:?} is not kebab-case"
+            );
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), rules.len(), "two rules share a name");
+    }
+
+    #[test]
+    fn a_name_does_not_depend_on_the_values() {
+        assert_eq!(
+            Rule::PreflightStatusNotOk(StatusCode::MOVED_PERMANENTLY).name(),
+            Rule::PreflightStatusNotOk(StatusCode::UNAUTHORIZED).name()
+        );
+        assert_eq!(
+            Rule::CredentialsNotTrue { got: None }.name(),
+            Rule::CredentialsNotTrue {
+                got: Some("True".to_owned())
+            }
+            .name()
+        );
+    }
+
+    #[test]
+    fn the_names_are_the_documented_ones() {
+        let names: Vec<&str> = every_rule().iter().map(Rule::name).collect();
+        assert_eq!(
+            names,
+            [
+                "missing-allow-origin",
+                "multiple-allow-origin",
+                "allow-origin-mismatch",
+                "wildcard-with-credentials",
+                "credentials-not-true",
+                "preflight-status-not-ok",
+                "invalid-allow-methods",
+                "invalid-allow-headers",
+                "method-not-allowed",
+                "header-not-allowed",
+                "authorization-not-covered-by-wildcard",
+                "network-error",
+                "invalid-request",
+            ]
+        );
+    }
 }

@@ -21,6 +21,10 @@
 //!   any other way, such as real HTTP. The `cors-doctor` binary (feature
 //!   `cli`) does that against a live plain-HTTP server.
 //!
+//! [`Rule::name`] gives every rule a stable identifier
+//! (`"missing-allow-origin"`, `"preflight-status-not-ok"`...) that tests
+//! and reports can match on.
+//!
 //! Not modelled: cookies and other credentials themselves (only the
 //! credentials mode), redirects (the actual request's status is reported as
 //! is; a redirected preflight fails, as in browsers), private network
@@ -74,6 +78,7 @@
 //! let blocked = outcome.blocked().unwrap();
 //! assert_eq!(blocked.stage(), Stage::Preflight);
 //! assert_eq!(blocked.rule(), &Rule::HeaderNotAllowed { name: "x-custom".into() });
+//! assert_eq!(blocked.rule().name(), "header-not-allowed");
 //! assert!(blocked.fix().contains("x-custom"));
 //! assert!(outcome.to_string().starts_with("blocked at the preflight"));
 //! assert!(outcome.readable().is_none());
