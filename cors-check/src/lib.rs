@@ -117,3 +117,8 @@ pub use browser::{check, Browser, EmptyBody, Fetch};
 pub use cors::{PreflightResult, Readable, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE};
 pub use outcome::{Exchange, Outcome};
 pub use request::{BrowserRequest, InvalidRequest};
+
+/// The README's example, compiled and run with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
