@@ -1,0 +1,557 @@
+//! The browser: a preflight cache on a virtual clock, and the `fetch()`
+//! builder that sends a script's request to a tower service.
+
+use std::convert::Infallible;
+use std::fmt::Display;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use http::{HeaderMap, Request, Response, StatusCode};
+use tower_service::Service;
+
+use super::blocked::{bounded, Blocked, Context, Rule, Stage};
+use super::cache::PreflightCache;
+use super::cors::CHROMIUM_MAX_AGE_CAP;
+use super::outcome::{Exchange, Journal, Outcome};
+use super::request::BrowserRequest;
+
+/// A browser: the CORS-preflight cache and a virtual clock, shared by the
+/// requests sent with [`fetch`](Browser::fetch).
+///
+/// Preflight answers are cached for their `Access-Control-Max-Age` (5 s
+/// when absent), capped at 2 hours like Chromium
+/// ([`max_age_cap`](Browser::max_age_cap) for Firefox's 24 hours). Time
+/// passes only with [`advance`](Browser::advance).
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use axum::{http::StatusCode, routing::put, Router};
+/// use cors_check::Browser;
+///
+/// const ANY: (&str, &str) = ("access-control-allow-origin", "*");
+///
+/// // The preflight's answer asks for two days of caching.
+/// let app: Router = Router::new().route(
+///     "/items",
+///     put(|| async { ([ANY], "saved") }).options(|| async {
+///         let allow = [ANY, ("access-control-allow-methods", "PUT"), ("access-control-max-age", "172800")];
+///         (StatusCode::NO_CONTENT, allow)
+///     }),
+/// );
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let mut browser = Browser::new();
+/// let first = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
+/// assert!(first.is_allowed() && first.preflight_sent(), "{first}");
+/// let second = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
+/// assert!(second.is_allowed() && !second.preflight_sent(), "{second}");
+/// browser.advance(Duration::from_secs(3 * 60 * 60)); // past the 2-hour cap
+/// let third = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
+/// assert!(third.preflight_sent());
+/// # });
+/// ```
+#[derive(Clone, Debug)]
+pub struct Browser {
+    cache: PreflightCache,
+    now: Duration,
+    cap: Duration,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Browser {
+            cache: PreflightCache::default(),
+            now: Duration::ZERO,
+            cap: CHROMIUM_MAX_AGE_CAP,
+        }
+    }
+}
+
+impl Browser {
+    /// A browser with an empty preflight cache, at time zero.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let browser = cors_check::Browser::new();
+    /// assert_eq!(browser.cached_entries(), 0);
+    /// ```
+    pub fn new() -> Browser {
+        Browser::default()
+    }
+
+    /// The same browser with `cap` as its limit on `Access-Control-Max-Age`
+    /// (2 hours by default, as in Chromium; Firefox uses 24 hours).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let firefox = cors_check::Browser::new().max_age_cap(Duration::from_secs(86_400));
+    /// # let _ = firefox;
+    /// ```
+    pub fn max_age_cap(mut self, cap: Duration) -> Browser {
+        self.cap = cap;
+        self
+    }
+
+    /// Moves the virtual clock forward by `by`; cache entries older than
+    /// their max-age expire.
+    ///
+    /// # Example
+    ///
+    /// See [`Browser`].
+    pub fn advance(&mut self, by: Duration) {
+        self.now = self.now.saturating_add(by);
+    }
+
+    /// How many cache entries (one per allowed method or header name) are
+    /// still live.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(cors_check::Browser::new().cached_entries(), 0);
+    /// ```
+    pub fn cached_entries(&self) -> usize {
+        self.cache.len(self.now)
+    }
+
+    /// A `fetch()` from this browser to `service`, sharing its cache.
+    ///
+    /// # Example
+    ///
+    /// See [`Browser`].
+    pub fn fetch<'a, S>(&'a mut self, service: &'a S) -> Fetch<'a, S> {
+        Fetch::new(Slot::Borrowed(self), service)
+    }
+}
+
+/// A `fetch()` to `service` from a fresh browser (empty preflight cache).
+///
+/// # Example
+///
+/// ```
+/// use std::convert::Infallible;
+/// use cors_check::{check, Rule};
+/// use http::header::{ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN};
+/// use http::{HeaderValue, Method, Request, Response, StatusCode};
+///
+/// // Allows https://app.example.com, with credentials, to PUT; refuses the
+/// // preflights of other origins with 403.
+/// let app = tower::service_fn(|request: Request<String>| async move {
+///     let origin = request.headers().get(ORIGIN).filter(|o| *o == "https://app.example.com").cloned();
+///     let mut response = Response::new(String::new());
+///     let headers = response.headers_mut();
+///     if request.method() == Method::OPTIONS {
+///         if origin.is_none() {
+///             *response.status_mut() = StatusCode::FORBIDDEN;
+///             return Ok::<_, Infallible>(response);
+///         }
+///         headers.insert(ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("PUT"));
+///         *response.status_mut() = StatusCode::NO_CONTENT;
+///     }
+///     if let Some(origin) = origin {
+///         let headers = response.headers_mut();
+///         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+///         headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+///     }
+///     Ok(response)
+/// });
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let outcome = check(&app).body::<String>().from("https://app.example.com").put("/items").credentials().run().await;
+/// assert!(outcome.is_allowed(), "{outcome}");
+/// assert!(outcome.can_read("content-type"));
+///
+/// let outcome = check(&app).body::<String>().from("https://evil.example").delete("/items").run().await;
+/// assert_eq!(outcome.blocked().map(|b| b.rule()), Some(&Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)));
+/// # });
+/// ```
+pub fn check<S>(service: &S) -> Fetch<'_, S> {
+    Fetch::fresh(service)
+}
+
+/// The browser a [`Fetch`] uses: its own fresh one, or a shared one.
+enum Slot<'a> {
+    Owned(Browser),
+    Borrowed(&'a mut Browser),
+}
+
+impl Slot<'_> {
+    fn get(&mut self) -> &mut Browser {
+        match self {
+            Slot::Owned(browser) => browser,
+            Slot::Borrowed(browser) => browser,
+        }
+    }
+}
+
+/// A script's `fetch()` to a tower service, to describe and then
+/// [`run`](Fetch::run).
+///
+/// The page's origin is required ([`from`](Fetch::from)). The target is a
+/// path (under `http://api.test`) or an absolute URL; the method defaults
+/// to `GET /`.
+///
+/// The requests carry an [`EmptyBody`], which services that take any body
+/// type (an axum `Router`) accept; for a service that takes one body type,
+/// name it with [`body`](Fetch::body).
+///
+/// # Example
+///
+/// See [`check`].
+pub struct Fetch<'a, S, B = EmptyBody> {
+    browser: Slot<'a>,
+    service: &'a S,
+    origin: Option<String>,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    credentials: bool,
+    body: PhantomData<fn() -> B>,
+}
+
+impl<'a, S> Fetch<'a, S> {
+    fn new(browser: Slot<'a>, service: &'a S) -> Fetch<'a, S> {
+        Fetch {
+            browser,
+            service,
+            origin: None,
+            method: "GET".to_owned(),
+            url: "/".to_owned(),
+            headers: Vec::new(),
+            credentials: false,
+            body: PhantomData,
+        }
+    }
+
+    /// A fetch with a fresh browser (see [`check`]).
+    fn fresh(service: &'a S) -> Fetch<'a, S> {
+        Fetch::new(Slot::Owned(Browser::default()), service)
+    }
+}
+
+impl<'a, S, B> Fetch<'a, S, B> {
+    /// The request body type of a service that takes one body type (the
+    /// default, [`EmptyBody`], suits services that take any); the requests
+    /// carry its `Default` value.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::check;
+    /// use http::{HeaderValue, Request, Response};
+    ///
+    /// // A service that takes `Request<String>` and allows any origin.
+    /// let app = tower::service_fn(|_: Request<String>| async {
+    ///     let mut response = Response::new(String::new());
+    ///     let any = HeaderValue::from_static("*");
+    ///     response.headers_mut().insert("access-control-allow-origin", any);
+    ///     Ok::<_, std::convert::Infallible>(response)
+    /// });
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let outcome = check(&app).body::<String>().from("https://app.example.com").run().await;
+    /// assert!(outcome.is_allowed(), "{outcome}");
+    /// # });
+    /// ```
+    pub fn body<T: Default>(self) -> Fetch<'a, S, T> {
+        Fetch {
+            browser: self.browser,
+            service: self.service,
+            origin: self.origin,
+            method: self.method,
+            url: self.url,
+            headers: self.headers,
+            credentials: self.credentials,
+            body: PhantomData,
+        }
+    }
+
+    /// The page's origin, as the browser serializes it
+    /// (`https://app.example.com`, `http://localhost:3000`, `null`).
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn from(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.to_owned());
+        self
+    }
+
+    /// `method` as the script writes it (`fetch()` upper-cases only
+    /// `delete`, `get`, `head`, `options`, `post` and `put`) to `path`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use cors_check::check;
+    /// # let app = tower::service_fn(|_: http::Request<String>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let fetch = check(&app).from("https://app.example.com").method("QUERY", "/search");
+    /// # let _ = fetch;
+    /// ```
+    pub fn method(mut self, method: &str, path: &str) -> Self {
+        method.clone_into(&mut self.method);
+        path.clone_into(&mut self.url);
+        self
+    }
+
+    /// `GET path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn get(self, path: &str) -> Self {
+        self.method("GET", path)
+    }
+
+    /// `HEAD path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn head(self, path: &str) -> Self {
+        self.method("HEAD", path)
+    }
+
+    /// `POST path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn post(self, path: &str) -> Self {
+        self.method("POST", path)
+    }
+
+    /// `PUT path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn put(self, path: &str) -> Self {
+        self.method("PUT", path)
+    }
+
+    /// `PATCH path` (upper case: `method("patch", path)` is another method).
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn patch(self, path: &str) -> Self {
+        self.method("PATCH", path)
+    }
+
+    /// `DELETE path`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn delete(self, path: &str) -> Self {
+        self.method("DELETE", path)
+    }
+
+    /// A request header set by the script (repeatable); see
+    /// [`BrowserRequest::header`].
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Credentials mode `"include"`: cookies go along, and the answer must
+    /// name the origin and send `Access-Control-Allow-Credentials: true`.
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub fn credentials(mut self) -> Self {
+        self.credentials = true;
+        self
+    }
+
+    /// Sends the request as a browser would: a preflight first when needed
+    /// and not cached, then, if it passed, the actual request; the
+    /// response body is dropped unread. Never panics: a service error is a
+    /// blocked [`Rule::NetworkError`], a request `fetch()` refuses a
+    /// blocked [`Rule::InvalidRequest`].
+    ///
+    /// # Example
+    ///
+    /// See [`check`].
+    pub async fn run<R>(mut self) -> Outcome
+    where
+        S: Service<Request<B>, Response = Response<R>> + Clone,
+        S::Error: Display,
+        B: Default,
+    {
+        let request = match self.request() {
+            Ok(request) => request,
+            Err(why) => return self.refused(why),
+        };
+        let browser = self.browser.get();
+        let outcome = exchange(browser, self.service, &request).await;
+        // Fetch: a request that needed a preflight and ends in a network
+        // error (a CORS failure or a service error) clears what its
+        // preflights left in the cache.
+        if outcome.is_blocked() && request.needs_preflight() {
+            browser.cache.clear(&request);
+        }
+        outcome
+    }
+
+    /// The script's request, or why `fetch()` refuses it.
+    fn request(&self) -> Result<BrowserRequest, String> {
+        let origin = self
+            .origin
+            .as_deref()
+            .ok_or("no page origin: call .from(\"https://app.example.com\")")?;
+        let mut request = BrowserRequest::new(origin, &self.method, &self.url)
+            .map_err(|refused| refused.to_string())?
+            .credentials(self.credentials);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        match request.invalid() {
+            Some(refused) => Err(refused.to_string()),
+            None => Ok(request),
+        }
+    }
+
+    /// The outcome of a request `fetch()` refuses, for `why`.
+    fn refused(&self, why: String) -> Outcome {
+        let context = Context {
+            origin: bounded(self.origin.as_deref().unwrap_or_default().as_bytes()),
+            ..Context::default()
+        };
+        let blocked = Blocked::new(Stage::Actual, Rule::InvalidRequest(why), context);
+        Outcome::refused(Journal::default(), blocked)
+    }
+}
+
+/// Sends `request` as the browser does: a preflight first when its cache
+/// does not cover the request, then, if it passed, the actual request.
+/// Leaves clearing the cache after a failure to the caller.
+async fn exchange<S, B, R>(browser: &mut Browser, service: &S, request: &BrowserRequest) -> Outcome
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let mut journal = Journal {
+        summary: format!(
+            "{} {} from {}",
+            request.method(),
+            request.url(),
+            request.origin()
+        ),
+        ..Journal::default()
+    };
+    if browser.cache.needs_preflight(request, browser.now) {
+        let cap = browser.cap;
+        let check =
+            |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
+        match round_trip(service, request, &mut journal, Stage::Preflight, check).await {
+            Ok((_, result)) => browser.cache.store(request, &result, browser.now),
+            Err(blocked) => return Outcome::refused(journal, blocked),
+        }
+    }
+    let check = |status, headers: &HeaderMap| request.check_response(status, headers);
+    match round_trip(service, request, &mut journal, Stage::Actual, check).await {
+        Ok((status, readable)) => Outcome::allowed(journal, status, readable),
+        Err(blocked) => Outcome::refused(journal, blocked),
+    }
+}
+
+/// Sends the `stage` request for `request` (built once), records it in
+/// `journal` and the answer too, and checks the answer with `check`; a
+/// service error is a blocked [`Rule::NetworkError`].
+async fn round_trip<S, B, R, T>(
+    service: &S,
+    request: &BrowserRequest,
+    journal: &mut Journal,
+    stage: Stage,
+    check: impl FnOnce(StatusCode, &HeaderMap) -> Result<T, Blocked>,
+) -> Result<(StatusCode, T), Blocked>
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let sent = match stage {
+        Stage::Preflight => request.preflight(),
+        Stage::Actual => request.actual(),
+    };
+    journal.sent.push(stage);
+    let (status, headers) = send(service, sent.clone())
+        .await
+        .map_err(|error| request.blocked(stage, Rule::NetworkError(error), None))?;
+    let checked = check(status, &headers);
+    journal
+        .exchanges
+        .push(Exchange::new(stage, sent, status, headers));
+    checked.map(|value| (status, value))
+}
+
+/// Sends `request` (with an empty body) to a clone of `service`, once it is
+/// ready, and returns the answer's head; the body is dropped. A service
+/// error is returned as (bounded) text.
+async fn send<S, B, R>(service: &S, request: Request<()>) -> Result<(StatusCode, HeaderMap), String>
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone,
+    S::Error: Display,
+    B: Default,
+{
+    let mut service = service.clone();
+    let text = |error: S::Error| bounded(error.to_string().as_bytes());
+    std::future::poll_fn(|cx| service.poll_ready(cx))
+        .await
+        .map_err(text)?;
+    let response = service
+        .call(request.map(|()| B::default()))
+        .await
+        .map_err(text)?;
+    let (parts, _body) = response.into_parts();
+    Ok((parts.status, parts.headers))
+}
+
+/// The body of the requests a [`Fetch`] sends by default: empty, and
+/// accepted by services that take any body type, as an axum `Router` does.
+///
+/// # Example
+///
+/// ```
+/// use http_body::Body;
+/// use cors_check::EmptyBody;
+///
+/// assert!(EmptyBody.is_end_stream());
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmptyBody;
+
+impl http_body::Body for EmptyBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        true
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(0)
+    }
+}

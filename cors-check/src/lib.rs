@@ -1,0 +1,124 @@
+//! A model of the browser's side of CORS, to test an HTTP service the way a
+//! browser would see it.
+//!
+//! The model implements the Fetch Standard's own rules ("CORS check",
+//! "CORS-preflight fetch", "CORS-preflight cache", "CORS-safelisted
+//! request-header", forbidden methods and headers) and nothing from any
+//! server-side CORS library: it depends on `http` and `tower-service` only,
+//! so it judges a CORS layer, a hand-written handler or a proxy by the same
+//! rules a browser applies, and can catch their mistakes.
+//!
+//! - [`check`] sends one script request (`fetch()` from a page of a given
+//!   origin) to any tower service: the preflight first when the Fetch
+//!   Standard requires one, then the actual request, and checks each answer
+//!   as a browser does. The [`Outcome`] says whether the script gets the
+//!   response and which headers it can read, and if not, which [`Rule`]
+//!   blocked it and what to change.
+//! - [`Browser`] keeps a preflight cache across requests, on a virtual
+//!   clock, with Chromium's or Firefox's cap on `Access-Control-Max-Age`.
+//! - [`BrowserRequest`] exposes the same steps without a service: it builds
+//!   the preflight and the actual request and checks answers that came by
+//!   any other way, such as real HTTP. The `cors-doctor` binary (feature
+//!   `cli`) does that against a live plain-HTTP server.
+//!
+//! [`Rule::name`] gives every rule a stable identifier
+//! (`"missing-allow-origin"`, `"preflight-status-not-ok"`...) that tests
+//! and reports can match on.
+//!
+//! Not modelled: cookies and other credentials themselves (only the
+//! credentials mode), redirects (the actual request's status is reported as
+//! is; a redirected preflight fails, as in browsers), private network
+//! access, `no-cors`, `navigate` and the other request modes, request
+//! bodies, and `Sec-Fetch-Site: same-site` (the model says `cross-site`).
+//!
+//! # Example
+//!
+//! A hand-written policy on an axum route: any origin, `GET` and `PUT`
+//! with `Content-Type`, `X-Request-Id` exposed.
+//!
+//! ```
+//! use axum::{http::StatusCode, routing::get, Router};
+//! use cors_check::{check, Rule, Stage};
+//!
+//! const ANY: (&str, &str) = ("access-control-allow-origin", "*");
+//! const EXPOSE: (&str, &str) = ("access-control-expose-headers", "x-request-id");
+//!
+//! let app: Router = Router::new().route(
+//!     "/items",
+//!     get(|| async { ([ANY, EXPOSE, ("x-request-id", "7")], "[]") })
+//!         .put(|| async { ([ANY, EXPOSE, ("x-request-id", "8")], "saved") })
+//!         .options(|| async {
+//!             let allow = [
+//!                 ANY,
+//!                 ("access-control-allow-methods", "GET, PUT"),
+//!                 ("access-control-allow-headers", "content-type"),
+//!             ];
+//!             (StatusCode::NO_CONTENT, allow)
+//!         }),
+//! );
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let outcome = check(&app)
+//!     .from("https://app.example.com")
+//!     .put("/items")
+//!     .header("content-type", "application/json")
+//!     .run()
+//!     .await;
+//! assert!(outcome.is_allowed(), "{outcome}");
+//! assert!(outcome.preflight_sent());
+//! assert!(outcome.can_read("X-Request-Id"));
+//! assert_eq!(outcome.exchanges().len(), 2);
+//!
+//! // The preflight's answer does not list this header: the browser stops there.
+//! let outcome = check(&app)
+//!     .from("https://app.example.com")
+//!     .get("/items")
+//!     .header("x-custom", "1")
+//!     .run()
+//!     .await;
+//! let blocked = outcome.blocked().unwrap();
+//! assert_eq!(blocked.stage(), Stage::Preflight);
+//! assert_eq!(blocked.rule(), &Rule::HeaderNotAllowed { name: "x-custom".into() });
+//! assert_eq!(blocked.rule().name(), "header-not-allowed");
+//! assert!(blocked.fix().contains("x-custom"));
+//! assert!(outcome.to_string().starts_with("blocked at the preflight"));
+//! assert!(outcome.readable().is_none());
+//! # });
+//! ```
+//!
+//! # Features
+//!
+//! - `cli`: the `cors-doctor` binary, which sends a live plain-HTTP server
+//!   the requests a browser would send and prints the verdict
+//!   (`cargo install --path cors-check --features cli`). The library needs
+//!   no feature.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::indexing_slicing,
+    clippy::unreachable
+)]
+
+mod blocked;
+mod browser;
+mod cache;
+mod cors;
+mod outcome;
+mod request;
+mod safelist;
+
+pub use blocked::{Blocked, Rule, Stage};
+pub use browser::{check, Browser, EmptyBody, Fetch};
+pub use cors::{PreflightResult, Readable, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE};
+pub use outcome::{Exchange, Outcome};
+pub use request::{BrowserRequest, InvalidRequest};
+
+/// The README's example, compiled and run with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

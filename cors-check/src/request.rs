@@ -1,0 +1,590 @@
+//! The script's request as `fetch()` sees it: origin, method, URL, headers
+//! and credentials mode, and the two requests the browser sends for it.
+
+use std::fmt;
+
+use http::header::{HeaderName, HeaderValue};
+use http::{Method, Request, Uri};
+
+use super::blocked::bounded;
+use super::safelist::{
+    is_forbidden_method, is_forbidden_request_header, is_http_whitespace, is_safelisted_method,
+    is_safelisted_request_header, is_token, normalize_method, SAFELISTED_TOTAL_LIMIT,
+};
+
+/// The origin of the requests written as a path (`"/items"`).
+pub(crate) const DEFAULT_TARGET: &str = "http://api.test";
+
+/// A request `fetch()` refuses before sending anything: a malformed page
+/// origin, URL, method or header, or a forbidden method.
+///
+/// # Example
+///
+/// ```
+/// use cors_check::BrowserRequest;
+///
+/// let refused = BrowserRequest::new("https://app.example.com", "TRACE", "/items").unwrap_err();
+/// assert!(refused.to_string().contains("TRACE"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRequest {
+    message: String,
+}
+
+impl InvalidRequest {
+    fn new(message: String) -> InvalidRequest {
+        InvalidRequest { message }
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// The script's request: `fetch(url, { method, headers, credentials })` run
+/// by a page of `origin`.
+///
+/// It knows whether a preflight is needed, builds the preflight and the
+/// actual request, and checks their answers
+/// ([`check_preflight`](BrowserRequest::check_preflight),
+/// [`check_response`](BrowserRequest::check_response)), whatever carries
+/// them: [`Fetch`](super::Fetch) sends them to a tower service.
+///
+/// # Example
+///
+/// ```
+/// use cors_check::BrowserRequest;
+///
+/// let request = BrowserRequest::new("https://app.example.com", "put", "https://api.example.com/items")?
+///     .header("Content-Type", "application/json")
+///     .header("Accept", "application/json") // safelisted
+///     .header("Cookie", "a=b")              // forbidden: dropped, as browsers do
+///     .credentials(true);
+/// assert!(request.needs_preflight());
+/// assert_eq!(request.unsafe_headers(), ["content-type"]);
+/// let preflight = request.preflight();
+/// assert_eq!(preflight.method(), "OPTIONS");
+/// assert_eq!(preflight.headers()["access-control-request-method"], "PUT");
+/// assert_eq!(preflight.headers()["access-control-request-headers"], "content-type");
+/// # Ok::<(), cors_check::InvalidRequest>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct BrowserRequest {
+    origin: HeaderValue,
+    method: Method,
+    uri: Uri,
+    target_origin: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    credentials: bool,
+    invalid: Option<InvalidRequest>,
+}
+
+impl BrowserRequest {
+    /// The request a page of `origin` (a serialized origin such as
+    /// `https://app.example.com`, or `null`) makes with `method` to `url`
+    /// (absolute, or a path under `http://api.test`).
+    ///
+    /// The method is normalized as `fetch()` does: `put` becomes `PUT`, but
+    /// `patch` stays `patch`. `CONNECT`, `TRACE` and `TRACK` are refused, as
+    /// are an origin with a path or a trailing slash and a URL with
+    /// credentials in it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// assert!(BrowserRequest::new("https://app.example.com", "GET", "/items").is_ok());
+    /// assert!(BrowserRequest::new("https://app.example.com/", "GET", "/items").is_err());
+    /// assert!(BrowserRequest::new("https://app.example.com", "track", "/items").is_err());
+    /// ```
+    pub fn new(origin: &str, method: &str, url: &str) -> Result<BrowserRequest, InvalidRequest> {
+        let origin = parse_origin(origin)?;
+        let method = parse_method(method)?;
+        let (uri, target_origin) = parse_url(url)?;
+        Ok(BrowserRequest {
+            origin,
+            method,
+            uri,
+            target_origin,
+            headers: Vec::new(),
+            credentials: false,
+            invalid: None,
+        })
+    }
+
+    /// Adds a header as `Headers.append` does: the value is trimmed of
+    /// leading and trailing whitespace, and a forbidden request header
+    /// (`Origin`, `Cookie`, `Host`, `Sec-*`, `Proxy-*`...) is dropped
+    /// silently. A name that is not a token or a value with a NUL, CR or LF
+    /// makes the request invalid ([`invalid`](BrowserRequest::invalid)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://app.example.com", "GET", "/")?
+    ///     .header("Sec-Fetch-Site", "same-origin")
+    ///     .header("X-Custom", " 1 ");
+    /// assert_eq!(request.actual().headers()["x-custom"], "1");
+    /// assert!(request.actual().headers().get("sec-fetch-site").is_none());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn header(mut self, name: &str, value: &str) -> BrowserRequest {
+        match script_header(name, value) {
+            Ok(Some(header)) => self.headers.push(header),
+            Ok(None) => {}
+            Err(refused) => {
+                self.invalid.get_or_insert(refused);
+            }
+        }
+        self
+    }
+
+    /// Sets the credentials mode: `true` is `"include"` (cookies and HTTP
+    /// authentication go along, and the answer must allow credentials);
+    /// `false`, the default, is `"same-origin"`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://app.example.com", "GET", "/")?.credentials(true);
+    /// assert!(request.includes_credentials());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn credentials(mut self, include: bool) -> BrowserRequest {
+        self.credentials = include;
+        self
+    }
+
+    /// Whether the credentials mode is `"include"`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// assert!(!BrowserRequest::new("https://app.example.com", "GET", "/")?.includes_credentials());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn includes_credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// Why `fetch()` refuses this request, if a header added with
+    /// [`header`](BrowserRequest::header) was malformed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://app.example.com", "GET", "/")?.header("bad name", "1");
+    /// assert!(request.invalid().is_some());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn invalid(&self) -> Option<&InvalidRequest> {
+        self.invalid.as_ref()
+    }
+
+    /// The page's origin, as sent in `Origin`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://app.example.com", "GET", "/")?;
+    /// assert_eq!(request.origin(), "https://app.example.com");
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn origin(&self) -> &str {
+        self.origin.to_str().unwrap_or_default()
+    }
+
+    /// The method after normalization.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// assert_eq!(BrowserRequest::new("https://a.example", "delete", "/")?.method(), "DELETE");
+    /// assert_eq!(BrowserRequest::new("https://a.example", "patch", "/")?.method(), "patch");
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn method(&self) -> &str {
+        self.method.as_str()
+    }
+
+    /// The absolute URL of the request.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "GET", "/items?x=1")?;
+    /// assert_eq!(request.url().to_string(), "http://api.test/items?x=1");
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn url(&self) -> &Uri {
+        &self.uri
+    }
+
+    /// Whether the URL's origin is the page's: then there is no CORS check.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://api.example.com", "PUT", "https://API.example.com:443/x")?;
+    /// assert!(request.is_same_origin());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn is_same_origin(&self) -> bool {
+        self.origin.as_bytes() == self.target_origin.as_bytes()
+    }
+
+    /// Whether the browser sends a preflight first, leaving its cache
+    /// aside: a cross-origin request whose method is not `GET`, `HEAD` or
+    /// `POST`, or with a header that is not CORS-safelisted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let post = BrowserRequest::new("https://a.example", "POST", "https://api.example/")?;
+    /// assert!(!post.clone().header("content-type", "text/plain").needs_preflight());
+    /// assert!(post.header("content-type", "application/json").needs_preflight());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn needs_preflight(&self) -> bool {
+        !self.is_same_origin()
+            && (!is_safelisted_method(self.method()) || !self.unsafe_headers().is_empty())
+    }
+
+    /// Fetch's "CORS-unsafe request-header names": the names of the
+    /// script's headers that are not CORS-safelisted, lowercase, sorted,
+    /// without repeats. When the safelisted values together exceed 1024
+    /// bytes, their names are unsafe too.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "GET", "https://api.example/")?
+    ///     .header("X-B", "1")
+    ///     .header("Accept", "text/html")
+    ///     .header("x-a", "2")
+    ///     .header("x-b", "3");
+    /// assert_eq!(request.unsafe_headers(), ["x-a", "x-b"]);
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn unsafe_headers(&self) -> Vec<HeaderName> {
+        let mut unsafe_names = Vec::new();
+        let mut maybe_unsafe = Vec::new();
+        let mut safelisted_size = 0;
+        for (name, value) in &self.headers {
+            if is_safelisted_request_header(name.as_str(), value.as_bytes()) {
+                maybe_unsafe.push(name.clone());
+                safelisted_size += value.len();
+            } else {
+                unsafe_names.push(name.clone());
+            }
+        }
+        if safelisted_size > SAFELISTED_TOTAL_LIMIT {
+            unsafe_names.append(&mut maybe_unsafe);
+        }
+        unsafe_names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        unsafe_names.dedup();
+        unsafe_names
+    }
+
+    /// The [`unsafe_headers`](BrowserRequest::unsafe_headers) joined by
+    /// `separator` (empty when there are none).
+    pub(crate) fn unsafe_header_list(&self, separator: &str) -> String {
+        let names = self.unsafe_headers();
+        let names: Vec<&str> = names.iter().map(HeaderName::as_str).collect();
+        names.join(separator)
+    }
+
+    /// The script's headers as the browser keeps them (forbidden ones
+    /// dropped, names lowercase, values trimmed), in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "GET", "/")?.header("Host", "x").header("X-A", "1");
+    /// assert_eq!(request.headers().len(), 1);
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn headers(&self) -> &[(HeaderName, HeaderValue)] {
+        &self.headers
+    }
+
+    /// The CORS preflight for this request: `OPTIONS` to the same URL with
+    /// `Origin`, `Access-Control-Request-Method`,
+    /// `Access-Control-Request-Headers` (the unsafe names joined by `,`,
+    /// only when there are some), `Accept: */*`, and `Sec-Fetch-Mode: cors` with `Sec-Fetch-Site` to a
+    /// potentially trustworthy URL.
+    /// It never carries credentials nor the script's headers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "PATCH", "https://api.example/x")?
+    ///     .header("x-b", "1")
+    ///     .header("X-A", "2");
+    /// let preflight = request.preflight();
+    /// assert_eq!(preflight.headers()["origin"], "https://a.example");
+    /// assert_eq!(preflight.headers()["access-control-request-headers"], "x-a,x-b");
+    /// assert!(preflight.headers().get("x-a").is_none());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn preflight(&self) -> Request<()> {
+        let mut request = self.request(Method::OPTIONS);
+        let headers = request.headers_mut();
+        headers.insert(http::header::ORIGIN, self.origin.clone());
+        if let Ok(method) = HeaderValue::from_str(self.method()) {
+            headers.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, method);
+        }
+        let names = self.unsafe_header_list(",");
+        if !names.is_empty() {
+            if let Ok(list) = HeaderValue::from_str(&names) {
+                headers.insert(http::header::ACCESS_CONTROL_REQUEST_HEADERS, list);
+            }
+        }
+        headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
+        self.add_fetch_metadata(headers);
+        request
+    }
+
+    /// The actual request: the normalized method, the script's headers,
+    /// `Accept: */*` unless the script set `Accept`, `Sec-Fetch-Mode: cors`
+    /// and `Sec-Fetch-Site` to a potentially trustworthy URL, and `Origin` (on a same-origin request only for methods other than
+    /// `GET` and `HEAD`, as browsers do). Cookies are not modelled.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "patch", "https://api.example/x")?
+    ///     .header("X-A", "2");
+    /// let actual = request.actual();
+    /// assert_eq!(actual.method(), "patch");
+    /// assert_eq!(actual.headers()["origin"], "https://a.example");
+    /// assert_eq!(actual.headers()["x-a"], "2");
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn actual(&self) -> Request<()> {
+        let mut request = self.request(self.method.clone());
+        let sends_origin = !self.is_same_origin() || !matches!(self.method(), "GET" | "HEAD");
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        if !headers.contains_key(http::header::ACCEPT) {
+            headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        if sends_origin {
+            headers.insert(http::header::ORIGIN, self.origin.clone());
+        }
+        self.add_fetch_metadata(headers);
+        request
+    }
+
+    /// `Sec-Fetch-Mode: cors` and `Sec-Fetch-Site`, which browsers send
+    /// only to potentially trustworthy URLs (`https:`, and `localhost` or
+    /// loopback addresses over `http:`). `Sec-Fetch-Site` is `same-origin`
+    /// or `cross-site`: the model does not tell `same-site` apart.
+    fn add_fetch_metadata(&self, headers: &mut http::HeaderMap) {
+        if !self.is_trustworthy_url() {
+            return;
+        }
+        let site = if self.is_same_origin() {
+            "same-origin"
+        } else {
+            "cross-site"
+        };
+        headers.insert(SEC_FETCH_MODE, HeaderValue::from_static("cors"));
+        headers.insert(SEC_FETCH_SITE, HeaderValue::from_static(site));
+    }
+
+    /// Whether the URL is potentially trustworthy, as Secure Contexts
+    /// defines it for the schemes a `fetch()` reaches.
+    fn is_trustworthy_url(&self) -> bool {
+        if self.uri.scheme_str() == Some("https") {
+            return true;
+        }
+        let host = self.uri.host().unwrap_or_default().to_ascii_lowercase();
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host.starts_with("127.")
+            || host == "[::1]"
+    }
+
+    /// An empty request with `method` to the URL.
+    fn request(&self, method: Method) -> Request<()> {
+        let mut request = Request::new(());
+        *request.method_mut() = method;
+        *request.uri_mut() = self.uri.clone();
+        request
+    }
+}
+
+/// `Sec-Fetch-Mode` and `Sec-Fetch-Site`, which browsers send with every
+/// `fetch()` to a potentially trustworthy URL.
+const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
+/// A serialized origin: `null`, or `scheme://host[:port]` in lowercase,
+/// without path, trailing slash, userinfo or the scheme's default port.
+///
+/// For example `https://app.example.com` and `http://localhost:3000` are
+/// origins; `https://app.example.com/` and `https://App.example.com` are not.
+fn parse_origin(origin: &str) -> Result<HeaderValue, InvalidRequest> {
+    let refuse = |why: &str| {
+        InvalidRequest::new(format!(
+            "the page origin `{}` is not a serialized origin: {why}",
+            bounded(origin.as_bytes())
+        ))
+    };
+    if origin != "null" {
+        let (scheme, authority) = origin
+            .split_once("://")
+            .ok_or_else(|| refuse("write it as scheme://host[:port], or null"))?;
+        if scheme.is_empty() || authority.is_empty() {
+            return Err(refuse("the scheme or the host is empty"));
+        }
+        if authority.contains(['/', '?', '#', '@']) {
+            return Err(refuse(
+                "it has a path, a trailing slash, a query or userinfo",
+            ));
+        }
+        if origin.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(refuse("browsers send it in lowercase"));
+        }
+        if serialize_origin(scheme, authority) != origin {
+            return Err(refuse("browsers leave out the default port"));
+        }
+    }
+    HeaderValue::from_str(origin).map_err(|_| refuse("it has characters a header cannot carry"))
+}
+
+/// A method token, normalized; `CONNECT`, `TRACE` and `TRACK` refused.
+fn parse_method(method: &str) -> Result<Method, InvalidRequest> {
+    if !is_token(method.as_bytes()) {
+        return Err(InvalidRequest::new(format!(
+            "`{}` is not a method name",
+            bounded(method.as_bytes())
+        )));
+    }
+    if is_forbidden_method(method) {
+        return Err(InvalidRequest::new(format!(
+            "{} is a forbidden method",
+            bounded(method.as_bytes())
+        )));
+    }
+    Method::from_bytes(normalize_method(method).as_bytes()).map_err(|_| {
+        InvalidRequest::new(format!(
+            "`{}` is not a method name",
+            bounded(method.as_bytes())
+        ))
+    })
+}
+
+/// The URL (a path is put under `http://api.test`) and its serialized
+/// origin: `https://API.example.com:443/x` has the origin
+/// `https://api.example.com`.
+fn parse_url(url: &str) -> Result<(Uri, String), InvalidRequest> {
+    let absolute = if url.starts_with('/') {
+        format!("{DEFAULT_TARGET}{url}")
+    } else {
+        url.to_owned()
+    };
+    let refuse =
+        |why: &str| InvalidRequest::new(format!("the URL `{}` {why}", bounded(url.as_bytes())));
+    let uri: Uri = absolute
+        .parse()
+        .map_err(|_| refuse("does not parse; write a path (/items) or an absolute URL"))?;
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(refuse(
+            "is not absolute; write a path (/items) or an absolute URL",
+        ));
+    };
+    if authority.as_str().contains('@') {
+        return Err(refuse("has credentials in it, which fetch() refuses"));
+    }
+    let origin = serialize_origin(scheme, authority.as_str());
+    Ok((uri, origin))
+}
+
+/// `scheme://host[:port]` in lowercase, without the scheme's default port.
+fn serialize_origin(scheme: &str, authority: &str) -> String {
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = authority.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" | "ws" => Some(":80"),
+        "https" | "wss" => Some(":443"),
+        _ => None,
+    };
+    let host = match default_port {
+        Some(port) => authority.strip_suffix(port).unwrap_or(&authority),
+        None => &authority,
+    };
+    format!("{scheme}://{host}")
+}
+
+/// One header as `Headers.append` takes it: `Ok(None)` when it is
+/// forbidden (dropped silently), an error when it is malformed.
+fn script_header(
+    name: &str,
+    value: &str,
+) -> Result<Option<(HeaderName, HeaderValue)>, InvalidRequest> {
+    let value = value.trim_matches(is_http_whitespace);
+    if !is_token(name.as_bytes()) {
+        return Err(InvalidRequest::new(format!(
+            "`{}` is not a header name",
+            bounded(name.as_bytes())
+        )));
+    }
+    let lower = name.to_ascii_lowercase();
+    if is_forbidden_request_header(&lower, value) {
+        return Ok(None);
+    }
+    let refuse = || {
+        InvalidRequest::new(format!(
+            "the value of {lower} (`{}`) is not a valid header value",
+            bounded(value.as_bytes())
+        ))
+    };
+    let header_name = HeaderName::from_bytes(lower.as_bytes()).map_err(|_| refuse())?;
+    let bytes = latin1(value).ok_or_else(refuse)?;
+    let header_value = HeaderValue::from_bytes(&bytes).map_err(|_| refuse())?;
+    Ok(Some((header_name, header_value)))
+}
+
+/// A script string as header bytes: each character must be at most U+00FF
+/// (a JavaScript `ByteString`).
+fn latin1(value: &str) -> Option<Vec<u8>> {
+    value
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
+}

@@ -1,0 +1,171 @@
+//! The requests the browser sends, and when: the preflight and the actual
+//! request on the wire, `Origin` on same-origin requests, when a preflight
+//! is needed, and the requests `fetch()` refuses.
+
+use cors_check::{check, BrowserRequest, Stage};
+use http::{Method, StatusCode};
+
+use crate::support::{ok, scripted, ANY, O, UNREACHED};
+
+#[tokio::test]
+async fn the_requests_on_the_wire() {
+    let server = scripted(
+        pre!("access-control-allow-origin" => "*", "access-control-allow-methods" => "PUT", "access-control-allow-headers" => "x-b, x-a"),
+        ok(ANY),
+    );
+    let outcome = check(&server)
+        .body::<String>()
+        .from(O)
+        .put("/items?x=1")
+        .header("X-B", "1")
+        .header("x-a", " 2 ")
+        .header("accept", "text/html")
+        .header("cookie", "a=b")
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let [preflight, actual] = outcome.exchanges() else {
+        panic!("two exchanges expected: {:?}", outcome.exchanges());
+    };
+    assert_eq!(preflight.stage, Stage::Preflight);
+    assert_eq!(preflight.request.method(), Method::OPTIONS);
+    assert_eq!(preflight.request.uri(), "http://api.test/items?x=1");
+    let h = preflight.request.headers();
+    assert_eq!(h["origin"], O);
+    assert_eq!(h["access-control-request-method"], "PUT");
+    assert_eq!(h["access-control-request-headers"], "x-a,x-b");
+    assert_eq!(h["accept"], "*/*");
+    // No fetch metadata to a plain-http host that is not loopback.
+    assert!(h.get("sec-fetch-mode").is_none() && h.get("sec-fetch-site").is_none());
+    assert!(h.get("x-a").is_none() && h.get("cookie").is_none());
+    assert_eq!(preflight.status, StatusCode::NO_CONTENT);
+
+    assert_eq!(actual.stage, Stage::Actual);
+    assert_eq!(actual.request.method(), Method::PUT);
+    let h = actual.request.headers();
+    assert_eq!(h["origin"], O);
+    assert_eq!(h["x-a"], "2");
+    assert_eq!(h["x-b"], "1");
+    assert_eq!(h["accept"], "text/html");
+    assert!(h.get("cookie").is_none());
+    assert!(h.get("access-control-request-method").is_none());
+}
+
+#[tokio::test]
+async fn same_origin_sends_origin_only_on_writes() {
+    let server = scripted(UNREACHED, ok(&[]));
+    for (method, sends_origin) in [
+        ("GET", false),
+        ("HEAD", false),
+        ("POST", true),
+        ("PUT", true),
+    ] {
+        let outcome = check(&server)
+            .body::<String>()
+            .from("http://api.test")
+            .method(method, "/x")
+            .run()
+            .await;
+        assert!(outcome.is_allowed(), "{outcome}");
+        let [actual] = outcome.exchanges() else {
+            panic!("one exchange expected")
+        };
+        assert_eq!(
+            actual.request.headers().contains_key("origin"),
+            sends_origin,
+            "{method}"
+        );
+    }
+}
+
+#[test]
+fn preflight_needed_iff_method_or_headers_unsafe() {
+    let base = || BrowserRequest::new(O, "GET", "https://api.example/").unwrap();
+    assert!(!base().needs_preflight());
+    assert!(!base().header("accept", "*/*").needs_preflight());
+    assert!(base().header("x-a", "1").needs_preflight());
+    assert!(BrowserRequest::new(O, "DELETE", "https://api.example/")
+        .unwrap()
+        .needs_preflight());
+    assert!(!BrowserRequest::new(O, "DELETE", "https://app.example/")
+        .unwrap()
+        .needs_preflight());
+    assert!(BrowserRequest::new(O, "options", "https://api.example/")
+        .unwrap()
+        .needs_preflight());
+    assert_eq!(
+        BrowserRequest::new(O, "options", "/").unwrap().method(),
+        "OPTIONS"
+    );
+    assert_eq!(
+        base()
+            .header("Content-Type", "application/json")
+            .header("X-Z", "1")
+            .unsafe_headers(),
+        ["content-type", "x-z"]
+    );
+}
+
+#[test]
+fn bad_origins_and_urls_are_values_not_panics() {
+    for origin in [
+        "app.example",
+        "https://App.example",
+        "https://app.example/x",
+        "https://u@app.example",
+        "https://app.example:443",
+        "",
+    ] {
+        assert!(BrowserRequest::new(origin, "GET", "/").is_err(), "{origin}");
+    }
+    for url in ["items", "https://u:p@api.example/", "http://[::1"] {
+        assert!(BrowserRequest::new(O, "GET", url).is_err(), "{url}");
+    }
+    assert!(BrowserRequest::new(O, "GE T", "/").is_err());
+    assert!(BrowserRequest::new("http://localhost:3000", "GET", "/").is_ok());
+}
+
+/// `Sec-Fetch-Mode` and `Sec-Fetch-Site` go to potentially trustworthy URLs
+/// only (`https:`, and loopback or `localhost` over `http:`), on the
+/// preflight and on the actual request; `Sec-Fetch-Site` is `same-origin`
+/// or `cross-site`.
+#[test]
+fn fetch_metadata_goes_to_trustworthy_urls_only() {
+    for (origin, url, site) in [
+        (O, "https://api.example/items", Some("cross-site")),
+        (O, "http://localhost:3000/items", Some("cross-site")),
+        (O, "http://api.localhost/items", Some("cross-site")),
+        (O, "http://127.0.0.1:8080/items", Some("cross-site")),
+        (O, "http://[::1]:8080/items", Some("cross-site")),
+        (
+            "https://api.example",
+            "https://api.example/items",
+            Some("same-origin"),
+        ),
+        (
+            "http://localhost:3000",
+            "http://localhost:3000/items",
+            Some("same-origin"),
+        ),
+        (O, "http://api.example/items", None),
+        (O, "/items", None),
+    ] {
+        let request = BrowserRequest::new(origin, "PUT", url).unwrap();
+        let sent = [request.preflight(), request.actual()];
+        for sent in &sent {
+            let headers = sent.headers();
+            assert_eq!(
+                headers.get("sec-fetch-site").map(|v| v.to_str().unwrap()),
+                site,
+                "{origin} {} {url}",
+                sent.method()
+            );
+            assert_eq!(
+                headers.get("sec-fetch-mode").map(|v| v.to_str().unwrap()),
+                site.map(|_| "cors"),
+                "{origin} {} {url}",
+                sent.method()
+            );
+        }
+    }
+}
