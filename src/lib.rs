@@ -111,7 +111,6 @@
 )]
 
 mod builder;
-pub mod check;
 mod compile;
 #[cfg(feature = "serde")]
 mod config_file;
