@@ -714,6 +714,7 @@ impl CorsBuilder {
     pub(crate) fn build_unchecked(self) -> CorsLayer {
         let debug = self.config.debug;
         let policy = Policy::compile(self.config, self.predicates, &mut Vec::new());
+        report::built(&policy.config);
         CorsLayer::fixed(policy, debug)
     }
 
