@@ -117,6 +117,7 @@ mod compile;
 mod config_file;
 mod error;
 mod explain;
+pub mod guide;
 pub mod presets;
 mod refusal;
 #[cfg(feature = "reload")]
