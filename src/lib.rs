@@ -141,3 +141,8 @@ pub use serve::future::ResponseFuture;
 pub use serve::layer::CorsLayer;
 pub use serve::service::Cors;
 pub use settings::{CorsConfig, Precedence};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
