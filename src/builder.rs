@@ -116,7 +116,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
-    #[doc(alias = "allow_origin")]
+    #[doc(alias = "allow_origin", alias = "AllowOrigin")]
     pub fn allow_origins<I, T>(mut self, origins: I) -> Self
     where
         I: IntoIterator<Item = T>,
@@ -141,6 +141,7 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder().allow_any_origin().build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "Any", alias = "permissive", alias = "mirror_request")]
     pub fn allow_any_origin(self) -> Self {
         self.allow_origins(["*"])
     }
@@ -168,6 +169,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "predicate")]
     pub fn allow_origin_predicate<F>(mut self, predicate: F) -> Self
     where
         F: Fn(&HeaderValue, &Parts) -> bool + Send + Sync + 'static,
@@ -212,6 +214,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "async_predicate")]
     pub fn allow_origin_async<F, Fut>(mut self, decide: F) -> Self
     where
         F: Fn(HeaderValue, &Parts) -> Fut + Send + Sync + 'static,
@@ -265,6 +268,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "Any", alias = "mirror_request")]
     pub fn allow_any_method(self) -> Self {
         self.allow_methods(["*"])
     }
@@ -309,6 +313,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "Any", alias = "mirror_request")]
     pub fn allow_any_header(self) -> Self {
         self.allow_headers(["*"])
     }
@@ -349,6 +354,7 @@ impl CorsBuilder {
     ///     .build()?;
     /// # Ok::<(), tower_cors::BuildError>(())
     /// ```
+    #[doc(alias = "Any")]
     pub fn expose_any_header(self) -> Self {
         self.expose_headers(["*"])
     }
