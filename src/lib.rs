@@ -23,7 +23,7 @@
 //! - Why a request was refused is a [`Refusal`] value (in the response's
 //!   extensions with [`record_decisions`](CorsBuilder::record_decisions)),
 //!   a `tracing` event, or, in debug mode ([`CorsLayer::set_debug_mode`]),
-//!   a response header the browser's network panel shows. `tower_cors::check`
+//!   a response header the browser's network panel shows. `cors_check` (the `cors-check` crate)
 //!   is a model of the browser's side, for tests.
 //! - Like the gateway's CORS plug-in policies, policies can come from
 //!   configuration files, be bound per route ([`CorsRoutes`], inspected with

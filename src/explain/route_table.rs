@@ -14,7 +14,7 @@ use crate::settings::CorsConfig;
 /// their names, the bindings in order, the fallback, which policy a request
 /// would get, and each policy's settings; made by
 /// [`CorsLayer::route_table`](crate::CorsLayer::route_table) and
-/// [`ReloadHandle::current`](crate::ReloadHandle::current). Its
+/// `ReloadHandle::current` (feature `reload`). Its
 /// [`Display`](fmt::Display) lists them, one binding a line.
 ///
 /// A layer with one policy for every request has a table of that policy

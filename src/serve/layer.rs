@@ -23,7 +23,7 @@ use crate::settings::CorsConfig;
 ///   [`CorsConfig`] (from a configuration file, with the `serde` feature).
 /// - [`CorsRoutes`](crate::CorsRoutes) binds named policies to routes.
 /// - `CorsLayer::reloadable` (feature `reload`) makes a layer whose
-///   policies a [`ReloadHandle`](crate::ReloadHandle) replaces at runtime.
+///   policies a `ReloadHandle` replaces at runtime.
 ///
 /// The policy is compiled once; the layer, its clones and every service it
 /// makes share it behind an [`Arc`], with one switch for

@@ -21,7 +21,7 @@ pub(crate) enum Source {
     Fixed(Arc<Policy>),
     /// Named policies bound to routes.
     Routed(Arc<Table>),
-    /// A table that a [`ReloadHandle`](crate::ReloadHandle) replaces.
+    /// A table that a `ReloadHandle` replaces.
     #[cfg(feature = "reload")]
     Reloadable(Arc<arc_swap::ArcSwap<Table>>),
 }
