@@ -15,8 +15,6 @@
 //! number of cases keeps `cargo test` fast; `PROPTEST_CASES=5000` runs more.
 
 mod common;
-#[path = "support/origin_matching.rs"]
-mod origin_matching;
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,12 +25,12 @@ use common::{collect, Answer};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
-use origin_matching::{localhost_any_port, subdomain_of};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tower::{service_fn, ServiceExt};
 use tower_cors::check::{check, Stage};
 use tower_cors::{ConfigError, CorsLayer, Precedence, Wildcard};
+use tower_cors_test_support::origin_matching::{localhost_any_port, subdomain_of};
 use tower_layer::Layer;
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.

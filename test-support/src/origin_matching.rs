@@ -1,8 +1,7 @@
 //! The README's origin-matching rules, written from the README and not
 //! from the layer: the oracle that `tests/properties_policy.rs` and the
 //! fuzz target `fuzz/fuzz_targets/origin.rs` compare the layer with. Both
-//! include this file (`#[path = ...] mod origin_matching;`), so that their
-//! oracles cannot drift apart.
+//! use this module, so that their oracles cannot drift apart.
 
 /// The part after `scheme` + one or more whole labels + `.` + `base`, if
 /// `origin` has that shape; the labels are lowercase `[a-z0-9_-]`.
