@@ -1,6 +1,7 @@
 //! Allocations per request: in every scenario of the benchmarks, tower-cors
 //! allocates no more than the floor, a hand-written layer that only inserts
-//! precomputed header values (see `benches/support/mod.rs`).
+//! precomputed header values (see the `bench` module of
+//! `tower-cors-test-support`).
 //!
 //! A counting global allocator counts the allocations (and reallocations)
 //! made on each thread, so the counts are deterministic although tests run
@@ -12,10 +13,9 @@
 //! Every count is printed; see them with
 //! `cargo test --test allocations -- --nocapture --test-threads=1`.
 
-#[path = "../benches/support/mod.rs"]
-mod support;
-
-use support::{AllocationCount, CountAllocations, CountingAllocator, Implementation};
+use tower_cors_test_support::bench::{
+    self, AllocationCount, CountAllocations, CountingAllocator, Implementation,
+};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -23,7 +23,7 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 /// N + 1: the requests sent per count.
 const REQUESTS: u64 = 17;
 
-fn count(scenario: &support::Scenario, implementation: Implementation) -> AllocationCount {
+fn count(scenario: &bench::Scenario, implementation: Implementation) -> AllocationCount {
     scenario.with_service(implementation, CountAllocations(REQUESTS))
 }
 
@@ -31,7 +31,7 @@ fn count(scenario: &support::Scenario, implementation: Implementation) -> Alloca
 /// them, and asserts that tower-cors allocates no more per request than
 /// the floor.
 fn no_more_than_the_floor(id: &str) {
-    let scenario = support::scenario(id).expect("a known scenario");
+    let scenario = bench::scenario(id).expect("a known scenario");
     let counts = Implementation::ALL
         .map(|implementation| (implementation, count(&scenario, implementation)));
     let line = counts
@@ -137,7 +137,7 @@ fn clone_then_call() {
 #[test]
 fn every_scenario_is_tested() {
     let source = include_str!("allocations.rs");
-    for id in support::SCENARIOS {
+    for id in bench::SCENARIOS {
         assert!(
             source.contains(&format!("fn {id}()")),
             "no test for scenario {id}"
@@ -147,17 +147,17 @@ fn every_scenario_is_tested() {
 
 /// The allocations per request of `req` sent through `cors` around the
 /// benchmarks' handler, the first request left out.
-fn per_request(cors: &tower_cors::CorsLayer, req: &http::Request<support::Body>) -> u64 {
+fn per_request(cors: &tower_cors::CorsLayer, req: &http::Request<bench::Body>) -> u64 {
     use tower_layer::Layer;
-    let mut service = cors.layer(support::Hello);
-    let waker = support::noop_waker();
-    let mut send = || drop(support::send(&mut service, req.clone(), &waker));
+    let mut service = cors.layer(bench::Hello);
+    let waker = bench::noop_waker();
+    let mut send = || drop(bench::send(&mut service, req.clone(), &waker));
     send();
-    let before = support::allocations();
+    let before = bench::allocations();
     for _ in 1..REQUESTS {
         send();
     }
-    (support::allocations() - before).count / (REQUESTS - 1)
+    (bench::allocations() - before).count / (REQUESTS - 1)
 }
 
 // checklist: P2
@@ -174,11 +174,11 @@ fn an_accepted_preflight_allocates_only_its_answer_whatever_the_policy() {
         for (name, value) in headers {
             req = req.header(*name, *value);
         }
-        req.body(support::Body::default()).unwrap()
+        req.body(bench::Body::default()).unwrap()
     };
     let plain = preflight(&[("access-control-request-headers", "content-type")]);
     let private = preflight(&[("access-control-request-private-network", "true")]);
-    let cases: Vec<(&str, CorsLayer, http::Request<support::Body>)> = vec![
+    let cases: Vec<(&str, CorsLayer, http::Request<bench::Body>)> = vec![
         (
             "few headers",
             CorsLayer::builder()

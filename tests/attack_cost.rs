@@ -6,19 +6,18 @@
 //! at the limit, read name by name, allocates no more than a list of one
 //! name: the work it does per name is a lookup, nothing kept.
 //!
-//! A counting global allocator counts per thread (`benches/support`), so
-//! the counts are exact although tests run in parallel. Print them with
+//! A counting global allocator counts per thread (`tower-cors-test-support`),
+//! so the counts are exact although tests run in parallel. Print them with
 //! `cargo test --test attack_cost -- --nocapture`.
 
 mod common;
 
-#[path = "../benches/support/mod.rs"]
-mod support;
-
 use bytes::Bytes;
 use http::{HeaderValue, Request, StatusCode};
-use support::{allocations, Allocations, Body, CountingAllocator, Hello, ACRH_LIMIT};
 use tower_cors::CorsLayer;
+use tower_cors_test_support::bench::{
+    self, allocations, Allocations, Body, CountingAllocator, Hello, ACRH_LIMIT,
+};
 use tower_layer::Layer;
 
 #[global_allocator]
@@ -60,12 +59,12 @@ fn preflight(lines: &[HeaderValue]) -> Request<Body> {
 /// its status. The requests are built before counting starts.
 fn cost(lines: &[HeaderValue]) -> (Allocations, StatusCode) {
     let mut service = policy().layer(Hello);
-    let waker = support::noop_waker();
+    let waker = bench::noop_waker();
     let mut requests: Vec<_> = (0..=REQUESTS).map(|_| preflight(lines)).collect();
-    let status = support::send(&mut service, requests.pop().unwrap(), &waker).status();
+    let status = bench::send(&mut service, requests.pop().unwrap(), &waker).status();
     let before = allocations();
     for req in requests {
-        drop(support::send(&mut service, req, &waker));
+        drop(bench::send(&mut service, req, &waker));
     }
     let spent = allocations() - before;
     let n = REQUESTS as u64;
@@ -120,7 +119,7 @@ fn a_preflight_over_the_limit_costs_the_same_whatever_its_size() {
 // checklist: P5
 #[test]
 fn a_list_at_the_limit_is_read_without_allocating_per_name() {
-    let at_limit = support::names_up_to(ACRH_LIMIT);
+    let at_limit = bench::names_up_to(ACRH_LIMIT);
     assert!(at_limit.len() <= ACRH_LIMIT && at_limit.len() > ACRH_LIMIT - 10);
     let names = at_limit.split(',').count();
     let (one, status_one) = cost(&[HeaderValue::from_static("x-h0")]);

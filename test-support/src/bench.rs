@@ -2,8 +2,7 @@
 //! implementations of each scenario's policy, the way a request is sent
 //! through a service, the check of the answers, and a counting allocator.
 //!
-//! Used by every bench binary (`mod support;`) and by the allocation test
-//! (`#[path = "../benches/support/mod.rs"] mod support;`), so that the
+//! Used by every bench binary and by the allocation tests, so that the
 //! criterion benchmarks, the instruction counts and the allocation counts
 //! measure the same thing.
 //!
@@ -28,8 +27,6 @@
 //! implementation ([`Driver::send_one`]): clone the prebuilt request, call,
 //! drop the response (and, in the clone-then-call scenario, clone the service
 //! first and drop the clone after).
-
-#![allow(dead_code)] // each binary uses a part of it
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -273,7 +270,7 @@ where
 /// system allocator. Counting per thread keeps the count deterministic
 /// when tests run in parallel: only the requests sent on the thread that
 /// reads the count are in it. Install it in a binary with
-/// `#[global_allocator] static ALLOCATOR: support::CountingAllocator = support::CountingAllocator;`.
+/// `#[global_allocator] static ALLOCATOR: CountingAllocator = CountingAllocator;`.
 pub struct CountingAllocator;
 
 thread_local! {
