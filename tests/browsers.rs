@@ -23,10 +23,6 @@
 //! The suite saves a screenshot of the playground's table for each engine in
 //! the test's temporary directory (`target/tmp/playground-<engine>.png`).
 
-#[path = "../examples/playground.rs"]
-#[allow(dead_code, clippy::all)]
-mod playground;
-
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -35,8 +31,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use playground::{Entry, Playground, CASES};
 use serde_json::{json, Map, Value};
+use tower_cors_test_support::playground::{self, Entry, Playground, CASES};
 
 /// The command that runs this suite in both engines.
 const RUN_COMMAND: &str = "bash .ci/browsers";

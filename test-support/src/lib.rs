@@ -11,6 +11,9 @@
 //!   without a runtime, and the counting allocator of the allocation tests.
 //!   Its `reload` feature, which tower-cors's `reload` feature turns on,
 //!   adds the reloadable layer to the variants measured.
+//! - [`playground`] (feature `playground`): the CORS playground's servers,
+//!   policies and `fetch()` cases, which `examples/playground.rs` serves
+//!   and the browser suite (`tests/browsers.rs`) runs in real browsers.
 //!
 //! The fuzz targets use the oracle only: every other module is behind a
 //! feature, so that they build none of its dependencies.
@@ -18,3 +21,5 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod origin_matching;
+#[cfg(feature = "playground")]
+pub mod playground;
