@@ -5,13 +5,13 @@
 //! - [`origin_matching`]: the README's origin-matching rules, written from
 //!   the README and not from the layer; the oracle of the policy properties
 //!   (`tests/properties_policy.rs`) and of the fuzz target `origin`.
-//! - [`bench`] (feature `bench`): the benchmarks' scenarios, the
+//! - `bench` (feature `bench`): the benchmarks' scenarios, the
 //!   implementations each is measured on (tower-cors, tower-http, the bare
 //!   handler and the floor layer), the drivers that send their requests
 //!   without a runtime, and the counting allocator of the allocation tests.
 //!   Its `reload` feature, which tower-cors's `reload` feature turns on,
 //!   adds the reloadable layer to the variants measured.
-//! - [`playground`] (feature `playground`): the CORS playground's servers,
+//! - `playground` (feature `playground`): the CORS playground's servers,
 //!   policies and `fetch()` cases, which `examples/playground.rs` serves
 //!   and the browser suite (`tests/browsers.rs`) runs in real browsers.
 //!
