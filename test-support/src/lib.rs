@@ -4,7 +4,7 @@
 //!
 //! - [`origin_matching`]: the README's origin-matching rules, written from
 //!   the README and not from the layer; the oracle of the policy properties
-//!   (`tests/properties_policy.rs`) and of the fuzz target `origin`.
+//!   (`tests/it/policy_properties.rs`) and of the fuzz target `origin`.
 //! - `bench` (feature `bench`): the benchmarks' scenarios, the
 //!   implementations each is measured on (tower-cors, tower-http, the bare
 //!   handler and the floor layer), the drivers that send their requests

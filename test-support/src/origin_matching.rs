@@ -1,5 +1,5 @@
 //! The README's origin-matching rules, written from the README and not
-//! from the layer: the oracle that `tests/properties_policy.rs` and the
+//! from the layer: the oracle that `tests/it/policy_properties.rs` and the
 //! fuzz target `fuzz/fuzz_targets/origin.rs` compare the layer with. Both
 //! use this module, so that their oracles cannot drift apart.
 

@@ -11,7 +11,7 @@
 //!
 //! No case is discarded: every generated case runs, each test counts them
 //! and asserts the count, and prints it
-//! (`cargo test --test properties_policy -- --nocapture`). The default
+//! (`cargo test --test it policy_properties:: -- --nocapture`). The default
 //! number of cases keeps `cargo test` fast; `PROPTEST_CASES=5000` runs more.
 
 use std::convert::Infallible;
