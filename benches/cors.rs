@@ -1,7 +1,8 @@
 //! Per-request time of `tower_cors::CorsLayer`, side by side with
 //! `tower_http::cors::CorsLayer` configured for the same policy, the bare
 //! handler (no layer), and a hand-written floor layer that only inserts
-//! precomputed header values (see `support/mod.rs`).
+//! precomputed header values (see the `bench` module of
+//! `tower-cors-test-support`).
 //!
 //! One group per scenario, one benchmark per implementation (`tower-cors`,
 //! `tower-http`, `bare`, `floor`; on a few scenarios also the routed layer,
@@ -22,8 +23,6 @@
 //! Instruction counts, which do not move from run to run as times do on a
 //! shared machine: `bash benches/icount.sh`.
 
-mod support;
-
 use std::fmt::Debug;
 use std::hint::black_box;
 use std::time::Duration;
@@ -31,8 +30,10 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion};
 use http::{Request, Response};
-use support::{checked_driver, send, Body, Implementation, Scenario, WithService};
 use tower::Service;
+use tower_cors_test_support::bench::{
+    self, checked_driver, send, Body, Implementation, Scenario, WithService,
+};
 
 /// Inputs prepared (and outputs kept) per timed batch. Small, so that the
 /// requests and responses of a batch stay in cache: with criterion's
@@ -56,7 +57,7 @@ impl WithService for Bench<'_, '_> {
         // Checks the answer once.
         drop(checked_driver(scenario, implementation, service.clone()));
 
-        let waker = support::noop_waker();
+        let waker = bench::noop_waker();
         let mut service = service;
         let clone_service = scenario.clone_service;
         self.group.bench_function(implementation.name(), |b| {
@@ -80,10 +81,10 @@ impl WithService for Bench<'_, '_> {
 }
 
 fn scenarios(c: &mut Criterion) {
-    for scenario in support::scenarios() {
+    for scenario in bench::scenarios() {
         let mut group = c.benchmark_group(scenario.id);
-        let variants = match support::VARIANT_SCENARIOS.contains(&scenario.id) {
-            true => support::VARIANTS,
+        let variants = match bench::VARIANT_SCENARIOS.contains(&scenario.id) {
+            true => bench::VARIANTS,
             false => &[],
         };
         for &implementation in Implementation::ALL.iter().chain(variants) {

@@ -26,16 +26,14 @@
 //! (as `cargo bench` runs every bench target, with `--bench` and perhaps
 //! `--test` or a filter) it does nothing and exits 0.
 
-mod support;
-
 use std::fmt::Debug;
 use std::process::ExitCode;
 
 use http::{Request, Response};
-use support::{
-    checked_driver, Body, CountingAllocator, Implementation, Scenario, WithService, SCENARIOS,
-};
 use tower::Service;
+use tower_cors_test_support::bench::{
+    self, checked_driver, Body, CountingAllocator, Implementation, Scenario, WithService, SCENARIOS,
+};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -72,7 +70,7 @@ fn usage() -> ExitCode {
         SCENARIOS.join(" "),
         Implementation::ALL
             .iter()
-            .chain(support::VARIANTS)
+            .chain(bench::VARIANTS)
             .map(|i| i.name())
             .collect::<Vec<_>>()
             .join(" ")
@@ -89,19 +87,19 @@ fn main() -> ExitCode {
         match args.as_slice() {
             [list] if list == "scenarios" => println!("{}", SCENARIOS.join("\n")),
             [list] if list == "variants" => {
-                for variant in support::VARIANTS {
+                for variant in bench::VARIANTS {
                     println!("{variant}");
                 }
             }
             [list] if list == "variant-scenarios" => {
-                println!("{}", support::VARIANT_SCENARIOS.join("\n"));
+                println!("{}", bench::VARIANT_SCENARIOS.join("\n"));
             }
             _ => {}
         }
         // Else `cargo bench` (with `--bench`, `--test`, or a criterion filter).
         return ExitCode::SUCCESS;
     };
-    let Some(scenario) = support::scenario(scenario) else {
+    let Some(scenario) = bench::scenario(scenario) else {
         return usage();
     };
     let Some(implementation) = Implementation::from_name(implementation) else {

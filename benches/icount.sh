@@ -11,8 +11,8 @@
 # requests (benches/icount.rs); instructions per request is
 # (I(1010) - I(10)) / 1000, so that building the scenario and checking its
 # answer cancel out. Allocations per request come from the counting
-# allocator in benches/support, from the 1010-request run (first request
-# left out). Prints a Markdown table; exits non-zero if valgrind or a
+# allocator of test-support/src/bench.rs, from the 1010-request run (first
+# request left out). Prints a Markdown table; exits non-zero if valgrind or a
 # check fails.
 #
 # Built with the `reload` feature, so that the static layer is measured as

@@ -10,22 +10,22 @@
 //!
 //! Which engines run:
 //!
-//! - `TOWER_CORS_BROWSERS=chromium,firefox` (or one of them): those engines
-//!   must start, or the test fails; `none` skips them all; any other name
-//!   fails the test.
-//! - Otherwise every engine whose browser and driver are installed runs. A
-//!   missing engine is skipped with a notice; an installed one that cannot
-//!   start fails under `CI=true` and is skipped with the reason elsewhere.
+//! - Each engine has its test (`chromium`, `firefox`), ignored by a plain
+//!   `cargo test`, which lists it as ignored with what it needs: it never
+//!   passes without having run. `cargo test --test browsers -- --ignored`
+//!   runs both (`-- --ignored chromium` one of them).
+//! - An engine's test that runs must check its engine: a missing browser or
+//!   driver, or one that cannot start, fails it.
+//! - `TOWER_CORS_BROWSERS=chromium,firefox` (or one of them) names the
+//!   engines a run must check: the test of an engine it leaves out fails
+//!   rather than pass unchecked, and so does a name other than `chromium`,
+//!   `firefox` or `none`.
 //!
 //! `bash .ci/browsers` installs both engines and their drivers when missing
-//! and runs this suite in both.
+//! and runs both engines' tests.
 //!
 //! The suite saves a screenshot of the playground's table for each engine in
 //! the test's temporary directory (`target/tmp/playground-<engine>.png`).
-
-#[path = "../examples/playground.rs"]
-#[allow(dead_code, clippy::all)]
-mod playground;
 
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -35,10 +35,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use playground::{Entry, Playground, CASES};
 use serde_json::{json, Map, Value};
+use tower_cors_test_support::playground::{self, Entry, Playground, CASES};
 
-/// The command that runs this suite in both engines.
+/// The command that installs both engines when missing and runs their tests.
 const RUN_COMMAND: &str = "bash .ci/browsers";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -478,39 +478,29 @@ fn installed(engine: Engine) -> Result<Installed, String> {
     }
 }
 
-enum Plan {
-    Run(Installed),
-    Skip(String),
-}
-
-/// Whether `engine` runs, by `TOWER_CORS_BROWSERS`, what is installed, and
-/// `CI`.
-fn plan(engine: Engine) -> Plan {
-    let wanted = std::env::var("TOWER_CORS_BROWSERS").ok();
-    let required = match wanted.as_deref() {
-        Some(list) => {
-            let listed = listed_engines(list).unwrap_or_else(|why| panic!("{why}"));
-            if !listed.contains(&engine) {
-                return Plan::Skip(format!(
-                    "TOWER_CORS_BROWSERS={list} does not name {}",
-                    engine.name()
-                ));
-            }
-            true
-        }
-        None => false,
-    };
-    match installed(engine) {
-        Ok(found) => Plan::Run(found),
-        Err(why) if required => panic!("{why}, and TOWER_CORS_BROWSERS requires it"),
-        Err(why) => Plan::Skip(why),
+/// The browser and driver of `engine`, whose test runs: it was asked for
+/// (it is ignored otherwise), so it must check the engine or fail, never
+/// pass unchecked. Fails when `TOWER_CORS_BROWSERS` names an unknown engine
+/// or leaves this one out, and when the browser or its driver is missing.
+fn required(engine: Engine) -> Installed {
+    let name = engine.name();
+    if let Ok(list) = std::env::var("TOWER_CORS_BROWSERS") {
+        let listed = listed_engines(&list).unwrap_or_else(|why| panic!("{why}"));
+        assert!(
+            listed.contains(&engine),
+            "TOWER_CORS_BROWSERS={list} does not name {name}, whose test ran: run only \
+             the named engines' tests (`cargo test --test browsers -- --ignored <engine>`)"
+        );
     }
+    installed(engine).unwrap_or_else(|why| {
+        panic!("{why}, so the {name} suite cannot run; {RUN_COMMAND} installs what is missing")
+    })
 }
 
 /// The engines a `TOWER_CORS_BROWSERS` value names: a comma-separated list
 /// of `chromium`, `firefox` and `none`, in any case, empty items ignored.
 /// Any other name is an error, so that a misspelt engine fails the suite
-/// rather than skipping it.
+/// rather than leaving an engine out.
 fn listed_engines(list: &str) -> Result<Vec<Engine>, String> {
     let mut engines = Vec::new();
     for name in list
@@ -550,22 +540,6 @@ fn tower_cors_browsers_names_only_known_engines() {
         let err = listed_engines(wrong).unwrap_err();
         assert!(err.contains("not an engine"), "{wrong}: {err}");
     }
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// Says that an engine did not run, and how to run it. Written to stderr
-/// directly, past the test harness's capture, so that a passing
-/// `cargo test` shows it.
-fn notice(engine: Engine, why: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n*** The {} browser suite did NOT run: {why}.\n*** To run it in Chromium and Firefox (installs them when missing): {RUN_COMMAND}\n",
-        engine.name()
-    );
 }
 
 /// A free port on 127.0.0.1 for a driver.
@@ -703,25 +677,18 @@ fn capabilities(engine: Engine, found: &Installed, dir: &Path) -> Map<String, Va
     }
 }
 
-/// One engine, end to end. Skips (with a notice) or fails as `plan` and
-/// `CI` say.
+/// One engine, end to end; fails unless the engine runs every case as
+/// expected (see `required`).
 async fn suite(engine: Engine) {
     // One browser at a time: the machine may be small.
     static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _turn = ONE_AT_A_TIME.lock().await;
 
-    let found = match plan(engine) {
-        Plan::Run(found) => found,
-        Plan::Skip(why) => return notice(engine, &why),
-    };
-    let required = std::env::var("TOWER_CORS_BROWSERS").is_ok();
+    let found = required(engine);
     let playground = playground::start().await.expect("the playground starts");
-    let started = start_session(engine, &found).await;
-    let (driver, client) = match started {
-        Ok(started) => started,
-        Err(why) if required || in_ci() => panic!("{} cannot start: {why}", engine.name()),
-        Err(why) => return notice(engine, &format!("it cannot start: {why}")),
-    };
+    let (driver, client) = start_session(engine, &found)
+        .await
+        .unwrap_or_else(|why| panic!("{} cannot start: {why}", engine.name()));
     let run = format!("{}{}", engine.name(), std::process::id());
     let results = run_page(&client, &playground, &run, engine).await;
     let _ = client.close().await;
@@ -951,11 +918,13 @@ fn check(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver; run `bash .ci/browsers`"]
 async fn chromium() {
     suite(Engine::Chromium).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs firefox and geckodriver; run `bash .ci/browsers`"]
 async fn firefox() {
     suite(Engine::Firefox).await;
 }

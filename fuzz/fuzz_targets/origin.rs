@@ -10,11 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tower_cors::CorsLayer;
 use tower_cors_fuzz::{assert_answer, get_from, send, Handler};
-
-// The oracle `tests/properties_policy.rs` uses too.
-#[path = "../../tests/support/origin_matching.rs"]
-mod origin_matching;
-use origin_matching::{localhost_any_port, subdomain_of};
+// The oracle `tests/it/policy_properties.rs` uses too.
+use tower_cors_test_support::origin_matching::{localhost_any_port, subdomain_of};
 
 const EXACT: [&str; 5] = [
     "https://app.example.com",
