@@ -151,8 +151,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     log_cors_decisions();
     let cors = CorsLayer::gateway();
     // Debug mode can be switched at any time; here, once, from the environment.
-    cors.debug_switch()
-        .set(std::env::var_os("CORS_DEBUG").is_some_and(|v| v == "1"));
+    cors.set_debug_mode(std::env::var_os("CORS_DEBUG").is_some_and(|v| v == "1"));
     let listener = support::listen().await?;
     print_commands(listener.local_addr()?);
     axum::serve(listener, app(cors)).await?;

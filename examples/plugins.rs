@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::routing::get;
 use axum::Router;
-use tower_cors::{CorsLayer, CorsRoutes, GatewayPluginConfig, ReloadHandle};
+use tower_cors::{CorsRoutes, GatewayPluginConfig, ReloadHandle};
 
 mod support;
 
@@ -41,9 +41,8 @@ fn routes(path: &Path) -> Result<CorsRoutes, Box<dyn Error>> {
         .bind_prefix("/public", "public")
         .bind_prefix("/partners", "partners");
     for (name, policy) in policies {
-        // Built here, so that a problem names the file's own fields.
-        let layer = CorsLayer::try_from(policy).map_err(|e| format!("policy `{name}`: {e}"))?;
-        routes = routes.policy(name, layer);
+        // A problem of a policy names the fields as the file spells them.
+        routes = routes.policy(name, policy);
     }
     Ok(routes)
 }
@@ -130,8 +129,8 @@ fn print_commands(addr: SocketAddr, file: &Path) {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let file = policy_file()?;
-    let cors = routes(&file)?.build()?.reloadable();
-    tokio::spawn(watch(file.clone(), cors.handle()));
+    let (cors, handle) = routes(&file)?.build()?.reloadable();
+    tokio::spawn(watch(file.clone(), handle));
 
     let listener = support::listen().await?;
     print_commands(listener.local_addr()?, &file);

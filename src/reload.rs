@@ -194,6 +194,20 @@ impl ReloadHandle {
     pub fn set_debug_mode(&self, on: bool) {
         self.debug.store(on, Ordering::Relaxed);
     }
+
+    /// Whether the layer's debug mode is on, as
+    /// [`CorsLayer::debug_mode`] tells.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let (cors, handle) = tower_cors::CorsLayer::gateway().reloadable();
+    /// cors.set_debug_mode(true);
+    /// assert!(handle.debug_mode());
+    /// ```
+    pub fn debug_mode(&self) -> bool {
+        self.debug.load(Ordering::Relaxed)
+    }
 }
 
 impl fmt::Debug for ReloadHandle {

@@ -1175,17 +1175,19 @@ impl Scenario {
             Implementation::Reloadable => with.with(
                 self,
                 implementation,
-                self.tower_cors.clone().reloadable().layer(Hello),
+                self.tower_cors.clone().reloadable().0.layer(Hello),
             ),
         }
     }
 
     /// The routed variant: the gateway's policy on `/public`, this
     /// scenario's on `/api` (the requests' path), nothing else bound.
-    fn routed(&self) -> tower_cors::RoutedCorsLayer {
+    fn routed(&self) -> tower_cors::CorsLayer {
+        // The scenario's policy has no predicate: its settings rebuild it.
+        let api = self.tower_cors.config().expect("one policy");
         tower_cors::CorsRoutes::new()
-            .policy("public", tower_cors::CorsLayer::gateway())
-            .policy("api", self.tower_cors.clone())
+            .policy("public", tower_cors::CorsBuilder::gateway())
+            .policy("api", api)
             .bind_prefix("/public", "public")
             .bind_prefix("/api", "api")
             .build()

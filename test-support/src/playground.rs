@@ -42,7 +42,7 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
-use tower_cors::{CorsBuilder, CorsLayer, CorsRoutes, Refusal, RequestKind, RoutedCorsLayer};
+use tower_cors::{CorsBuilder, CorsLayer, CorsRoutes, Refusal, RequestKind};
 
 /// Which page a case runs from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -435,7 +435,7 @@ pub async fn start() -> Result<Playground, Box<dyn Error + Send + Sync>> {
 }
 
 /// The policies of the API server, one per route prefix.
-pub fn policies(origin_a: &str) -> Result<RoutedCorsLayer, Box<dyn Error + Send + Sync>> {
+pub fn policies(origin_a: &str) -> Result<CorsLayer, Box<dyn Error + Send + Sync>> {
     let exact = CorsLayer::builder()
         .allow_origins([origin_a])
         .allow_methods(["GET", "PUT", "DELETE"])

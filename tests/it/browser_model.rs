@@ -8,9 +8,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use cors_check::{check, Browser, BrowserRequest, Outcome, Rule, Stage};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower::service_fn;
-use tower_cors::check::{check, Browser, BrowserRequest, Outcome, Rule, Stage};
 use tower_cors::CorsLayer;
 use tower_layer::Layer;
 

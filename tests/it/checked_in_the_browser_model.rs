@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use axum::routing::{get, put};
 use axum::Router;
+use cors_check::{check, Browser, Rule, Stage};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use tower::service_fn;
-use tower_cors::check::{check, Browser, Rule, Stage};
 use tower_cors::{CorsLayer, Precedence};
 use tower_layer::Layer;
 

@@ -10,7 +10,7 @@ use crate::common::{get_from, preflight, send, Answer};
 use http::StatusCode;
 use tower_cors::{
     AnyCorsConfig, ConfigError, CorsBuilder, CorsConfig, CorsLayer, GatewayPluginConfig,
-    HeaderList, Precedence, Wildcard,
+    HeaderList, Precedence,
 };
 
 /// A policy that sets every field to something other than its default.
@@ -75,9 +75,9 @@ fn the_full_file_sets_every_field() {
     assert_eq!(config.precedence, Precedence::LayerWins);
     assert!(config.dangerously_allow_null_or_file_origin_with_credentials);
     assert!(config.debug);
-    let layer = config.build().unwrap();
-    assert_eq!(layer.config(), full());
-    assert!(layer.debug_switch().is_enabled());
+    let layer = CorsLayer::try_from(config).unwrap();
+    assert_eq!(layer.config().unwrap(), full());
+    assert!(layer.debug_mode());
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn own_shape_round_trips_in_json() {
     assert_eq!(back, config);
     // config -> layer -> config
     let layer: CorsLayer = serde_json::from_str(&json).unwrap();
-    assert_eq!(layer.config(), config);
+    assert_eq!(layer.config().unwrap(), config);
     assert_eq!(serde_json::to_string(&layer).unwrap(), json);
 }
 
@@ -99,7 +99,7 @@ fn own_shape_round_trips_in_toml() {
     let back: CorsConfig = toml::from_str(&text).unwrap();
     assert_eq!(back, config);
     let layer: CorsLayer = toml::from_str(&text).unwrap();
-    assert_eq!(layer.config(), config);
+    assert_eq!(layer.config().unwrap(), config);
     assert_eq!(toml::to_string(&layer).unwrap(), text);
 }
 
@@ -107,7 +107,7 @@ fn own_shape_round_trips_in_toml() {
 fn a_small_file_round_trips_and_leaves_max_age_out() {
     let text = r#"allow_origins = ["https://app.example.com"]"#;
     let layer: CorsLayer = toml::from_str(text).unwrap();
-    let config = layer.config();
+    let config = layer.config().unwrap();
     assert_eq!(config.max_age, None);
     let written = toml::to_string(&config).unwrap();
     assert!(!written.contains("max_age"), "{written}");
@@ -120,12 +120,13 @@ fn absent_fields_take_the_builders_defaults() {
     let config: CorsConfig = serde_json::from_str("{}").unwrap();
     assert_eq!(config, CorsConfig::default());
     let config: CorsConfig = toml::from_str(r#"allow_origins = ["https://a.example"]"#).unwrap();
-    let from_file = config.build().unwrap().config();
+    let from_file = CorsLayer::try_from(config).unwrap().config().unwrap();
     let from_builder = CorsLayer::builder()
         .allow_origins(["https://a.example"])
         .build()
         .unwrap()
-        .config();
+        .config()
+        .unwrap();
     assert_eq!(from_file, from_builder);
     assert_eq!(from_file.preflight_status, StatusCode::NO_CONTENT);
     assert_eq!(from_file.refusal_status, StatusCode::FORBIDDEN);
@@ -142,7 +143,7 @@ fn the_builders_policy_serializes_back() {
         .precedence(Precedence::LayerWins)
         .build()
         .unwrap();
-    let config = layer.config();
+    let config = layer.config().unwrap();
     assert_eq!(config.allow_methods, ["*"]);
     assert_eq!(config.allow_headers, ["*", "authorization"]);
     // Whole seconds, as the header sends it.
@@ -156,11 +157,11 @@ fn the_builders_policy_serializes_back() {
 #[test]
 fn debug_mode_in_force_is_what_the_config_says() {
     let layer: CorsLayer = toml::from_str(r#"allow_origins = ["https://a.example"]"#).unwrap();
-    assert!(!layer.config().debug);
-    layer.debug_switch().enable();
-    assert!(layer.config().debug);
-    layer.debug_switch().disable();
-    assert!(!layer.config().debug);
+    assert!(!layer.config().unwrap().debug);
+    layer.set_debug_mode(true);
+    assert!(layer.config().unwrap().debug);
+    layer.set_debug_mode(false);
+    assert!(!layer.config().unwrap().debug);
 }
 
 #[test]
@@ -178,9 +179,12 @@ fn gateway_shape_round_trips_in_json_and_toml() {
         plugin
     );
     // plug-in -> layer -> config: the plug-in's policy in the crate's shape.
-    let layer = plugin.clone().build().unwrap();
-    assert_eq!(layer.config(), plugin.into_config());
-    assert_eq!(layer.config(), plugin_builder().build().unwrap().config());
+    let layer = CorsLayer::try_from(plugin.clone()).unwrap();
+    assert_eq!(layer.config().unwrap(), CorsConfig::from(plugin));
+    assert_eq!(
+        layer.config().unwrap(),
+        plugin_builder().build().unwrap().config().unwrap()
+    );
 }
 
 #[test]
@@ -189,7 +193,7 @@ fn gateway_lists_are_trimmed_and_empty_items_skipped() {
         r#"{ "allow_origin": " https://a.example , https://b.example,", "allow_methods": "GET, PUT,,", "allow_headers": "", "expose_headers": "*" }"#,
     )
     .unwrap();
-    let config = plugin.into_config();
+    let config = CorsConfig::from(plugin);
     assert_eq!(
         config.allow_origins,
         ["https://a.example", "https://b.example"]
@@ -204,14 +208,14 @@ fn an_empty_gateway_file_is_the_gateway_preset() {
     let plugin: GatewayPluginConfig = toml::from_str("").unwrap();
     assert_eq!(plugin, GatewayPluginConfig::default());
     assert_eq!(
-        plugin.build().unwrap().config(),
-        CorsLayer::gateway().config()
+        CorsLayer::try_from(plugin).unwrap().config().unwrap(),
+        CorsLayer::gateway().config().unwrap()
     );
 }
 
 #[test]
 fn the_gateway_presets_config_serializes_to_the_gateway_defaults() {
-    let config = CorsLayer::gateway().config();
+    let config = CorsLayer::gateway().config().unwrap();
     let json: serde_json::Value = serde_json::to_value(&config).unwrap();
     let joined = |field: &str| {
         json[field]
@@ -241,7 +245,7 @@ fn the_gateway_presets_config_serializes_to_the_gateway_defaults() {
 
 #[tokio::test]
 async fn the_gateway_presets_config_round_trips() {
-    let config = CorsLayer::gateway().config();
+    let config = CorsLayer::gateway().config().unwrap();
     for text in [
         toml::to_string(&config).unwrap(),
         serde_json::to_string(&config).unwrap(),
@@ -251,7 +255,7 @@ async fn the_gateway_presets_config_round_trips() {
         } else {
             toml::from_str(&text).unwrap()
         };
-        assert_eq!(layer.config(), config);
+        assert_eq!(layer.config().unwrap(), config);
         let (res, seen) = send(&layer, preflight(common::SEED_ORIGIN, "PUT", None)).await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(seen.calls(), 0);
@@ -403,12 +407,12 @@ fn own_shape_cases() -> Vec<(&'static str, ConfigError, &'static str)> {
         ),
         (
             "allow_origins = [\"*\"]\nallow_credentials = true",
-            ConfigError::WildcardWithCredentials(Wildcard::Origins),
+            ConfigError::AnyOriginWithCredentials,
             "any origin",
         ),
         (
             "allow_origins = [\"https://a.example\"]\nexpose_headers = [\"*\"]\nallow_credentials = true",
-            ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders),
+            ConfigError::ExposeAnyHeaderWithCredentials,
             "exposing every response header",
         ),
         (
@@ -441,7 +445,7 @@ fn every_config_error_of_the_own_shape_names_field_and_value() {
     for (text, expected, value) in own_shape_cases() {
         // The typed error, as the builder gives it.
         let config: CorsConfig = toml::from_str(text).unwrap();
-        let errors = config.build().unwrap_err().errors().to_vec();
+        let errors = CorsLayer::try_from(config).unwrap_err().errors().to_vec();
         assert_eq!(errors.len(), 1, "{text}: {errors:?}");
         assert!(same_problem(&errors[0], &expected), "{text}: {errors:?}");
         let field = errors[0].field();
@@ -499,7 +503,7 @@ fn the_fields_of_the_own_shape_are_the_ones_that_hold_the_value() {
 fn the_problems_of_a_file_are_the_builders() {
     let text = "allow_origins = [\"*\", \"https://a.example/\"]\nallow_methods = [\"TRACE\"]\nallow_credentials = true\nrefusal_status = 302";
     let config: CorsConfig = toml::from_str(text).unwrap();
-    let from_file = config.build().unwrap_err();
+    let from_file = CorsLayer::try_from(config).unwrap_err();
     let from_builder = CorsLayer::builder()
         .allow_origins(["*", "https://a.example/"])
         .allow_methods(["TRACE"])
@@ -614,13 +618,13 @@ fn gateway_cases() -> Vec<(&'static str, ConfigError, &'static str, &'static str
         ),
         (
             "allow_credentials = true",
-            ConfigError::WildcardWithCredentials(Wildcard::Origins),
+            ConfigError::AnyOriginWithCredentials,
             "allow_origin",
             "any origin",
         ),
         (
             "allow_origin = \"https://a.example\"\nexpose_headers = \"*\"\nallow_credentials = true",
-            ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders),
+            ConfigError::ExposeAnyHeaderWithCredentials,
             "expose_headers",
             "exposing every response header",
         ),
@@ -632,7 +636,10 @@ fn gateway_cases() -> Vec<(&'static str, ConfigError, &'static str, &'static str
 fn every_config_error_of_the_gateway_shape_names_field_and_value() {
     for (text, expected, field, value) in gateway_cases() {
         let plugin: GatewayPluginConfig = toml::from_str(text).unwrap();
-        let errors = plugin.clone().build().unwrap_err().errors().to_vec();
+        let errors = CorsLayer::try_from(plugin.clone())
+            .unwrap_err()
+            .errors()
+            .to_vec();
         assert_eq!(errors.len(), 1, "{text}: {errors:?}");
         assert!(same_problem(&errors[0], &expected), "{text}: {errors:?}");
         assert_eq!(GatewayPluginConfig::field(&errors[0]), Some(field));
@@ -711,9 +718,9 @@ fn predicates_are_shown_but_cannot_be_read_from_a_file() {
         .allow_origin_async(|_, _| async { false })
         .build()
         .unwrap();
-    let config = layer.config();
-    assert!(config.origin_predicate());
-    assert!(config.async_origin_predicate());
+    let config = layer.config().unwrap();
+    assert!(config.origin_predicate);
+    assert!(config.async_origin_predicate);
     let text = toml::to_string(&config).unwrap();
     assert!(text.contains("origin_predicate = true"), "{text}");
     assert!(text.contains("async_origin_predicate = true"), "{text}");
@@ -730,17 +737,24 @@ fn predicates_are_shown_but_cannot_be_read_from_a_file() {
         "allow_origins = [\"https://a.example\"]\norigin_predicate = false\nasync_origin_predicate = false",
     )
     .unwrap();
-    assert!(!config.origin_predicate());
-    assert!(!config.build().unwrap().config().async_origin_predicate());
+    assert!(!config.origin_predicate);
+    assert!(
+        !CorsLayer::try_from(config)
+            .unwrap()
+            .config()
+            .unwrap()
+            .async_origin_predicate
+    );
     // A configuration's builder gets predicates from its own methods.
-    let mut config = CorsConfig::default();
-    config.allow_origins = vec!["https://a.example".to_owned()];
-    let layer = config
-        .into_builder()
+    let config = CorsConfig {
+        allow_origins: vec!["https://a.example".to_owned()],
+        ..CorsConfig::default()
+    };
+    let layer = CorsBuilder::from(config)
         .allow_origin_predicate(|_, _| true)
         .build()
         .unwrap();
-    assert!(layer.config().origin_predicate());
+    assert!(layer.config().unwrap().origin_predicate);
 }
 
 #[test]
@@ -755,10 +769,13 @@ fn either_shape_is_read_by_its_tag() {
     let own: Settings = toml::from_str(&format!("[cors.tower_cors]\n{FULL_TOML}")).unwrap();
     assert_eq!(own.cors, AnyCorsConfig::TowerCors(full()));
     assert_eq!(
-        CorsLayer::try_from(gateway.cors).unwrap().config(),
-        plugin().into_config()
+        CorsLayer::try_from(gateway.cors).unwrap().config().unwrap(),
+        CorsConfig::from(plugin())
     );
-    assert_eq!(CorsLayer::try_from(own.cors).unwrap().config(), full());
+    assert_eq!(
+        CorsLayer::try_from(own.cors).unwrap().config().unwrap(),
+        full()
+    );
     // Both round-trip with their tag, in JSON and TOML.
     for any in [
         AnyCorsConfig::GatewayPlugin(plugin()),
@@ -771,13 +788,10 @@ fn either_shape_is_read_by_its_tag() {
     }
 }
 
-/// The fenced blocks of `language` in the README's section on
-/// configuration files, in order.
-fn readme_blocks(language: &str) -> Vec<String> {
-    let readme = include_str!("../../README.md");
-    let start = readme.find("## Policies from configuration files").unwrap();
-    let section = &readme[start..];
-    let section = &section[..section[3..].find("\n## ").unwrap()];
+/// The fenced blocks of `language` in the guide's page on configuration
+/// files, in order.
+fn guide_blocks(language: &str) -> Vec<String> {
+    let section = include_str!("../../docs/guide/config_files.md");
     let fence = format!("```{language}\n");
     section
         .split(fence.as_str())
@@ -787,13 +801,13 @@ fn readme_blocks(language: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn the_readme_files_are_the_same_policy_in_both_shapes() {
-    let files = readme_blocks("toml");
+async fn the_guides_files_are_the_same_policy_in_both_shapes() {
+    let files = guide_blocks("toml");
     assert_eq!(files.len(), 2);
     let own: CorsLayer = toml::from_str(&files[0]).unwrap();
     let plugin: GatewayPluginConfig = toml::from_str(&files[1]).unwrap();
     let gateway = CorsLayer::try_from(plugin).unwrap();
-    assert_eq!(own.config(), gateway.config());
+    assert_eq!(own.config().unwrap(), gateway.config().unwrap());
     let (a, _) = send(
         &own,
         preflight("https://admin.example.com", "PUT", Some("authorization")),
@@ -809,8 +823,8 @@ async fn the_readme_files_are_the_same_policy_in_both_shapes() {
 }
 
 #[test]
-fn the_readme_shows_the_message_of_a_refused_file() {
-    let shown = readme_blocks("text");
+fn the_guide_shows_the_message_of_a_refused_file() {
+    let shown = guide_blocks("text");
     let message = toml::from_str::<CorsLayer>(
         "allow_origins = [\"https://app.example.com\"]\nallow_methods = [\"TRACE\"]",
     )

@@ -24,21 +24,21 @@ fn policy() -> CorsLayer {
 #[tokio::test]
 async fn off_by_default_and_switched_at_runtime_for_every_service() {
     let cors = policy();
-    let debug = cors.debug_switch();
-    assert!(!debug.is_enabled());
+    let debug = cors.clone();
+    assert!(!debug.debug_mode());
     let (res, _) = send(&cors, preflight(APP, "DELETE", None)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.header(REFUSAL), None);
 
     // The same layer, not rebuilt: its services see the switch.
-    debug.enable();
+    debug.set_debug_mode(true);
     let (res, _) = send(&cors, preflight(APP, "DELETE", None)).await;
     assert_eq!(
         res.header(REFUSAL),
         Some("method DELETE not allowed (allow_methods)")
     );
 
-    debug.disable();
+    debug.set_debug_mode(false);
     let (res, _) = send(&cors, preflight(APP, "DELETE", None)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.header(REFUSAL), None);
@@ -48,7 +48,7 @@ async fn off_by_default_and_switched_at_runtime_for_every_service() {
 #[tokio::test]
 async fn a_refused_method_is_answered_so_that_the_browser_names_it() {
     let cors = policy();
-    cors.debug_switch().enable();
+    cors.set_debug_mode(true);
     let (res, seen) = send(&cors, preflight(APP, "DELETE", None)).await;
     assert_eq!(seen.calls(), 0);
     // An ok status and an origin that passes the CORS check: the browser
@@ -64,7 +64,7 @@ async fn a_refused_method_is_answered_so_that_the_browser_names_it() {
 #[tokio::test]
 async fn a_refused_header_is_answered_so_that_the_browser_names_it() {
     let cors = policy();
-    cors.debug_switch().enable();
+    cors.set_debug_mode(true);
     let (res, _) = send(&cors, preflight(APP, "PUT", Some("x-custom,x-other"))).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header("access-control-allow-origin"), Some(APP));
@@ -98,7 +98,7 @@ async fn an_echoing_policy_lists_nothing_it_was_not_asked() {
 #[tokio::test]
 async fn a_refused_origin_gets_no_cors_header_but_the_reason() {
     let cors = policy();
-    cors.debug_switch().enable();
+    cors.set_debug_mode(true);
     let (res, _) = send(&cors, preflight("https://evil.example", "PUT", None)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.cors_headers().is_empty(), "{:?}", res.headers);
@@ -144,7 +144,7 @@ async fn blocked_requests_and_unanswered_questions_are_named() {
 #[tokio::test]
 async fn allowed_and_same_origin_requests_are_untouched() {
     let cors = policy();
-    cors.debug_switch().enable();
+    cors.set_debug_mode(true);
     for req in [
         preflight(APP, "PUT", Some("x-custom")),
         get_from(APP),
@@ -165,7 +165,7 @@ async fn allowed_and_same_origin_requests_are_untouched() {
 #[tokio::test]
 async fn hostile_request_bytes_are_escaped_and_bounded() {
     let cors = policy();
-    cors.debug_switch().enable();
+    cors.set_debug_mode(true);
     let method = "X".repeat(100_000);
     let (res, _) = send(&cors, preflight(APP, &method, None)).await;
     let value = res.header(REFUSAL).unwrap();
@@ -179,10 +179,10 @@ async fn hostile_request_bytes_are_escaped_and_bounded() {
 #[tokio::test]
 async fn the_browser_names_the_real_cause_in_debug_mode() {
     use axum::routing::put;
-    use tower_cors::check::{check, Rule, Stage};
+    use cors_check::{check, Rule, Stage};
 
     let cors = policy();
-    let debug = cors.debug_switch();
+    let debug = cors.clone();
     let app: axum::Router = axum::Router::new()
         .route(
             "/items",
@@ -207,7 +207,7 @@ async fn the_browser_names_the_real_cause_in_debug_mode() {
         &Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)
     );
 
-    debug.enable();
+    debug.set_debug_mode(true);
     let outcome = delete().await;
     let blocked = outcome.blocked().unwrap();
     assert_eq!(blocked.stage(), Stage::Preflight);
@@ -233,7 +233,7 @@ async fn the_browser_names_the_real_cause_in_debug_mode() {
 #[tokio::test]
 async fn debug_answers_never_let_a_refused_request_through() {
     use axum::routing::put;
-    use tower_cors::check::Browser;
+    use cors_check::Browser;
 
     let policies = [
         (
@@ -260,7 +260,7 @@ async fn debug_answers_never_let_a_refused_request_through() {
         (true, policy()),
     ];
     for (credentials, cors) in policies {
-        cors.debug_switch().enable();
+        cors.set_debug_mode(true);
         let app: axum::Router = axum::Router::new()
             .route(
                 "/items",

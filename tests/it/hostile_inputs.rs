@@ -16,12 +16,12 @@ use std::task::{Context, Poll};
 use crate::common;
 use crate::common::{collect, Answer};
 use bytes::Bytes;
+use cors_check::{BrowserRequest, Rule};
 use http::header::{HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body::{Body, Frame};
 use http_body_util::{BodyExt, Full};
 use tower::{service_fn, Service, ServiceExt};
-use tower_cors::check::{BrowserRequest, Rule};
 use tower_cors::{CorsLayer, Refusal};
 use tower_layer::Layer;
 

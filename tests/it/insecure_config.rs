@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use http::StatusCode;
-use tower_cors::{ConfigError, CorsBuilder, CorsLayer, HeaderList, Wildcard};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, HeaderList};
 
 const APP: &str = "https://app.example.com";
 
@@ -90,7 +90,7 @@ fn any_origin_with_credentials() {
         CorsLayer::builder().allow_origins([APP, "*"]),
     ] {
         let err = only_error(builder.allow_credentials(true));
-        assert_eq!(err, ConfigError::WildcardWithCredentials(Wildcard::Origins));
+        assert_eq!(err, ConfigError::AnyOriginWithCredentials);
         assert_wildcard_message(&err, "any origin");
     }
     CorsLayer::builder().allow_any_origin().build().unwrap();
@@ -100,16 +100,10 @@ fn any_origin_with_credentials() {
 #[test]
 fn exposing_every_header_with_credentials() {
     let err = only_error(credentialed(&[APP]).expose_any_header());
-    assert_eq!(
-        err,
-        ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders)
-    );
+    assert_eq!(err, ConfigError::ExposeAnyHeaderWithCredentials);
     assert_wildcard_message(&err, "every response header");
     let err = only_error(credentialed(&[APP]).expose_headers(["x-request-id", "*"]));
-    assert_eq!(
-        err,
-        ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders)
-    );
+    assert_eq!(err, ConfigError::ExposeAnyHeaderWithCredentials);
     CorsLayer::builder()
         .allow_origins([APP])
         .expose_any_header()
@@ -410,13 +404,76 @@ async fn subdomains_of_localhost_need_no_opt_in_with_credentials() {
         let res = assert_accepted(credentialed(&[pattern]), origin).await;
         assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
     }
-    // Other single-label suffixes are still refused with credentials.
+    // Other single-label suffixes are still refused with credentials (and,
+    // over plain http, for that too).
     assert_eq!(
-        only_error(credentialed(&["http://*.local:*"])),
-        ConfigError::PublicSuffixPattern {
-            value: "http://*.local:*".to_owned()
-        }
+        errors(credentialed(&["https://*.local:*"])),
+        [ConfigError::PublicSuffixPattern {
+            value: "https://*.local:*".to_owned()
+        }]
     );
+}
+
+/// `build()` reports every problem at once: a plain-http pattern on a
+/// public suffix, with credentials, is both a public-suffix pattern and an
+/// insecure origin, and neither hides the other.
+// checklist: C1, C2, C5, C6
+#[test]
+fn a_plain_http_pattern_on_a_public_suffix_is_refused_for_both_reasons() {
+    let mut patterns = vec![
+        "http://*.alocalhost",
+        "http://*.localhosta",
+        "http://*.localhosta.",
+        "http://*.com",
+        "http://*.local:*",
+    ];
+    if cfg!(feature = "psl") {
+        patterns.push("http://*.github.io");
+    }
+    for pattern in patterns {
+        let value = pattern.to_owned();
+        assert_eq!(
+            errors(credentialed(&[pattern])),
+            [
+                ConfigError::PublicSuffixPattern {
+                    value: value.clone()
+                },
+                ConfigError::InsecureOriginWithCredentials { value },
+            ],
+            "{pattern}"
+        );
+    }
+    // With the opt-in for plain http, only the suffix is left.
+    let opted_in =
+        credentialed(&["http://*.com"]).dangerously_allow_insecure_origins_with_credentials(true);
+    assert_eq!(
+        errors(opted_in),
+        [ConfigError::PublicSuffixPattern {
+            value: "http://*.com".to_owned()
+        }]
+    );
+}
+
+/// A host label that starts with `xn--` but is not the Punycode of an
+/// internationalized label cannot be parsed by a browser (the URL
+/// Standard's domain-to-ASCII fails), so no `Origin` ever carries it.
+// checklist: O2
+#[test]
+fn a_host_that_is_not_valid_punycode_is_refused() {
+    for value in [
+        "http://xn--f",
+        "https://api.xn--f.example",
+        "https://*.xn--abc-",
+    ] {
+        invalid_origin(value, "Punycode");
+    }
+    // Real internationalized hosts are accepted, as browsers send them.
+    for value in ["https://xn--bcher-kva.example", "https://*.xn--p1ai"] {
+        assert!(
+            CorsLayer::builder().allow_origins([value]).build().is_ok(),
+            "{value}"
+        );
+    }
 }
 
 // checklist: O2
@@ -565,7 +622,7 @@ fn many_problems_are_reported_together_in_order() {
             ConfigError::InsecureOriginWithCredentials {
                 value: "http://intranet.example".into()
             },
-            ConfigError::WildcardWithCredentials(Wildcard::Origins),
+            ConfigError::AnyOriginWithCredentials,
             ConfigError::ForbiddenMethod {
                 value: "TRACE".into()
             },
@@ -577,7 +634,7 @@ fn many_problems_are_reported_together_in_order() {
                 value: "set-cookie".into(),
                 list: HeaderList::Exposed
             },
-            ConfigError::WildcardWithCredentials(Wildcard::ExposedHeaders),
+            ConfigError::ExposeAnyHeaderWithCredentials,
         ]
     );
     // The message lists every problem, in the same order.

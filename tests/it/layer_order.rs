@@ -16,10 +16,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use cors_check::{check, Fetch, Outcome, Rule, Stage};
 use http::StatusCode;
 use tower::timeout::TimeoutLayer;
 use tower::{BoxError, ServiceBuilder};
-use tower_cors::check::{check, Fetch, Outcome, Rule, Stage};
 use tower_cors::{CorsBuilder, CorsLayer};
 
 /// The single-page app that calls the API.

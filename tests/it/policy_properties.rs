@@ -20,14 +20,14 @@ use std::sync::Arc;
 
 use crate::common::{collect, Answer};
 use bytes::Bytes;
+use cors_check::{check, Stage};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tower::{service_fn, ServiceExt};
-use tower_cors::check::{check, Stage};
-use tower_cors::{ConfigError, CorsLayer, Precedence, Wildcard};
+use tower_cors::{ConfigError, CorsLayer, Precedence};
 use tower_cors_test_support::origin_matching::{localhost_any_port, subdomain_of};
 use tower_layer::Layer;
 
@@ -212,12 +212,10 @@ impl Spec {
             errors.push(ConfigError::NoOrigins);
         }
         if self.credentials && self.origins.contains(&"*") {
-            errors.push(ConfigError::WildcardWithCredentials(Wildcard::Origins));
+            errors.push(ConfigError::AnyOriginWithCredentials);
         }
         if self.credentials && self.expose.contains(&"*") {
-            errors.push(ConfigError::WildcardWithCredentials(
-                Wildcard::ExposedHeaders,
-            ));
+            errors.push(ConfigError::ExposeAnyHeaderWithCredentials);
         }
         errors
     }

@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cors_check::check;
 use http::{HeaderMap, Request, Response, StatusCode};
 use tokio::sync::Notify;
 use tower::util::BoxCloneService;
 use tower::{service_fn, Service, ServiceExt};
-use tower_cors::check::check;
-use tower_cors::{ConfigError, CorsBuilder, CorsLayer, CorsRoutes, RouteError};
+use tower_cors::{ConfigError, CorsBuilder, CorsLayer, CorsRoutes};
 use tower_layer::Layer;
 
 const A: &str = "https://a.example.com";
@@ -143,8 +143,7 @@ async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
     // Far longer than any answer takes, even on a loaded machine.
     const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 
-    let cors = policy_a().build().unwrap().reloadable();
-    let handle = cors.handle();
+    let (cors, handle) = policy_a().build().unwrap().reloadable();
     let calls = Arc::new(AtomicUsize::new(0));
     let service = cors.layer(counting(&calls));
     let done = Arc::new(AtomicBool::new(false));
@@ -230,7 +229,7 @@ async fn flipping_under_load_loses_nothing_and_never_mixes_policies() {
 // checklist: C4
 #[tokio::test]
 async fn a_reconfiguration_reaches_every_clone_of_every_service() {
-    let cors = policy_a().build().unwrap().reloadable();
+    let (cors, handle) = policy_a().build().unwrap().reloadable();
     let first = cors.layer(counting(&Arc::default()));
     let second = cors.layer(counting(&Arc::default()));
     let clone = first.clone();
@@ -240,7 +239,7 @@ async fn a_reconfiguration_reaches_every_clone_of_every_service() {
         assert_eq!(answer_to_b(service).await, refused);
     }
 
-    cors.handle().reconfigure(policy_b()).unwrap();
+    handle.reconfigure(policy_b()).unwrap();
     let granted = "200 access-control-allow-origin=https://b.example.com access-control-allow-methods=- access-control-expose-headers=x-b";
     for service in [&first, &second, &clone] {
         assert_eq!(answer_to_b(service).await, granted);
@@ -255,8 +254,7 @@ async fn a_reconfiguration_reaches_every_clone_of_every_service() {
 // checklist: C1
 #[tokio::test]
 async fn an_invalid_configuration_keeps_the_one_in_force() {
-    let cors = policy_a().build().unwrap().reloadable();
-    let handle = cors.handle();
+    let (cors, handle) = policy_a().build().unwrap().reloadable();
     let service = cors.layer(counting(&Arc::default()));
 
     let err = handle
@@ -278,7 +276,7 @@ async fn an_invalid_configuration_keeps_the_one_in_force() {
         )
         .unwrap_err();
     assert!(
-        matches!(err.errors(), [RouteError::UnknownPolicy { name, .. }] if name == "missing"),
+        matches!(err.errors(), [ConfigError::UnknownPolicy { name, .. }] if name == "missing"),
         "{err}"
     );
 
@@ -306,13 +304,13 @@ async fn a_request_in_flight_finishes_under_the_policy_it_started_with() {
             }
         })
     };
-    let cors = policy_a().build().unwrap().reloadable();
+    let (cors, handle) = policy_a().build().unwrap().reloadable();
     let mut service = cors.layer(inner);
 
     let in_flight = service.ready().await.unwrap().call(get(A));
     let in_flight = tokio::spawn(in_flight);
     entered.notified().await;
-    cors.handle().reconfigure(policy_b()).unwrap();
+    handle.reconfigure(policy_b()).unwrap();
     release.notify_one();
     let res = in_flight.await.unwrap().unwrap();
     assert_eq!(whose(2, res.status(), res.headers()), Policy::A);
@@ -328,13 +326,12 @@ async fn a_request_in_flight_finishes_under_the_policy_it_started_with() {
 
 #[tokio::test]
 async fn routes_are_part_of_the_reloadable_configuration() {
-    let cors = CorsRoutes::new()
+    let (cors, handle) = CorsRoutes::new()
         .policy("a", policy_a())
         .bind_prefix("/a", "a")
         .build()
         .unwrap()
         .reloadable();
-    let handle = cors.handle();
     let app = axum::Router::new()
         .route("/a/items", axum::routing::put(|| async { "a" }))
         .route("/b/items", axum::routing::delete(|| async { "b" }))
@@ -372,23 +369,25 @@ async fn routes_are_part_of_the_reloadable_configuration() {
     assert!(check(&app).from(A).put("/a/items").run().await.is_blocked());
     let outcome = check(&app).from(B).delete("/b/items").run().await;
     assert!(outcome.is_allowed(), "{outcome}");
-    assert_eq!(cors.current().fallback(), Some("default"));
+    assert_eq!(cors.route_table().fallback(), Some("default"));
 }
 
 #[test]
 fn the_handle_sets_built_layers_too() {
-    let cors = CorsLayer::gateway().reloadable();
-    let handle = cors.handle();
+    let (cors, handle) = CorsLayer::gateway().reloadable();
     let routes = CorsRoutes::new()
         .policy("a", policy_a())
         .fallback("a")
         .build()
         .unwrap();
-    handle.set_routes(routes);
-    assert_eq!(cors.current().policies().collect::<Vec<_>>(), ["a"]);
+    handle.set(routes);
+    assert_eq!(cors.route_table().policies().collect::<Vec<_>>(), ["a"]);
     handle.set(policy_b().build().unwrap());
-    assert_eq!(cors.current().policies().collect::<Vec<_>>(), ["default"]);
-    assert_eq!(cors.current().fallback(), Some("default"));
+    assert_eq!(
+        cors.route_table().policies().collect::<Vec<_>>(),
+        ["default"]
+    );
+    assert_eq!(cors.route_table().fallback(), Some("default"));
 }
 
 /// Debug mode's switch outlives reconfigurations: the policies the handle
@@ -396,9 +395,8 @@ fn the_handle_sets_built_layers_too() {
 #[tokio::test]
 async fn the_debug_switch_survives_a_reconfiguration() {
     let layer = policy_a().build().unwrap();
-    let switch = layer.debug_switch();
-    let cors = layer.reloadable();
-    let handle = cors.handle();
+    let switch = layer.clone();
+    let (cors, handle) = layer.reloadable();
     let service = cors.layer(service_fn(|_req: Request<String>| async {
         Ok::<_, Infallible>(Response::new(String::new()))
     }));
@@ -411,7 +409,7 @@ async fn the_debug_switch_survives_a_reconfiguration() {
     };
     assert_eq!(refusal_of(A).await, None);
     handle.reconfigure(policy_b()).unwrap();
-    switch.enable();
+    switch.set_debug_mode(true);
     assert!(
         refusal_of(B).await.is_some(),
         "the new policy obeys the old switch"
@@ -420,8 +418,8 @@ async fn the_debug_switch_survives_a_reconfiguration() {
         .reconfigure_routes(CorsRoutes::new().policy("a", policy_a()).fallback("a"))
         .unwrap();
     assert!(refusal_of(A).await.is_some());
-    assert!(handle.current().debug_switch("a").unwrap().is_enabled());
-    handle.debug_switch().disable();
+    assert!(handle.current().config("a").unwrap().debug);
+    handle.set_debug_mode(false);
     assert_eq!(refusal_of(A).await, None);
 }
 
@@ -431,20 +429,19 @@ async fn the_debug_switch_survives_a_reconfiguration() {
 // checklist: C1
 #[tokio::test]
 async fn a_refused_configuration_does_not_turn_debug_mode_on() {
-    let cors = policy_a().build().unwrap().reloadable();
-    let handle = cors.handle();
+    let (_cors, handle) = policy_a().build().unwrap().reloadable();
 
     let refused = policy_b().allow_methods(["TRACE"]).debug(true);
     assert!(handle.reconfigure(refused).is_err());
-    assert!(!handle.debug_switch().is_enabled());
+    assert!(!handle.debug_mode());
 
     let refused_routes = CorsRoutes::new()
         .policy("b", policy_b().debug(true))
         .bind_prefix("/items", "missing");
     assert!(handle.reconfigure_routes(refused_routes).is_err());
-    assert!(!handle.debug_switch().is_enabled());
+    assert!(!handle.debug_mode());
 
     // A configuration that builds does turn it on.
     handle.reconfigure(policy_b().debug(true)).unwrap();
-    assert!(handle.debug_switch().is_enabled());
+    assert!(handle.debug_mode());
 }

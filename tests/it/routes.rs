@@ -1,4 +1,4 @@
-//! Policies bound per route (`CorsRoutes`, `RoutedCorsLayer`): preflights
+//! Policies bound per route (`CorsRoutes`): preflights
 //! and actual requests answered by the policy of the route they target,
 //! nested axum routers, routes with no binding (with and without a
 //! fallback), function bindings, and configurations that do not build.
@@ -11,13 +11,11 @@ use std::sync::Arc;
 use axum::extract::OriginalUri;
 use axum::routing::get;
 use axum::Router;
+use cors_check::{check, Rule, Stage};
 use http::request::Parts;
 use http::{Request, Response, StatusCode};
 use tower::{service_fn, ServiceExt};
-use tower_cors::check::{check, Rule, Stage};
-use tower_cors::{
-    Binding, ConfigError, CorsBuilder, CorsLayer, CorsRoutes, RouteError, RoutedCorsLayer,
-};
+use tower_cors::{Binding, ConfigError, CorsBuilder, CorsLayer, CorsRoutes};
 
 const ADMIN: &str = "https://admin.example.com";
 const APP: &str = "https://app.example.com";
@@ -36,7 +34,7 @@ fn admin_policy() -> CorsBuilder {
 /// under the admin policy, nothing else bound.
 fn routes() -> CorsRoutes {
     CorsRoutes::new()
-        .policy("public", CorsLayer::gateway())
+        .policy("public", CorsBuilder::gateway())
         .policy("admin", admin_policy())
         .bind_prefix("/public", "public")
         .bind_pattern("/api/*/admin/**", "admin")
@@ -46,7 +44,7 @@ async fn ok() -> &'static str {
     "ok"
 }
 
-fn app(cors: RoutedCorsLayer) -> Router {
+fn app(cors: CorsLayer) -> Router {
     Router::new()
         .route("/public/items", get(ok).put(ok))
         .route("/api/v1/admin/users", get(ok).put(ok).delete(ok))
@@ -224,7 +222,7 @@ async fn an_unbound_route_with_a_fallback_gets_the_fallback_policy() {
         .build()
         .unwrap();
     assert_eq!(
-        cors.routing().policy_for(&head("/api/v1/items")),
+        cors.route_table().policy_for(&head("/api/v1/items")),
         Some("app")
     );
     let app = app(cors);
@@ -244,7 +242,7 @@ async fn an_unbound_route_with_a_fallback_gets_the_fallback_policy() {
 #[test]
 fn the_first_binding_that_covers_a_route_wins() {
     let narrow_first = routes().bind_prefix("/api", "public").build().unwrap();
-    let routing = narrow_first.routing();
+    let routing = narrow_first.route_table();
     assert_eq!(
         routing.policy_for(&head("/api/v1/admin/users")),
         Some("admin")
@@ -252,13 +250,13 @@ fn the_first_binding_that_covers_a_route_wins() {
     assert_eq!(routing.policy_for(&head("/api/v1/items")), Some("public"));
 
     let wide_first = CorsRoutes::new()
-        .policy("public", CorsLayer::gateway())
+        .policy("public", CorsBuilder::gateway())
         .policy("admin", admin_policy())
         .bind_prefix("/api", "public")
         .bind_pattern("/api/*/admin/**", "admin")
         .build()
         .unwrap();
-    let routing = wide_first.routing();
+    let routing = wide_first.route_table();
     assert_eq!(
         routing.policy_for(&head("/api/v1/admin/users")),
         Some("public")
@@ -281,7 +279,7 @@ fn the_first_binding_that_covers_a_route_wins() {
 #[test]
 fn prefixes_and_patterns_cover_whole_segments() {
     let cors = routes().build().unwrap();
-    let routing = cors.routing();
+    let routing = cors.route_table();
     for (path, policy) in [
         ("/public", Some("public")),
         ("/public/", Some("public")),
@@ -371,7 +369,7 @@ async fn a_function_binding_names_the_policy_from_the_request() {
         .fallback("public")
         .build()
         .unwrap();
-    let routing = cors.routing();
+    let routing = cors.route_table();
     let with_tenant = |tenant: &str| {
         Request::get("/api/v1/items")
             .header("x-tenant", tenant)
@@ -445,7 +443,7 @@ async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
     .map(|(host, policy)| (host.to_owned(), Arc::from(policy)))
     .collect();
     let cors = CorsRoutes::new()
-        .policy("public", CorsLayer::gateway())
+        .policy("public", CorsBuilder::gateway())
         .policy(
             "partner",
             CorsLayer::builder()
@@ -466,7 +464,7 @@ async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
             .into_parts()
             .0
     };
-    let routing = cors.routing();
+    let routing = cors.route_table();
     assert_eq!(
         routing.policy_for(&with_host("partners.api.example")),
         Some("partner")
@@ -479,7 +477,7 @@ async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
 
     // A name read from the request itself is copied out of it.
     let by_header = CorsRoutes::new()
-        .policy("partner", CorsLayer::gateway())
+        .policy("partner", CorsBuilder::gateway())
         .bind_fn(|parts: &Parts| Some(parts.headers.get("x-tenant")?.to_str().ok()?.to_owned()))
         .build()
         .unwrap();
@@ -488,7 +486,7 @@ async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
         .body(())
         .unwrap();
     assert_eq!(
-        by_header.routing().policy_for(&tenant.into_parts().0),
+        by_header.route_table().policy_for(&tenant.into_parts().0),
         Some("partner")
     );
 
@@ -520,8 +518,8 @@ async fn a_function_binding_can_look_the_name_up_in_its_own_table() {
 #[test]
 fn invalid_configurations_return_every_problem() {
     let err = CorsRoutes::new()
-        .policy("public", CorsLayer::gateway())
-        .policy("public", CorsLayer::gateway())
+        .policy("public", CorsBuilder::gateway())
+        .policy("public", CorsBuilder::gateway())
         .policy("broken", CorsLayer::builder().allow_methods(["TRACE"]))
         .bind_prefix("/broken", "broken")
         .bind_prefix("no-slash", "public")
@@ -535,12 +533,12 @@ fn invalid_configurations_return_every_problem() {
     assert_eq!(errors.len(), 7, "{err}");
     assert_eq!(
         errors[0],
-        RouteError::DuplicatePolicy {
+        ConfigError::DuplicatePolicy {
             name: "public".into()
         }
     );
     match &errors[1] {
-        RouteError::InvalidPolicy { name, error } => {
+        ConfigError::InvalidPolicy { name, error } => {
             assert_eq!(name, "broken");
             assert!(error.errors().contains(&ConfigError::NoOrigins), "{error}");
         }
@@ -549,26 +547,26 @@ fn invalid_configurations_return_every_problem() {
     // A binding to a policy that did not build is not reported again.
     assert!(!errors
         .iter()
-        .any(|e| matches!(e, RouteError::UnknownPolicy { name, .. } if name == "broken")));
+        .any(|e| matches!(e, ConfigError::UnknownPolicy { name, .. } if name == "broken")));
     for (error, path) in errors[2..5]
         .iter()
         .zip(["no-slash", "/api/**/x", "/api/v*/x"])
     {
         assert!(
-            matches!(error, RouteError::InvalidPath { path: p, .. } if p == path),
+            matches!(error, ConfigError::InvalidPath { path: p, .. } if p == path),
             "{error:?}"
         );
     }
     assert_eq!(
         errors[5],
-        RouteError::UnknownPolicy {
+        ConfigError::UnknownPolicy {
             name: "admin".into(),
             used_by: "prefix /admin".into()
         }
     );
     assert_eq!(
         errors[6],
-        RouteError::UnknownPolicy {
+        ConfigError::UnknownPolicy {
             name: "nowhere".into(),
             used_by: "fallback".into()
         }
@@ -592,7 +590,7 @@ fn routing_lists_what_is_in_force() {
         .fallback("app")
         .build()
         .unwrap();
-    let routing = cors.routing();
+    let routing = cors.route_table();
     assert_eq!(
         routing.policies().collect::<Vec<_>>(),
         ["public", "admin", "app"]
@@ -616,15 +614,15 @@ fn paths_that_could_never_match_are_refused() {
     ] {
         for routes in [
             CorsRoutes::new()
-                .policy("p", CorsLayer::gateway())
+                .policy("p", CorsBuilder::gateway())
                 .bind_prefix(path, "p"),
             CorsRoutes::new()
-                .policy("p", CorsLayer::gateway())
+                .policy("p", CorsBuilder::gateway())
                 .bind_pattern(path, "p"),
         ] {
             let err = routes.build().unwrap_err();
             assert!(
-                matches!(&err.errors()[0], RouteError::InvalidPath { path: p, reason } if p == path && reason.contains(words)),
+                matches!(&err.errors()[0], ConfigError::InvalidPath { path: p, reason } if p == path && reason.contains(words)),
                 "{path}: {err}"
             );
         }

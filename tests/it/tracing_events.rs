@@ -1,18 +1,32 @@
 //! With the `tracing` feature, every refusal is also a `DEBUG` event.
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Once;
 
 use crate::common::*;
 use tower_cors::CorsLayer;
+use tracing::subscriber::Interest;
+use tracing_subscriber::filter::dynamic_filter_fn;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::prelude::*;
 
-/// Collects what the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+thread_local! {
+    /// The events this thread is capturing: up to which level, and what
+    /// was written. `None`: none.
+    static CAPTURE: RefCell<Option<(tracing::Level, Vec<u8>)>> = const { RefCell::new(None) };
+}
 
-impl Write for Captured {
+/// Writes to the capture of the current thread.
+struct ToCapture;
+
+impl Write for ToCapture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        CAPTURE.with(|capture| {
+            if let Some((_, text)) = capture.borrow_mut().as_mut() {
+                text.extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
 
@@ -21,28 +35,56 @@ impl Write for Captured {
     }
 }
 
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+impl<'a> MakeWriter<'a> for ToCapture {
+    type Writer = ToCapture;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        ToCapture
     }
 }
 
-/// Runs `test` with a subscriber that keeps every event up to `level`.
+/// One subscriber for the whole process, installed once, which keeps the
+/// events of the threads that capture. A subscriber per test (a scoped
+/// default) would race with the other tests' threads: a callsite that one
+/// thread registers while another installs its subscriber can keep an
+/// interest that ignores the new subscriber, and its events are lost.
+fn install_subscriber() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Asked for every event (never cached per callsite): whether this
+        // thread captures it.
+        let capturing = dynamic_filter_fn(|meta, _| {
+            CAPTURE.with(|capture| {
+                capture
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|(level, _)| meta.level() <= level)
+            })
+        })
+        .with_callsite_filter(|_| Interest::sometimes());
+        let layer = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .without_time()
+            .with_writer(ToCapture)
+            .with_filter(capturing);
+        tracing_subscriber::registry()
+            .with(layer)
+            .try_init()
+            .expect("the only global subscriber of the test binary");
+    });
+}
+
+/// Runs `test` on this thread, keeping every event up to `level` that it
+/// causes on this thread.
 async fn captured_at<F: std::future::Future<Output = ()>>(
     level: tracing::Level,
     test: impl FnOnce() -> F,
 ) -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_ansi(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    install_subscriber();
+    CAPTURE.with(|capture| *capture.borrow_mut() = Some((level, Vec::new())));
     test().await;
-    captured.text()
+    let text = CAPTURE.with(|capture| capture.borrow_mut().take());
+    String::from_utf8(text.map(|(_, text)| text).unwrap_or_default()).unwrap()
 }
 
 fn policy() -> CorsLayer {
