@@ -2,7 +2,7 @@
 //! message it touches: the layer's own answers, the inner service's
 //! responses and the request the inner service gets.
 
-use http::{Extensions, HeaderMap};
+use http::{Extensions, HeaderMap, Response};
 
 use crate::compile::policy::Policy;
 use crate::explain::debug;
@@ -35,4 +35,36 @@ pub(crate) fn record(
             extensions.insert(why);
         }
     }
+}
+
+/// [`record`] on a response: the layer's own answer or the inner
+/// service's. Does nothing when there is nothing to tell.
+#[inline]
+pub(crate) fn record_on<B>(
+    res: &mut Response<B>,
+    policy: &Policy,
+    debug: bool,
+    kind: Option<RequestKind>,
+    why: Option<&Refusal>,
+) {
+    if policy.record_decisions || (debug && why.is_some()) {
+        record_in(res, policy, debug, kind, why);
+    }
+}
+
+/// The work of [`record_on`], out of line: most responses have nothing to
+/// tell.
+#[inline(never)]
+fn record_in<B>(
+    res: &mut Response<B>,
+    policy: &Policy,
+    debug: bool,
+    kind: Option<RequestKind>,
+    why: Option<&Refusal>,
+) {
+    // The headers and the extensions, both borrowed at once.
+    let mut extensions = std::mem::take(res.extensions_mut());
+    let headers = Some(res.headers_mut());
+    record(policy, debug, kind, why.cloned(), headers, &mut extensions);
+    *res.extensions_mut() = extensions;
 }

@@ -10,7 +10,7 @@ use http::{Response, StatusCode};
 
 use crate::compile::headers::ALLOW_PRIVATE_NETWORK;
 use crate::compile::policy::{Policy, ZERO};
-use crate::explain::record::record;
+use crate::explain::record::record_on;
 use crate::refusal::Refusal;
 use crate::serve::classify::RequestKind;
 
@@ -134,16 +134,9 @@ fn response(
     kind: Option<RequestKind>,
     why: Option<Refusal>,
 ) -> Response<()> {
-    let (mut head, ()) = Response::new(()).into_parts();
-    head.status = status;
-    head.headers = headers;
-    record(
-        policy,
-        debug,
-        kind,
-        why,
-        Some(&mut head.headers),
-        &mut head.extensions,
-    );
-    Response::from_parts(head, ())
+    let mut res = Response::new(());
+    *res.status_mut() = status;
+    *res.headers_mut() = headers;
+    record_on(&mut res, policy, debug, kind, why.as_ref());
+    res
 }

@@ -13,7 +13,7 @@ use pin_project_lite::pin_project;
 
 use crate::compile::origin::DecisionFuture;
 use crate::compile::policy::{Access, Policy};
-use crate::explain::record::record;
+use crate::explain::record::record_on;
 use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
 use crate::serve::body::CorsBody;
@@ -26,8 +26,11 @@ use crate::serve::preflight;
 pub(crate) enum OriginAccess {
     Known(Access),
     /// Refused, with the reason when someone will see it (recorded,
-    /// traced, or named in debug mode).
-    Refused(Option<Refusal>),
+    /// traced, or named in debug mode), and whether debug mode was on.
+    Refused {
+        why: Option<Refusal>,
+        debug: bool,
+    },
     /// Only the asynchronous predicate can tell; it is polled alongside the
     /// inner service.
     Deciding {
@@ -36,6 +39,8 @@ pub(crate) enum OriginAccess {
         /// A same-origin write: not refused if the predicate says no (when
         /// a refusal would be seen, as for a decided origin).
         same_origin: bool,
+        /// Whether debug mode was on when the request came.
+        debug: bool,
     },
 }
 
@@ -107,8 +112,6 @@ pin_project! {
             // The request's kind, when the policy records decisions.
             kind: Option<RequestKind>,
             policy: Arc<Policy>,
-            // Whether debug mode was on when the request came.
-            debug: bool,
         },
         /// A preflight whose origin only the asynchronous predicate can
         /// decide.
@@ -139,7 +142,6 @@ impl<F: Future> ResponseFuture<F> {
         access: OriginAccess,
         kind: Option<RequestKind>,
         policy: Arc<Policy>,
-        debug: bool,
     ) -> Self {
         let state = State::Inner {
             future,
@@ -147,7 +149,6 @@ impl<F: Future> ResponseFuture<F> {
             access,
             kind,
             policy,
-            debug,
         };
         ResponseFuture { state }
     }
@@ -196,13 +197,12 @@ where
                 access,
                 kind,
                 policy,
-                debug,
             } => match access {
                 // The usual case: the origin is decided, only the inner
                 // service is awaited.
-                OriginAccess::Known(_) | OriginAccess::Refused(_) => {
+                OriginAccess::Known(_) | OriginAccess::Refused { .. } => {
                     let out = ready!(future.poll(cx));
-                    out.map(|res| finish(res, access, *kind, policy, *debug))
+                    out.map(|res| finish(res, access, *kind, policy))
                 }
                 OriginAccess::Deciding { .. } => {
                     if output.is_none() {
@@ -214,12 +214,12 @@ where
                         // An error of the inner service needs no decision.
                         Some(Err(_)) => false,
                         _ => {
-                            ready!(poll_access(access, policy, *debug, cx));
+                            ready!(poll_access(access, policy, cx));
                             true
                         }
                     };
                     match (output.take(), decided) {
-                        (Some(Ok(res)), true) => Ok(finish(res, access, *kind, policy, *debug)),
+                        (Some(Ok(res)), true) => Ok(finish(res, access, *kind, policy)),
                         (Some(Err(error)), _) => Err(error),
                         // The inner service is not ready yet.
                         _ => return Poll::Pending,
@@ -255,21 +255,17 @@ where
 
 /// Polls a pending origin decision; ready once the origin's access is
 /// known.
-fn poll_access(
-    access: &mut OriginAccess,
-    policy: &Policy,
-    debug: bool,
-    cx: &mut Context<'_>,
-) -> Poll<()> {
+fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
     if let OriginAccess::Deciding {
         future,
         origin,
         same_origin,
+        debug,
     } = access
     {
         let allowed = ready!(future.as_mut().poll(cx));
-        let same_origin = *same_origin;
-        *access = OriginAccess::decided(policy, debug, origin, allowed, || same_origin);
+        let (same_origin, debug) = (*same_origin, *debug);
+        *access = OriginAccess::decided(policy, || debug, origin, allowed, || same_origin);
     }
     Poll::Ready(())
 }
@@ -286,22 +282,37 @@ impl OriginAccess {
     /// `same_origin` is asked only when a refusal is seen.
     pub(crate) fn decided(
         policy: &Policy,
-        debug: bool,
+        debug: impl FnOnce() -> bool,
         origin: &HeaderValue,
         allowed: bool,
         same_origin: impl FnOnce() -> bool,
     ) -> OriginAccess {
         match policy.access(Some(origin), allowed) {
-            Access::Refused if !report::refusals_seen(policy, debug) => OriginAccess::Refused(None),
-            Access::Refused if same_origin() => OriginAccess::Known(Access::NotCors),
-            Access::Refused => {
-                OriginAccess::Refused(Some(report::origin_refusal(policy, Stage::Actual, origin)))
-            }
+            Access::Refused => OriginAccess::refused(policy, debug(), origin, same_origin),
             granted => {
                 report::allowed(Stage::Actual, origin);
                 OriginAccess::Known(granted)
             }
         }
+    }
+
+    /// The refused branch of [`decided`](Self::decided), out of line: the
+    /// allowed path stays short.
+    #[inline(never)]
+    fn refused(
+        policy: &Policy,
+        debug: bool,
+        origin: &HeaderValue,
+        same_origin: impl FnOnce() -> bool,
+    ) -> OriginAccess {
+        let why = if !report::refusals_seen(policy, debug) {
+            None
+        } else if same_origin() {
+            return OriginAccess::Known(Access::NotCors);
+        } else {
+            Some(report::origin_refusal(policy, Stage::Actual, origin))
+        };
+        OriginAccess::Refused { why, debug }
     }
 }
 
@@ -312,29 +323,17 @@ fn finish<B>(
     access: &OriginAccess,
     kind: Option<RequestKind>,
     policy: &Policy,
-    debug: bool,
 ) -> Response<CorsBody<B>> {
     static REFUSED: Access = Access::Refused;
-    let (known, why) = match access {
-        OriginAccess::Known(known) => (known, None),
-        OriginAccess::Refused(why) => (&REFUSED, why.clone()),
+    let (known, why, debug) = match access {
+        OriginAccess::Known(known) => (known, None, false),
+        OriginAccess::Refused { why, debug } => (&REFUSED, why.as_ref(), *debug),
         // Never: the future decides before it finishes.
         OriginAccess::Deciding { .. } => return res.map(CorsBody::new),
     };
     merge(policy, known, res.headers_mut());
-    if kind.is_none() && why.is_none() {
-        return res.map(CorsBody::new);
-    }
-    let (mut head, body) = res.into_parts();
-    record(
-        policy,
-        debug,
-        kind,
-        why,
-        Some(&mut head.headers),
-        &mut head.extensions,
-    );
-    Response::from_parts(head, CorsBody::new(body))
+    record_on(&mut res, policy, debug, kind, why);
+    res.map(CorsBody::new)
 }
 
 fn empty<B>(response: Response<()>) -> Response<CorsBody<B>> {

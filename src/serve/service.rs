@@ -1,7 +1,7 @@
 //! The [`Cors`] service: the request path, top-down, as the Fetch
 //! Standard's steps read.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -128,13 +128,14 @@ where
         self.inner.poll_ready(cx)
     }
 
+    #[inline]
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let shared = &*self.shared;
-        let debug = || shared.debug.load(Ordering::Relaxed);
+        let debug = &*shared.debug;
         match &shared.source {
             Source::Fixed(policy) => {
                 let (parts, body) = req.into_parts();
-                respond(&mut self.inner, policy, debug(), parts, body)
+                respond(&mut self.inner, policy, debug, parts, body)
             }
             Source::Routed(table) => route(&mut self.inner, table, debug, req),
             // No lock: the table in force now, held for this call only. A
@@ -150,7 +151,7 @@ where
 fn route<S, ReqBody, ResBody>(
     inner: &mut S,
     table: &Table,
-    debug: impl FnOnce() -> bool,
+    debug: &AtomicBool,
     req: Request<ReqBody>,
 ) -> ResponseFuture<S::Future>
 where
@@ -158,17 +159,17 @@ where
 {
     let (parts, body) = req.into_parts();
     match table.select(&parts) {
-        Some(policy) => respond(inner, policy, debug(), parts, body),
+        Some(policy) => respond(inner, policy, debug, parts, body),
         None => ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body))),
     }
 }
 
 /// The request path, once the policy is chosen: the same for every source.
-/// `debug`: whether debug mode is on.
+/// `debug` is debug mode's switch, read only where a refusal is decided.
 fn respond<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
-    debug: bool,
+    debug: &AtomicBool,
     parts: Parts,
     body: ReqBody,
 ) -> ResponseFuture<S::Future>
@@ -184,7 +185,7 @@ where
     // layer adds what a shared cache needs.
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         let access = OriginAccess::Known(policy.access(None, false));
-        return forward(inner, shared, debug, parts, body, kind, access);
+        return forward(inner, shared, parts, body, kind, access);
     };
     let verdict = match policy.origins.decide_by_value(origin) {
         Some(allowed) => Verdict::Known(allowed),
@@ -192,17 +193,18 @@ where
     };
 
     // A preflight: the layer answers it itself.
+    let debug = || debug.load(Ordering::Relaxed);
     if is_preflight(&parts.method, &parts.headers) {
         return match verdict {
             Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
-                let answer = preflight::answer(policy, debug, &parts, origin, access);
+                let answer = preflight::answer(policy, debug(), &parts, origin, access);
                 ResponseFuture::answered(answer)
             }
             // Only a future that outlives this call clones the `Arc`.
             Verdict::Pending(decision) => {
                 let origin = origin.clone();
-                ResponseFuture::preflight(decision, parts, origin, Arc::clone(shared), debug)
+                ResponseFuture::preflight(decision, parts, origin, Arc::clone(shared), debug())
             }
         };
     }
@@ -213,7 +215,7 @@ where
         Verdict::Known(allowed) => {
             let same_origin = || is_same_origin_fetch(&parts.headers);
             match OriginAccess::decided(policy, debug, origin, allowed, same_origin) {
-                OriginAccess::Refused(why) if policy.block_disallowed => {
+                OriginAccess::Refused { why, debug } if policy.block_disallowed => {
                     return ResponseFuture::answered(answer::blocked(policy, debug, kind, why));
                 }
                 access => access,
@@ -223,9 +225,10 @@ where
             future,
             origin: origin.clone(),
             same_origin: is_same_origin_fetch(&parts.headers),
+            debug: debug(),
         },
     };
-    forward(inner, shared, debug, parts, body, kind, access)
+    forward(inner, shared, parts, body, kind, access)
 }
 
 /// Calls the inner service, telling it the request's kind (and a refused
@@ -233,7 +236,6 @@ where
 fn forward<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
-    debug: bool,
     mut parts: Parts,
     body: ReqBody,
     kind: Option<RequestKind>,
@@ -245,11 +247,12 @@ where
     if kind.is_some() {
         // A handler serving a refused origin can tell why.
         let why = match &access {
-            OriginAccess::Refused(why) => why.clone(),
+            OriginAccess::Refused { why, .. } => why.clone(),
             _ => None,
         };
-        record(shared, debug, kind, why, None, &mut parts.extensions);
+        // A request carries no response header: debug mode adds nothing.
+        record(shared, false, kind, why, None, &mut parts.extensions);
     }
     let future = inner.call(Request::from_parts(parts, body));
-    ResponseFuture::inner(future, access, kind, Arc::clone(shared), debug)
+    ResponseFuture::inner(future, access, kind, Arc::clone(shared))
 }
