@@ -214,12 +214,7 @@ where
     let access = match verdict {
         Verdict::Known(allowed) => {
             let same_origin = || is_same_origin_fetch(&parts.headers);
-            match OriginAccess::decided(policy, debug, origin, allowed, same_origin) {
-                OriginAccess::Refused { why, debug } if policy.block_disallowed => {
-                    return ResponseFuture::answered(answer::blocked(policy, debug, kind, why));
-                }
-                access => access,
-            }
+            OriginAccess::decided(policy, debug, origin, allowed, same_origin)
         }
         Verdict::Pending(future) => OriginAccess::Deciding {
             future,
@@ -231,8 +226,15 @@ where
     forward(inner, shared, parts, body, kind, access)
 }
 
+/// Whether the policy blocks a request with this access: a refused origin
+/// under [`block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins).
+fn policy_blocks(policy: &Policy, access: &OriginAccess) -> bool {
+    policy.block_disallowed && matches!(access, OriginAccess::Refused { .. })
+}
+
 /// Calls the inner service, telling it the request's kind (and a refused
-/// origin's reason) when the policy records decisions.
+/// origin's reason) when the policy records decisions; or answers a
+/// request the policy blocks.
 fn forward<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
@@ -244,6 +246,13 @@ fn forward<S, ReqBody, ResBody>(
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
+    // A refused origin's request, which the policy blocks: the layer
+    // answers it instead of the inner service.
+    if policy_blocks(shared, &access) {
+        if let OriginAccess::Refused { why, debug } = access {
+            return ResponseFuture::answered(answer::blocked(shared, debug, kind, why));
+        }
+    }
     if kind.is_some() {
         // A handler serving a refused origin can tell why.
         let why = match &access {
