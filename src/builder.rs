@@ -122,6 +122,8 @@ impl CorsBuilder {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
+        // Origins set here are named in errors as this method names them.
+        self.shape = Shape::Policy;
         self.config.allow_origins = origins
             .into_iter()
             .map(|origin| String::from_utf8_lossy(origin.as_ref()).into_owned())
@@ -659,9 +661,10 @@ impl CorsBuilder {
     /// browser why a request was refused; see
     /// [`CorsLayer::set_debug_mode`], which turns it on and off at runtime.
     /// Off unless set. Debug mode belongs to the layer: a policy of
-    /// [`CorsRoutes`](crate::CorsRoutes) or a reload that asks for it turns
-    /// it on for the whole layer, once the routes or the reload are in
-    /// force; asking for `false` leaves the switch as it is.
+    /// [`CorsRoutes`](crate::CorsRoutes), or a reload with
+    /// `ReloadHandle::reconfigure` or `reconfigure_routes`, that asks for
+    /// it turns it on for the whole layer, once the routes or the reload
+    /// are in force; asking for `false` leaves the switch as it is.
     ///
     /// # Example
     ///

@@ -240,9 +240,10 @@ impl fmt::Display for ConfigError {
             ConfigError::RefusalStatusNotError { status } => {
                 write!(f, "refusal status {status} is not a 4xx or 5xx status")
             }
+            // Each problem of the policy names it, so that a list of
+            // problems reads one way whatever the policy's number.
             ConfigError::InvalidPolicy { name, error } => {
-                write!(f, "policy `{name}`: ")?;
-                error.write_each(f)
+                error.write_each(f, |f| write!(f, "policy `{name}`: "))
             }
             ConfigError::DuplicatePolicy { name } => {
                 write!(f, "two policies are named `{name}`")
@@ -401,12 +402,18 @@ impl BuildError {
         &self.errors
     }
 
-    /// Writes each problem with its field, separated by `; `.
-    fn write_each(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// Writes each problem with its field, separated by `; `, each after
+    /// what `prefix` writes.
+    fn write_each(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        prefix: impl Fn(&mut fmt::Formatter<'_>) -> fmt::Result,
+    ) -> fmt::Result {
         for (i, problem) in self.errors.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
+            prefix(f)?;
             if problem.is_about_routes() {
                 write!(f, "{problem}")?;
             } else {
@@ -426,7 +433,7 @@ impl fmt::Display for BuildError {
         let n = self.errors.len();
         let s = if n == 1 { "" } else { "s" };
         write!(f, "invalid CORS {what} ({n} problem{s}): ")?;
-        self.write_each(f)
+        self.write_each(f, |_| Ok(()))
     }
 }
 

@@ -113,6 +113,7 @@
 )]
 
 mod builder;
+mod classify;
 mod compile;
 #[cfg(feature = "serde")]
 mod config_file;
@@ -128,6 +129,7 @@ mod serve;
 mod settings;
 
 pub use builder::CorsBuilder;
+pub use classify::RequestKind;
 #[cfg(feature = "serde")]
 pub use config_file::{AnyCorsConfig, GatewayPluginConfig};
 pub use error::{BuildError, ConfigError, HeaderList};
@@ -137,7 +139,6 @@ pub use refusal::Refusal;
 pub use reload::ReloadHandle;
 pub use routes::CorsRoutes;
 pub use serve::body::CorsBody;
-pub use serve::classify::RequestKind;
 pub use serve::future::ResponseFuture;
 pub use serve::layer::CorsLayer;
 pub use serve::service::Cors;

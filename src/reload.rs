@@ -50,7 +50,12 @@ impl CorsLayer {
     #[cfg_attr(docsrs, doc(cfg(feature = "reload")))]
     pub fn reloadable(self) -> (CorsLayer, ReloadHandle) {
         let shared = self.shared();
-        let table = Arc::new(ArcSwap::new(shared.source.table()));
+        // A layer that is reloadable already keeps its table: the new
+        // handle replaces it for every handle and layer that shares it.
+        let table = match &shared.source {
+            Source::Reloadable(table) => Arc::clone(table),
+            Source::Fixed(_) | Source::Routed(_) => Arc::new(ArcSwap::new(shared.source.table())),
+        };
         let handle = ReloadHandle {
             table: Arc::clone(&table),
             debug: Arc::clone(&shared.debug),
@@ -148,7 +153,9 @@ impl ReloadHandle {
 
     /// Puts the policies of a built layer in force: its one policy for
     /// every route, or its policies per route. Debug mode stays this
-    /// layer's switch.
+    /// layer's switch, as it is: a built layer's own debug setting is its
+    /// own switch's, so unlike [`reconfigure`](Self::reconfigure), `set`
+    /// never turns debug mode on.
     ///
     /// # Example
     ///

@@ -9,7 +9,7 @@ use crate::compile::headers::{self as headers, AllowedHeaders, ALLOW_PRIVATE_NET
 use crate::compile::methods::{self, AllowedMethods};
 use crate::compile::origin::{AllowedOrigins, Predicates};
 use crate::error::ConfigError;
-use crate::settings::{CorsConfig, Precedence};
+use crate::settings::CorsConfig;
 
 /// Everything the service reads per request, shared by every clone of the
 /// service behind an `Arc`.
@@ -20,17 +20,12 @@ pub(crate) struct Policy {
     pub(crate) headers: AllowedHeaders,
     /// `Access-Control-Expose-Headers` for actual responses.
     pub(crate) exposed: Option<HeaderValue>,
-    pub(crate) credentials: bool,
-    pub(crate) private_network: bool,
-    pub(crate) precedence: Precedence,
-    pub(crate) block_disallowed: bool,
-    /// Whether the layer puts its decisions into extensions.
-    pub(crate) record_decisions: bool,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
-    /// The settings the policy was compiled from, for
-    /// [`CorsLayer::config`](crate::CorsLayer::config); read only there,
-    /// never per request.
+    /// The settings the policy was compiled from: the switches the service
+    /// reads as they are (credentials, precedence, blocking, recording,
+    /// private network access, the statuses), and what
+    /// [`CorsLayer::config`](crate::CorsLayer::config) returns.
     pub(crate) config: CorsConfig,
 }
 
@@ -68,11 +63,6 @@ impl Policy {
             methods: methods::compile(&config.allow_methods, credentials, errors),
             headers: headers::compile_allowed(&config.allow_headers, credentials, errors),
             exposed: headers::compile_exposed(&config.expose_headers, credentials, errors),
-            credentials,
-            private_network: config.allow_private_network,
-            precedence: config.precedence,
-            block_disallowed: config.block_disallowed_origins,
-            record_decisions: config.record_decisions,
             answers: Answers::default(),
             config,
         };
@@ -107,11 +97,9 @@ impl Policy {
 /// The prebuilt headers and statuses of the layer's own answers.
 #[derive(Debug, Default)]
 pub(crate) struct Answers {
-    pub(crate) accepted_status: StatusCode,
     /// Everything an accepted preflight carries that does not depend on the
     /// request.
     pub(crate) accepted: HeaderMap,
-    pub(crate) refused_status: StatusCode,
     /// A refused preflight: its `Vary`, no CORS header.
     pub(crate) refused_preflight: HeaderMap,
     /// A blocked actual request: its `Vary`, no CORS header.
@@ -144,7 +132,7 @@ impl Answers {
             .max_age
             .and_then(|age| headers::header_value(&age.to_string()));
         let by_origin = !policy.same_for_every_origin();
-        let preflight_vary = preflight_vary(by_origin, policy.private_network);
+        let preflight_vary = preflight_vary(by_origin, policy.config.allow_private_network);
 
         let mut refused_preflight = empty_body(refused_status);
         refused_preflight.insert(header::VARY, preflight_vary.clone());
@@ -173,7 +161,7 @@ impl Answers {
             (header::ACCESS_CONTROL_MAX_AGE, max_age.as_ref()),
             (
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                policy.credentials.then_some(&credentials),
+                policy.config.allow_credentials.then_some(&credentials),
             ),
         ];
         for (name, value) in fixed {
@@ -194,14 +182,12 @@ impl Answers {
         if policy.headers.echoes() {
             accepted.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, WILDCARD);
         }
-        if policy.private_network {
+        if policy.config.allow_private_network {
             accepted.insert(ALLOW_PRIVATE_NETWORK, TRUE);
         }
         accepted.reserve(1);
         Answers {
-            accepted_status,
             accepted,
-            refused_status,
             refused_preflight,
             blocked,
         }

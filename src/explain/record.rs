@@ -2,32 +2,23 @@
 //! message it touches: the layer's own answers, the inner service's
 //! responses and the request the inner service gets.
 
-use http::{Extensions, HeaderMap, Response};
+use http::{Extensions, Response};
 
+use crate::classify::RequestKind;
 use crate::compile::policy::Policy;
 use crate::explain::debug;
 use crate::refusal::Refusal;
-use crate::serve::classify::RequestKind;
 
-/// Tells of the decision on a message: in debug mode (`debug`), names the
-/// refusal `why` in the `x-cors-refusal` header (when `headers` are given:
-/// a response's); with
-/// [`record_decisions`](crate::CorsBuilder::record_decisions), puts the
-/// request's `kind` and the refusal into `extensions`.
+/// With [`record_decisions`](crate::CorsBuilder::record_decisions), puts
+/// the request's `kind` and the refusal `why` into `extensions`: a
+/// request's, or a response's.
 pub(crate) fn record(
     policy: &Policy,
-    debug: bool,
     kind: Option<RequestKind>,
     why: Option<Refusal>,
-    headers: Option<&mut HeaderMap>,
     extensions: &mut Extensions,
 ) {
-    if let (true, Some(why), Some(headers)) = (debug, &why, headers) {
-        if let Some(value) = debug::refusal_value(why) {
-            headers.insert(debug::REFUSAL_HEADER, value);
-        }
-    }
-    if policy.record_decisions {
+    if policy.config.record_decisions {
         if let Some(kind) = kind {
             extensions.insert(kind);
         }
@@ -37,17 +28,18 @@ pub(crate) fn record(
     }
 }
 
-/// [`record`] on a response: the layer's own answer or the inner
-/// service's. Does nothing when there is nothing to tell.
+/// Tells of the decision on a response (the layer's own answer or the
+/// inner service's): in debug mode (`debug`), names the refusal `why` in
+/// the `x-cors-refusal` header; and [`record`]s it.
 #[inline]
 pub(crate) fn record_on<B>(
     res: &mut Response<B>,
     policy: &Policy,
     debug: bool,
     kind: Option<RequestKind>,
-    why: Option<&Refusal>,
+    why: Option<Refusal>,
 ) {
-    if policy.record_decisions || (debug && why.is_some()) {
+    if policy.config.record_decisions || (debug && why.is_some()) {
         record_in(res, policy, debug, kind, why);
     }
 }
@@ -60,11 +52,12 @@ fn record_in<B>(
     policy: &Policy,
     debug: bool,
     kind: Option<RequestKind>,
-    why: Option<&Refusal>,
+    why: Option<Refusal>,
 ) {
-    // The headers and the extensions, both borrowed at once.
-    let mut extensions = std::mem::take(res.extensions_mut());
-    let headers = Some(res.headers_mut());
-    record(policy, debug, kind, why.cloned(), headers, &mut extensions);
-    *res.extensions_mut() = extensions;
+    if let (true, Some(why)) = (debug, &why) {
+        if let Some(value) = debug::refusal_value(why) {
+            res.headers_mut().insert(debug::REFUSAL_HEADER, value);
+        }
+    }
+    record(policy, kind, why, res.extensions_mut());
 }

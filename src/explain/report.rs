@@ -87,7 +87,10 @@ pub(crate) fn built(_config: &CorsConfig) {}
 /// whether it is on). Finding a refusal's reason costs work (an origin is
 /// parsed), done only then.
 pub(crate) fn refusals_seen(policy: &Policy, debug: bool) -> bool {
-    policy.block_disallowed || policy.record_decisions || debug || traces_refusals()
+    policy.config.block_disallowed_origins
+        || policy.config.record_decisions
+        || debug
+        || traces_refusals()
 }
 
 /// The reason why the policy refused `origin`, reported, when someone will

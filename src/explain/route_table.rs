@@ -88,6 +88,11 @@ impl RouteTable {
         RouteTable { table, debug }
     }
 
+    /// The name of the policy every request gets, when one does.
+    pub(crate) fn single_policy(&self) -> Option<&str> {
+        self.table.single_policy()
+    }
+
     /// The names of the policies, in the order they were given.
     ///
     /// # Example

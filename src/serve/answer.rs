@@ -8,11 +8,11 @@
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
+use crate::classify::RequestKind;
 use crate::compile::headers::ALLOW_PRIVATE_NETWORK;
 use crate::compile::policy::{Policy, ZERO};
 use crate::explain::record::record_on;
 use crate::refusal::Refusal;
-use crate::serve::classify::RequestKind;
 
 /// What an accepted preflight adds to the fixed headers of its answer.
 #[derive(Debug)]
@@ -50,14 +50,14 @@ pub(crate) fn accepted(
         }
         None => {}
     }
-    if policy.private_network && !grant.private_network {
+    if policy.config.allow_private_network && !grant.private_network {
         headers.remove(ALLOW_PRIVATE_NETWORK);
     }
     let kind = Some(RequestKind::Preflight);
     response(
         policy,
         debug,
-        answers.accepted_status,
+        policy.config.preflight_status,
         headers,
         kind,
         unanswered,
@@ -74,7 +74,14 @@ pub(crate) fn refused_preflight(
     let answers = &policy.answers;
     let headers = answers.refused_preflight.clone();
     let kind = Some(RequestKind::Preflight);
-    response(policy, debug, answers.refused_status, headers, kind, why)
+    response(
+        policy,
+        debug,
+        policy.config.refusal_status,
+        headers,
+        kind,
+        why,
+    )
 }
 
 /// In debug mode, the answer to a preflight whose origin is allowed but
@@ -105,7 +112,7 @@ pub(crate) fn debug_refused_preflight(
     response(
         policy,
         true,
-        answers.accepted_status,
+        policy.config.preflight_status,
         headers,
         kind,
         Some(why),
@@ -122,7 +129,14 @@ pub(crate) fn blocked(
 ) -> Response<()> {
     let answers = &policy.answers;
     let headers = answers.blocked.clone();
-    response(policy, debug, answers.refused_status, headers, kind, why)
+    response(
+        policy,
+        debug,
+        policy.config.refusal_status,
+        headers,
+        kind,
+        why,
+    )
 }
 
 /// The layer's own answer, telling of its decision.
@@ -137,6 +151,6 @@ fn response(
     let mut res = Response::new(());
     *res.status_mut() = status;
     *res.headers_mut() = headers;
-    record_on(&mut res, policy, debug, kind, why.as_ref());
+    record_on(&mut res, policy, debug, kind, why);
     res
 }

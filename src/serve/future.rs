@@ -11,13 +11,13 @@ use http::request::Parts;
 use http::{HeaderValue, Response};
 use pin_project_lite::pin_project;
 
+use crate::classify::RequestKind;
 use crate::compile::origin::DecisionFuture;
 use crate::compile::policy::{Access, Policy};
 use crate::explain::record::record_on;
 use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
 use crate::serve::body::CorsBody;
-use crate::serve::classify::RequestKind;
 use crate::serve::merge::merge;
 use crate::serve::preflight;
 
@@ -320,14 +320,14 @@ impl OriginAccess {
 /// origin is decided, and tells of the decision.
 fn finish<B>(
     mut res: Response<B>,
-    access: &OriginAccess,
+    access: &mut OriginAccess,
     kind: Option<RequestKind>,
     policy: &Policy,
 ) -> Response<CorsBody<B>> {
     static REFUSED: Access = Access::Refused;
     let (known, why, debug) = match access {
-        OriginAccess::Known(known) => (known, None, false),
-        OriginAccess::Refused { why, debug } => (&REFUSED, why.as_ref(), *debug),
+        OriginAccess::Known(known) => (&*known, None, false),
+        OriginAccess::Refused { why, debug } => (&REFUSED, why.take(), *debug),
         // Never: the future decides before it finishes.
         OriginAccess::Deciding { .. } => return res.map(CorsBody::new),
     };

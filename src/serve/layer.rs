@@ -68,13 +68,15 @@ impl CorsLayer {
 
     /// The settings of the policy this layer applies to every request,
     /// with `debug` as debug mode is now: what the layer was built with
-    /// (from a file, a preset or the builder); `None` for a layer with
-    /// policies per route (see [`route_table`](CorsLayer::route_table)).
-    /// Building the result gives the same policy again, except for origin
-    /// predicates, which a configuration cannot hold: it only says that the
-    /// layer has one ([`CorsConfig::origin_predicate`]). A max-age is given
-    /// in whole seconds, as it is sent. With the `serde` feature it
-    /// serializes as a configuration file.
+    /// (from a file, a preset or the builder). `None` unless one policy
+    /// covers every request: a layer with policies per route has one only
+    /// when it binds nothing and has a fallback (see
+    /// [`route_table`](CorsLayer::route_table)). Building the result gives
+    /// the same policy again, except for origin predicates, which a
+    /// configuration cannot hold: it only says that the layer has one
+    /// ([`CorsConfig::origin_predicate`]). A max-age is given in whole
+    /// seconds, as it is sent. With the `serde` feature it serializes as a
+    /// configuration file.
     ///
     /// # Example
     ///
@@ -86,9 +88,9 @@ impl CorsLayer {
     /// assert_eq!(config.max_age, Some(172_800));
     /// ```
     pub fn config(&self) -> Option<CorsConfig> {
-        let table = self.shared.source.table();
-        let name = table.single_policy()?;
-        self.route_table().config(name)
+        // One table, loaded once: a reload cannot come in between.
+        let table = RouteTable::new(self.shared.source.table(), self.debug_mode());
+        table.config(table.single_policy()?)
     }
 
     /// The policies and bindings in force now, for introspection. A layer

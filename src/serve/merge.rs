@@ -27,7 +27,7 @@ pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
         add_to_untouched(policy, access, headers);
         return;
     }
-    if policy.precedence == Precedence::LayerWins {
+    if policy.config.precedence == Precedence::LayerWins {
         for name in &CORS_HEADERS {
             headers.remove(name);
         }
@@ -46,7 +46,7 @@ pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
 fn add_to_untouched(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
     if let Access::Granted(allow_origin) = access {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
-        if policy.credentials {
+        if policy.config.allow_credentials {
             headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
         }
         if let Some(exposed) = &policy.exposed {
@@ -96,7 +96,7 @@ fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut Header
     if !ours {
         return;
     }
-    if policy.credentials {
+    if policy.config.allow_credentials {
         insert_if_missing(headers, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
     }
     if let Some(exposed) = &policy.exposed {

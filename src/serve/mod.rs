@@ -1,11 +1,9 @@
-//! Serving requests: the layer and its service, the classification of a
-//! request, the layer's own answers (preflights, refusals), the merge of its
+//! Serving requests: the layer and its service, the layer's own answers (preflights, refusals), the merge of its
 //! headers into the inner service's responses, the response future and its
 //! body.
 
 pub(crate) mod answer;
 pub(crate) mod body;
-pub(crate) mod classify;
 pub(crate) mod future;
 pub(crate) mod layer;
 pub(crate) mod merge;

@@ -82,10 +82,11 @@ fn check(
             .get(REQUEST_PRIVATE_NETWORK)
             .is_some_and(|v| v == "true")
     };
-    let private_network = policy.private_network && asks_private_network();
-    let unanswered =
-        (!policy.private_network && report::refusals_seen(policy, debug) && asks_private_network())
-            .then_some(Refusal::PrivateNetworkNotAllowed);
+    let private_network = policy.config.allow_private_network && asks_private_network();
+    let unanswered = (!policy.config.allow_private_network
+        && report::refusals_seen(policy, debug)
+        && asks_private_network())
+    .then_some(Refusal::PrivateNetworkNotAllowed);
     let grant = Grant {
         allow_origin,
         methods,

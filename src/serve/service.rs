@@ -10,13 +10,13 @@ use http::request::Parts;
 use http::{Request, Response};
 use tower_service::Service;
 
+use crate::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
 use crate::compile::origin::Verdict;
 use crate::compile::policy::Policy;
 use crate::compile::table::Table;
 use crate::explain::record::record;
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
-use crate::serve::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
 use crate::serve::future::{OriginAccess, ResponseFuture};
 use crate::serve::preflight;
 use crate::serve::source::{Shared, Source};
@@ -165,7 +165,9 @@ where
 }
 
 /// The request path, once the policy is chosen: the same for every source.
-/// `debug` is debug mode's switch, read only where a refusal is decided.
+/// `debug` is debug mode's switch, read when the layer decides: for a
+/// preflight, for a refused origin, and for an origin only the asynchronous
+/// predicate can decide (when its decision comes, the switch as it was).
 fn respond<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
@@ -177,6 +179,7 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
     let kind = shared
+        .config
         .record_decisions
         .then(|| classify(&parts.method, &parts.headers));
     let policy = &**shared;
@@ -226,12 +229,6 @@ where
     forward(inner, shared, parts, body, kind, access)
 }
 
-/// Whether the policy blocks a request with this access: a refused origin
-/// under [`block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins).
-fn policy_blocks(policy: &Policy, access: &OriginAccess) -> bool {
-    policy.block_disallowed && matches!(access, OriginAccess::Refused { .. })
-}
-
 /// Calls the inner service, telling it the request's kind (and a refused
 /// origin's reason) when the policy records decisions; or answers a
 /// request the policy blocks.
@@ -241,16 +238,17 @@ fn forward<S, ReqBody, ResBody>(
     mut parts: Parts,
     body: ReqBody,
     kind: Option<RequestKind>,
-    access: OriginAccess,
+    mut access: OriginAccess,
 ) -> ResponseFuture<S::Future>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
-    // A refused origin's request, which the policy blocks: the layer
-    // answers it instead of the inner service.
-    if policy_blocks(shared, &access) {
-        if let OriginAccess::Refused { why, debug } = access {
-            return ResponseFuture::answered(answer::blocked(shared, debug, kind, why));
+    if let OriginAccess::Refused { why, debug } = &mut access {
+        // A refused origin's request, which the policy blocks: the layer
+        // answers it instead of the inner service.
+        if shared.config.block_disallowed_origins {
+            let blocked = answer::blocked(shared, *debug, kind, why.take());
+            return ResponseFuture::answered(blocked);
         }
     }
     if kind.is_some() {
@@ -259,8 +257,7 @@ where
             OriginAccess::Refused { why, .. } => why.clone(),
             _ => None,
         };
-        // A request carries no response header: debug mode adds nothing.
-        record(shared, false, kind, why, None, &mut parts.extensions);
+        record(shared, kind, why, &mut parts.extensions);
     }
     let future = inner.call(Request::from_parts(parts, body));
     ResponseFuture::inner(future, access, kind, Arc::clone(shared))

@@ -833,3 +833,27 @@ fn the_guide_shows_the_message_of_a_refused_file() {
     // The TOML error ends its message with a line break.
     assert_eq!(shown, [format!("{}\n", message.trim_end())]);
 }
+
+/// Errors name fields as the settings were written: a plug-in policy's
+/// origins as `allow_origin`, and origins set afterwards with the builder
+/// as `allow_origins`.
+#[test]
+fn errors_name_the_field_where_it_was_written() {
+    let plugin = GatewayPluginConfig {
+        allow_origin: "https://app.example.com/".to_owned(),
+        ..GatewayPluginConfig::default()
+    };
+    let err = CorsLayer::try_from(plugin.clone()).unwrap_err();
+    assert!(
+        err.to_string().contains("allow_origin: invalid origin"),
+        "{err}"
+    );
+    let err = CorsBuilder::from(plugin)
+        .allow_origins(["https://other.example/"])
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("allow_origins: invalid origin"),
+        "{err}"
+    );
+}

@@ -445,3 +445,29 @@ async fn a_refused_configuration_does_not_turn_debug_mode_on() {
     handle.reconfigure(policy_b().debug(true)).unwrap();
     assert!(handle.debug_mode());
 }
+
+/// Making a reloadable layer reloadable again keeps one table: the second
+/// handle replaces the policy that the first handle's layer serves too.
+#[test]
+fn a_reloadable_layer_made_reloadable_again_shares_its_table() {
+    let (first, first_handle) = policy_a().build().unwrap().reloadable();
+    let (second, second_handle) = first.clone().reloadable();
+    second_handle.reconfigure(policy_b()).unwrap();
+    assert_eq!(first.config(), second.config());
+    assert_eq!(first_handle.current().config("default"), second.config());
+    assert_eq!(
+        first.config().unwrap().allow_origins,
+        policy_b().build().unwrap().config().unwrap().allow_origins
+    );
+}
+
+/// `set` puts a built layer's policies in force and leaves debug mode as
+/// it is, whatever that layer's own switch says.
+#[test]
+fn set_leaves_debug_mode_alone() {
+    let (cors, handle) = policy_a().build().unwrap().reloadable();
+    handle.set(policy_b().debug(true).build().unwrap());
+    assert!(!cors.debug_mode());
+    handle.reconfigure(policy_b().debug(true)).unwrap();
+    assert!(cors.debug_mode());
+}

@@ -628,3 +628,45 @@ fn paths_that_could_never_match_are_refused() {
         }
     }
 }
+
+/// A layer of routes has one configuration only when one policy covers
+/// every request: no binding and a fallback.
+#[test]
+fn the_configuration_of_routes_is_the_one_policy_of_every_request() {
+    let only_fallback = CorsRoutes::new()
+        .policy("app", CorsLayer::builder().allow_origins([APP]))
+        .fallback("app")
+        .build()
+        .unwrap();
+    assert_eq!(
+        only_fallback.config().unwrap().allow_origins,
+        [APP.to_owned()]
+    );
+    let bound = CorsRoutes::new()
+        .policy("app", CorsLayer::builder().allow_origins([APP]))
+        .bind_prefix("/api", "app")
+        .fallback("app")
+        .build()
+        .unwrap();
+    assert_eq!(bound.config(), None);
+    assert_eq!(bound.route_table().config("app"), only_fallback.config());
+}
+
+/// Each problem of a policy that does not build names the policy, so that
+/// the message reads one way however many problems there are.
+#[test]
+fn every_problem_of_a_policy_names_it() {
+    let err = CorsRoutes::new()
+        .policy(
+            "broken",
+            CorsLayer::builder()
+                .allow_origins(["https://a.example/"])
+                .allow_methods(["TRACE"]),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid CORS routes (1 problem): policy `broken`: allow_origins: invalid origin \"https://a.example/\": an origin has no path, query or fragment (not even a trailing slash); policy `broken`: allow_methods: method \"TRACE\" is forbidden: browsers never send it cross-origin"
+    );
+}
