@@ -6,7 +6,8 @@
 //!
 //! One group per scenario, one benchmark per implementation (`tower-cors`,
 //! `tower-http`, `bare`, `floor`; on a few scenarios also the routed layer,
-//! `tower-cors-routes`, and with `--features reload` the reloadable one,
+//! `tower-cors-routes`, and with `--features tower-cors-test-support/reload`
+//! (which turns on this crate's `reload`) the reloadable one,
 //! `tower-cors-reload`). The services are driven directly,
 //! without a runtime or a network: each iteration calls `poll_ready` and
 //! `call` and polls the response future once with a waker that does

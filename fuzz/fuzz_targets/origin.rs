@@ -1,5 +1,5 @@
 //! Any `Origin` bytes against exact origins and patterns: no panic, and
-//! the layer allows exactly what the README's matching rules allow (byte
+//! the layer allows exactly what the guide's matching rules allow (byte
 //! for byte for exact origins; whole lowercase labels for `*.`; a port as
 //! browsers write it for `:*`), the same with a few patterns (compared
 //! one by one) as with many (looked up by suffix).

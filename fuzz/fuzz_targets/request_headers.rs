@@ -2,7 +2,7 @@
 //! from an allowed origin whose field lines are the input (split at NUL
 //! bytes), under a policy that lists names and one that allows any name
 //! with credentials (which echoes them). No panic, and the answer is the
-//! one the README's rules give: accepted iff the lines are at most 4096
+//! one the guide's rules give: accepted iff the lines are at most 4096
 //! bytes together and every trimmed, non-empty element is a token that the
 //! policy allows (any name but `authorization` for the second).
 #![no_main]

@@ -18,8 +18,8 @@
 //!
 //! Beside tower-cors, on the scenarios of [`VARIANT_SCENARIOS`], its
 //! variants ([`VARIANTS`]) with the same policy: `tower-cors-routes` (a
-//! `RoutedCorsLayer` of two prefixes, the request's second) and, with the
-//! `reload` feature, `tower-cors-reload` (a `ReloadableCorsLayer`).
+//! layer of `CorsRoutes` with two prefixes, the request's second) and, with the
+//! `reload` feature, `tower-cors-reload` (a layer made by `CorsLayer::reloadable`).
 //!
 //! Requests are sent without a runtime or a network: `poll_ready`, `call`,
 //! and one poll of the response future with a waker that does nothing (every
@@ -63,10 +63,10 @@ pub enum Implementation {
     Bare,
     Floor,
     /// The scenario's tower-cors policy bound to `/api` in a
-    /// `RoutedCorsLayer` whose first binding (`/public`) does not cover
+    /// layer of `CorsRoutes` whose first binding (`/public`) does not cover
     /// the request.
     Routed,
-    /// The scenario's tower-cors policy in a `ReloadableCorsLayer`
+    /// The scenario's tower-cors policy in a layer made by `CorsLayer::reloadable`
     /// (feature `reload`).
     #[cfg(feature = "reload")]
     Reloadable,

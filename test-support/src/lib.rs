@@ -2,8 +2,8 @@
 //! one crate of the workspace (never published) instead of files included
 //! by path:
 //!
-//! - [`origin_matching`]: the README's origin-matching rules, written from
-//!   the README and not from the layer; the oracle of the policy properties
+//! - [`origin_matching`]: the guide's origin-matching rules, written from
+//!   the guide and not from the layer; the oracle of the policy properties
 //!   (`tests/it/policy_properties.rs`) and of the fuzz target `origin`.
 //! - `bench` (feature `bench`): the benchmarks' scenarios, the
 //!   implementations each is measured on (tower-cors, tower-http, the bare

@@ -1,4 +1,4 @@
-//! The README's origin-matching rules, written from the README and not
+//! The guide's origin-matching rules (`tower_cors::guide::origins`), written from the guide and not
 //! from the layer: the oracle that `tests/it/policy_properties.rs` and the
 //! fuzz target `fuzz/fuzz_targets/origin.rs` compare the layer with. Both
 //! use this module, so that their oracles cannot drift apart.

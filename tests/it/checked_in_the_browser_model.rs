@@ -1,5 +1,5 @@
 //! This crate's policies checked the way a user tests an app: through the
-//! browser model (`tower_cors::check`), with the gateway preset, an
+//! browser model (`cors_check`), with the gateway preset, an
 //! exact-origin credentialed policy, a handler that sets its own
 //! `Access-Control-Allow-Origin`, an axum `Router`, and preflight caching.
 

@@ -1,6 +1,6 @@
 //! The hostile-input table: requests no browser sends, and upstream
 //! responses no careful handler makes, each a row with the outcome the
-//! Fetch Standard and the crate's documented behaviour (README,
+//! Fetch Standard and the crate's documented behaviour (the guide,
 //! `docs/behaviour.md`) call for. Then the cases a table cannot hold: an
 //! inner service that fails, a streamed body, and a client that goes away.
 //!

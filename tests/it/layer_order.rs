@@ -1,8 +1,9 @@
 //! Where the CORS layer goes in an axum app, one test per rule of the
-//! README's "Where the layer goes". Each builds the right stack and the
-//! wrong one and sends both the same `fetch()` through the browser model
-//! (`tower_cors::check`): the right stack lets the script read the
-//! response, and the wrong one is blocked, for the reason the test names.
+//! guide's page on it (`tower_cors::guide::layer_order`). Each builds the
+//! right stack and the wrong one and sends both the same `fetch()` through
+//! the browser model (`cors_check`): the right stack lets the script read
+//! the response, and the wrong one is blocked, for the reason the test
+//! names.
 //! Where the server's own answer matters (a 401 or a 408 that the script
 //! never sees), the tests read it from the model's exchanges.
 

@@ -140,7 +140,7 @@ mod public_suffix_list {
 }
 
 /// Without the `psl` feature the check knows single-label suffixes only, as
-/// the README says: `*.com` is refused, `*.co.uk` is not.
+/// the guide says: `*.com` is refused, `*.co.uk` is not.
 #[cfg(not(feature = "psl"))]
 mod single_label_check {
     use tower_cors::{ConfigError, CorsLayer};

@@ -7,7 +7,7 @@
 //! the policy says.
 //!
 //! Every expectation is computed here from the policy's description (an
-//! oracle written from the README's rules), never from the layer.
+//! oracle written from the guide's rules, `tower_cors::guide::origins`), never from the layer.
 //!
 //! No case is discarded: every generated case runs, each test counts them
 //! and asserts the count, and prints it
@@ -225,7 +225,7 @@ impl Spec {
     }
 
     /// Whether the policy allows the request's `Origin` bytes, by the
-    /// README's rules: `*` allows every value (`null` too); an exact origin
+    /// guide's rules: `*` allows every value (`null` too); an exact origin
     /// matches byte for byte; `*.base` one or more whole lowercase labels;
     /// `:*` any port as browsers write it.
     fn allows_origin(&self, origin: &[u8]) -> bool {
@@ -862,7 +862,7 @@ impl Script {
     }
 }
 
-/// Whether the policy lets the script read the response, by the README's
+/// Whether the policy lets the script read the response, by the guide's
 /// rules and the Fetch Standard's: the origin is allowed; a credentialed
 /// request needs a credentialed policy; a request that needs a preflight
 /// needs its method and every unsafe header allowed.
