@@ -74,6 +74,17 @@ pub struct GatewayPluginConfig {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Default for GatewayPluginConfig {
     /// The gateway's defaults, the policy of [`CorsLayer::gateway`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::{CorsConfig, CorsLayer, GatewayPluginConfig};
+    ///
+    /// let plugin = GatewayPluginConfig::default();
+    /// assert_eq!(plugin.allow_origin, "*");
+    /// assert_eq!(plugin.max_age, 172_800);
+    /// assert_eq!(Some(CorsConfig::from(plugin)), CorsLayer::gateway().config());
+    /// ```
     fn default() -> Self {
         let gateway = gateway_config();
         GatewayPluginConfig {
@@ -302,6 +313,14 @@ impl TryFrom<AnyCorsConfig> for CorsLayer {
 impl Serialize for CorsLayer {
     /// Serializes [`CorsLayer::config`]; a layer with policies per route
     /// has no one configuration, and fails to serialize.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let text = toml::to_string(&tower_cors::CorsLayer::gateway())?;
+    /// assert!(text.contains("max_age = 172800"));
+    /// # Ok::<(), toml::ser::Error>(())
+    /// ```
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.config() {
             Some(config) => config.serialize(serializer),
@@ -312,10 +331,24 @@ impl Serialize for CorsLayer {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for CorsLayer {
     /// Reads a [`CorsConfig`] and builds it: a policy that the builder
     /// refuses fails with the message of its [`BuildError`], which names
     /// each problem's field and value.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors: CorsLayer = toml::from_str(r#"allow_origins = ["https://app.example.com"]"#)?;
+    /// assert_eq!(cors.config().unwrap().allow_origins, ["https://app.example.com"]);
+    ///
+    /// let err = toml::from_str::<CorsLayer>(r#"allow_methods = ["TRACE"]"#).unwrap_err();
+    /// assert!(err.to_string().contains(r#"allow_methods: method "TRACE" is forbidden"#));
+    /// # Ok::<(), toml::de::Error>(())
+    /// ```
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let config = CorsConfig::deserialize(deserializer)?;
         CorsLayer::try_from(config).map_err(serde::de::Error::custom)

@@ -443,6 +443,17 @@ impl IntoIterator for BuildError {
     type Item = ConfigError;
     type IntoIter = std::vec::IntoIter<ConfigError>;
 
+    /// The problems, owned.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::{ConfigError, CorsLayer};
+    ///
+    /// let err = CorsLayer::builder().build().unwrap_err();
+    /// let problems: Vec<ConfigError> = err.into_iter().collect();
+    /// assert_eq!(problems, [ConfigError::NoOrigins]);
+    /// ```
     fn into_iter(self) -> Self::IntoIter {
         self.errors.into_iter()
     }

@@ -77,8 +77,9 @@ pub enum Precedence {
 /// [`CorsBuilder`](crate::CorsBuilder) records, what
 /// [`CorsLayer::config`](crate::CorsLayer::config) returns, and, with the
 /// `serde` feature, the shape of a configuration file in this crate's own
-/// terms. Each field is named after the builder method that sets it and
-/// holds what that method takes.
+/// terms. Each setting is named after the builder method that sets it and
+/// holds what that method takes; the last two fields only report whether
+/// the layer has origin predicates, which a configuration cannot hold.
 ///
 /// | field | type | default |
 /// | --- | --- | --- |
@@ -99,6 +100,7 @@ pub enum Precedence {
 /// | `dangerously_allow_null_or_file_origin_with_credentials` | bool | `false` |
 /// | `record_decisions` | bool | `false` |
 /// | `debug` | bool | `false` |
+/// | `origin_predicate`, `async_origin_predicate` | bool, set by [`CorsLayer::config`](crate::CorsLayer::config), ignored when building, refused as `true` in a file | `false` (absent) |
 ///
 /// Write one as a struct literal, from a file, or with the builder, and
 /// turn it into a layer with `CorsLayer::try_from`, which checks it as
@@ -181,10 +183,11 @@ pub struct CorsConfig {
     /// ([`CorsBuilder::allow_origin_predicate`](crate::CorsBuilder::allow_origin_predicate)),
     /// which a configuration cannot hold: set by
     /// [`CorsLayer::config`](crate::CorsLayer::config), never read when a
-    /// policy is built (a builder gets predicates from its own methods). A
-    /// file that sets it to `true` is refused when it is read, since the
-    /// policy it describes cannot be rebuilt from it; in a written file it
-    /// is absent when `false`.
+    /// policy is built (a builder gets predicates from its own methods, and
+    /// the built layer's configuration says whether it has one). A file
+    /// that sets it to `true` is refused when it is read, since the policy
+    /// it describes cannot be rebuilt from it; in a written file it is
+    /// absent when `false`.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -209,6 +212,18 @@ pub struct CorsConfig {
 impl Default for CorsConfig {
     /// The empty policy of [`CorsBuilder::new`](crate::CorsBuilder::new),
     /// which allows no origin yet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::StatusCode;
+    /// use tower_cors::CorsConfig;
+    ///
+    /// let config = CorsConfig::default();
+    /// assert!(config.allow_origins.is_empty());
+    /// assert_eq!(config.preflight_status, StatusCode::NO_CONTENT);
+    /// assert_eq!(config.refusal_status, StatusCode::FORBIDDEN);
+    /// ```
     fn default() -> Self {
         CorsConfig {
             allow_origins: Vec::new(),
