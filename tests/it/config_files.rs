@@ -776,6 +776,12 @@ fn either_shape_is_read_by_its_tag() {
         CorsLayer::try_from(own.cors).unwrap().config().unwrap(),
         full()
     );
+    // Either shape gives this crate's settings.
+    assert_eq!(
+        CorsConfig::from(AnyCorsConfig::GatewayPlugin(plugin())),
+        CorsConfig::from(plugin())
+    );
+    assert_eq!(CorsConfig::from(AnyCorsConfig::TowerCors(full())), full());
     // Both round-trip with their tag, in JSON and TOML.
     for any in [
         AnyCorsConfig::GatewayPlugin(plugin()),

@@ -471,3 +471,14 @@ fn set_leaves_debug_mode_alone() {
     handle.reconfigure(policy_b().debug(true)).unwrap();
     assert!(cors.debug_mode());
 }
+
+/// A reload that does not ask for debug mode leaves it off.
+#[test]
+fn a_reload_without_debug_mode_leaves_it_off() {
+    let (cors, handle) = policy_a().build().unwrap().reloadable();
+    handle.reconfigure(policy_b()).unwrap();
+    handle
+        .reconfigure_routes(CorsRoutes::new().policy("a", policy_a()).fallback("a"))
+        .unwrap();
+    assert!(!cors.debug_mode());
+}

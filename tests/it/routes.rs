@@ -670,3 +670,25 @@ fn every_problem_of_a_policy_names_it() {
         "invalid CORS routes (1 problem): policy `broken`: allow_origins: invalid origin \"https://a.example/\": an origin has no path, query or fragment (not even a trailing slash); policy `broken`: allow_methods: method \"TRACE\" is forbidden: browsers never send it cross-origin"
     );
 }
+
+/// Debug mode is one switch for a layer of routes: on when a policy asks
+/// for it, off when none does.
+// checklist: P7
+#[test]
+fn a_policy_that_asks_for_debug_mode_turns_the_layers_switch_on() {
+    let quiet = CorsRoutes::new()
+        .policy("public", CorsBuilder::gateway())
+        .policy("app", CorsLayer::builder().allow_origins([APP]))
+        .fallback("app")
+        .build()
+        .unwrap();
+    assert!(!quiet.debug_mode());
+    let loud = CorsRoutes::new()
+        .policy("public", CorsBuilder::gateway())
+        .policy("app", CorsLayer::builder().allow_origins([APP]).debug(true))
+        .fallback("app")
+        .build()
+        .unwrap();
+    assert!(loud.debug_mode());
+    assert!(loud.route_table().config("public").unwrap().debug);
+}

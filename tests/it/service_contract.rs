@@ -99,3 +99,19 @@ fn a_finished_actual_request_future_stays_pending() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["access-control-allow-origin"], APP);
 }
+
+/// The service's `Debug` shows its inner service and where its policy
+/// comes from, as the layer's does.
+#[test]
+fn the_service_shows_its_inner_service_and_its_policy() {
+    use tower_layer::Layer;
+
+    let shown = format!("{:?}", tower_cors::CorsLayer::gateway().layer(42u8));
+    assert!(
+        shown.starts_with("Cors { inner: 42, source: Fixed("),
+        "{shown}"
+    );
+    let layer = format!("{:?}", tower_cors::CorsLayer::gateway());
+    assert!(layer.starts_with("CorsLayer { source: Fixed("), "{layer}");
+    assert!(layer.ends_with("debug: false }"), "{layer}");
+}

@@ -288,3 +288,18 @@ async fn a_predicate_cannot_narrow_any_origin_and_says_how_to() {
     assert_origin(&narrowed, A, true).await;
     assert_origin(&narrowed, B, false).await;
 }
+
+/// A builder's `Debug` shows its settings and whether it has origin
+/// predicates, which cannot be shown themselves.
+#[test]
+fn a_builder_shows_its_settings_and_predicates() {
+    let shown = format!(
+        "{:?}",
+        CorsLayer::builder()
+            .allow_origins(["https://app.example.com"])
+            .allow_origin_predicate(|_, _| false)
+    );
+    assert!(shown.contains("https://app.example.com"), "{shown}");
+    assert!(shown.contains("sync: true"), "{shown}");
+    assert!(shown.contains("async: false"), "{shown}");
+}

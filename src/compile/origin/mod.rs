@@ -220,8 +220,9 @@ impl AllowedOrigins {
                 return errors.push(ConfigError::InvalidOrigin { value, reason });
             }
         };
+        // Each problem is reported; the origin is compiled all the same,
+        // since a policy with a problem is never put in force.
         if credentials && !origin.is_loopback() {
-            let errors_before = errors.len();
             if origin.subdomains && is_public_suffix(&origin.host) {
                 errors.push(ConfigError::PublicSuffixPattern {
                     value: value.to_owned(),
@@ -231,9 +232,6 @@ impl AllowedOrigins {
                 errors.push(ConfigError::InsecureOriginWithCredentials {
                     value: value.to_owned(),
                 });
-            }
-            if errors.len() > errors_before {
-                return;
             }
         }
         if origin.is_exact() {
