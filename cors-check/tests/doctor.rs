@@ -1,6 +1,10 @@
 //! The `cors-doctor` binary against a local axum server with hand-written
 //! CORS headers: its verdict, what it prints, and its exit codes (0
 //! allowed, 1 blocked, 2 usage or network error).
+//!
+//! The modules check the rest of what the doctor documents: its options and
+//! the `fetch(...)` line it prints (`arguments`), the exchanges as printed
+//! (`exchanges`), and the notes of a BLOCKED verdict (`notes`).
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::process::{Command, Output};
@@ -14,10 +18,18 @@ const ANY: (&str, &str) = ("access-control-allow-origin", "*");
 const EXPOSE: (&str, &str) = ("access-control-expose-headers", "x-request-id");
 const ORIGIN: &str = "http://www.cors.com";
 
+// Next to this file, as the test's root is `tests/doctor.rs` itself.
+#[path = "doctor/arguments.rs"]
+mod arguments;
+#[path = "doctor/exchanges.rs"]
+mod exchanges;
+#[path = "doctor/notes.rs"]
+mod notes;
+
 /// The routes: `/ok` allows any origin to `GET` and `PUT` with `x-stage`;
 /// `/bare` sends no CORS header; `/refusing` refuses every preflight with
 /// `403` and names the reason in `x-cors-refusal`, as a CORS layer in debug
-/// mode does.
+/// mode does. The modules add their own routes.
 fn app() -> Router {
     Router::new()
         .route(
@@ -42,6 +54,9 @@ fn app() -> Router {
                 (StatusCode::FORBIDDEN, [reason])
             }),
         )
+        .merge(arguments::routes())
+        .merge(exchanges::routes())
+        .merge(notes::routes())
 }
 
 /// The address of the server, started once for every test, on a free port
@@ -77,6 +92,18 @@ impl Run {
     /// Whether a whole line of stdout starts with `start`.
     fn line_starts(&self, start: &str) -> bool {
         self.stdout.lines().any(|line| line.starts_with(start))
+    }
+
+    /// Whether stdout has a line that is exactly `line`.
+    fn has_line(&self, line: &str) -> bool {
+        self.stdout.lines().any(|l| l == line)
+    }
+
+    /// The rest of the first line of stdout that starts with `start`.
+    fn line_after(&self, start: &str) -> Option<&str> {
+        self.stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(start))
     }
 }
 
