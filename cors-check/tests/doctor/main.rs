@@ -18,12 +18,8 @@ const ANY: (&str, &str) = ("access-control-allow-origin", "*");
 const EXPOSE: (&str, &str) = ("access-control-expose-headers", "x-request-id");
 const ORIGIN: &str = "http://www.cors.com";
 
-// Next to this file, as the test's root is `tests/doctor.rs` itself.
-#[path = "doctor/arguments.rs"]
 mod arguments;
-#[path = "doctor/exchanges.rs"]
 mod exchanges;
-#[path = "doctor/notes.rs"]
 mod notes;
 
 /// The routes: `/ok` allows any origin to `GET` and `PUT` with `x-stage`;
