@@ -30,17 +30,17 @@ pub(crate) fn record(
 
 /// Tells of the decision on a response (the layer's own answer or the
 /// inner service's): in debug mode (`debug`), names the refusal `why` in
-/// the `x-cors-refusal` header; and [`record`]s it.
+/// the `x-cors-refusal` header; and [`record`]s it, taking it.
 #[inline]
 pub(crate) fn record_on<B>(
     res: &mut Response<B>,
     policy: &Policy,
     debug: bool,
     kind: Option<RequestKind>,
-    why: Option<Refusal>,
+    why: &mut Option<Refusal>,
 ) {
     if policy.config.record_decisions || (debug && why.is_some()) {
-        record_in(res, policy, debug, kind, why);
+        record_in(res, policy, debug, kind, why.take());
     }
 }
 

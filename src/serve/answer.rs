@@ -71,17 +71,8 @@ pub(crate) fn refused_preflight(
     debug: bool,
     why: Option<Refusal>,
 ) -> Response<()> {
-    let answers = &policy.answers;
-    let headers = answers.refused_preflight.clone();
     let kind = Some(RequestKind::Preflight);
-    response(
-        policy,
-        debug,
-        policy.config.refusal_status,
-        headers,
-        kind,
-        why,
-    )
+    refused(policy, debug, &policy.answers.refused_preflight, kind, why)
 }
 
 /// In debug mode, the answer to a preflight whose origin is allowed but
@@ -127,16 +118,19 @@ pub(crate) fn blocked(
     kind: Option<RequestKind>,
     why: Option<Refusal>,
 ) -> Response<()> {
-    let answers = &policy.answers;
-    let headers = answers.blocked.clone();
-    response(
-        policy,
-        debug,
-        policy.config.refusal_status,
-        headers,
-        kind,
-        why,
-    )
+    refused(policy, debug, &policy.answers.blocked, kind, why)
+}
+
+/// A refusal the layer answers itself: the refusal status and `headers`.
+fn refused(
+    policy: &Policy,
+    debug: bool,
+    headers: &HeaderMap,
+    kind: Option<RequestKind>,
+    why: Option<Refusal>,
+) -> Response<()> {
+    let status = policy.config.refusal_status;
+    response(policy, debug, status, headers.clone(), kind, why)
 }
 
 /// The layer's own answer, telling of its decision.
@@ -146,11 +140,11 @@ fn response(
     status: StatusCode,
     headers: HeaderMap,
     kind: Option<RequestKind>,
-    why: Option<Refusal>,
+    mut why: Option<Refusal>,
 ) -> Response<()> {
     let mut res = Response::new(());
     *res.status_mut() = status;
     *res.headers_mut() = headers;
-    record_on(&mut res, policy, debug, kind, why);
+    record_on(&mut res, policy, debug, kind, &mut why);
     res
 }

@@ -318,6 +318,7 @@ impl OriginAccess {
 
 /// Merges the layer's headers into the inner service's response, once the
 /// origin is decided, and tells of the decision.
+#[inline(always)]
 fn finish<B>(
     mut res: Response<B>,
     access: &mut OriginAccess,
@@ -325,9 +326,10 @@ fn finish<B>(
     policy: &Policy,
 ) -> Response<CorsBody<B>> {
     static REFUSED: Access = Access::Refused;
+    let mut nothing = None;
     let (known, why, debug) = match access {
-        OriginAccess::Known(known) => (&*known, None, false),
-        OriginAccess::Refused { why, debug } => (&REFUSED, why.take(), *debug),
+        OriginAccess::Known(known) => (&*known, &mut nothing, false),
+        OriginAccess::Refused { why, debug } => (&REFUSED, why, *debug),
         // Never: the future decides before it finishes.
         OriginAccess::Deciding { .. } => return res.map(CorsBody::new),
     };

@@ -238,17 +238,17 @@ fn forward<S, ReqBody, ResBody>(
     mut parts: Parts,
     body: ReqBody,
     kind: Option<RequestKind>,
-    mut access: OriginAccess,
+    access: OriginAccess,
 ) -> ResponseFuture<S::Future>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
-    if let OriginAccess::Refused { why, debug } = &mut access {
-        // A refused origin's request, which the policy blocks: the layer
-        // answers it instead of the inner service.
-        if shared.config.block_disallowed_origins {
-            let blocked = answer::blocked(shared, *debug, kind, why.take());
-            return ResponseFuture::answered(blocked);
+    // A refused origin's request, which the policy blocks: the layer
+    // answers it instead of the inner service.
+    let blocks = matches!(access, OriginAccess::Refused { .. });
+    if blocks && shared.config.block_disallowed_origins {
+        if let OriginAccess::Refused { why, debug } = access {
+            return ResponseFuture::answered(answer::blocked(shared, debug, kind, why));
         }
     }
     if kind.is_some() {
