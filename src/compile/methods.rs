@@ -91,6 +91,7 @@ impl AllowedMethods {
     /// The method is compared byte for byte: browsers upper-case only the
     /// six standard methods, so `patch` is not `PATCH`. GET, HEAD and POST
     /// are always allowed (browsers never check them).
+    #[inline]
     pub(crate) fn check(
         &self,
         requested: Option<&HeaderValue>,

@@ -122,6 +122,7 @@ pub(crate) fn blocked(
 }
 
 /// A refusal the layer answers itself: the refusal status and `headers`.
+#[inline]
 fn refused(
     policy: &Policy,
     debug: bool,
@@ -134,6 +135,7 @@ fn refused(
 }
 
 /// The layer's own answer, telling of its decision.
+#[inline]
 fn response(
     policy: &Policy,
     debug: bool,
