@@ -384,7 +384,7 @@ impl CorsBuilder {
     /// dropped, so a duration under one second sends 0). Without it the
     /// header is not sent and browsers use their default (5 seconds); zero
     /// asks them not to cache. Browsers cap the value: Chromium at 7200
-    /// seconds, Firefox at 86400.
+    /// seconds, Firefox at 86400, WebKit (Safari) at 600.
     ///
     /// # Example
     ///

@@ -4,6 +4,8 @@ use std::fmt;
 
 use http::StatusCode;
 
+use super::engine::Engine;
+
 /// The longest value echoed from a response into a message, in characters.
 const ECHO_LIMIT: usize = 100;
 
@@ -94,7 +96,9 @@ pub enum Rule {
         /// The header name, lowercase.
         name: String,
     },
-    /// `Access-Control-Allow-Headers: *` never covers `Authorization`.
+    /// `Access-Control-Allow-Headers: *` never covers `Authorization`, by
+    /// the Fetch Standard; some engines let it (see
+    /// [`Engine::wildcard_covers_authorization`]).
     AuthorizationNotCoveredByWildcard,
     /// The service returned an error: the browser sees a network error.
     NetworkError(String),
@@ -301,7 +305,10 @@ impl Blocked {
             Rule::InvalidAllowHeaders(_) => "list the allowed headers as tokens separated by commas, e.g. content-type, x-custom".to_owned(),
             Rule::MethodNotAllowed { method } => self.method_fix(method),
             Rule::HeaderNotAllowed { name } => self.header_fix(name),
-            Rule::AuthorizationNotCoveredByWildcard => "list authorization by name next to * (Access-Control-Allow-Headers: *, authorization)".to_owned(),
+            Rule::AuthorizationNotCoveredByWildcard => format!(
+                "list authorization by name next to * (Access-Control-Allow-Headers: *, authorization); {} let * cover it today, but the Fetch Standard does not and browsers are expected to follow it",
+                Engine::covering_authorization()
+            ),
             Rule::NetworkError(_) => "make the service answer the request instead of failing".to_owned(),
             Rule::InvalidRequest(_) => "change the script's request: fetch() refuses it as written".to_owned(),
         }
@@ -340,7 +347,7 @@ impl Blocked {
     }
 
     /// Why the browser blocked the request, naming the rule and the value seen.
-    fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         let listed = self.context.listed.as_deref().unwrap_or("absent");
         match &self.rule {
             Rule::MissingAllowOrigin => format!("{} has no Access-Control-Allow-Origin", self.answer()),
@@ -380,7 +387,7 @@ impl Blocked {
                 "the preflight's Access-Control-Allow-Headers ({listed}) does not list the request header {name}"
             ),
             Rule::AuthorizationNotCoveredByWildcard => format!(
-                "the preflight's Access-Control-Allow-Headers ({listed}) relies on *, which never covers authorization"
+                "the preflight's Access-Control-Allow-Headers ({listed}) relies on *, which by the Fetch Standard never covers authorization"
             ),
             Rule::NetworkError(error) => format!("the service failed ({error}), a network error for the browser"),
             Rule::InvalidRequest(why) => format!("fetch() refuses the request before sending it: {why}"),

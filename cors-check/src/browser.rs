@@ -15,7 +15,7 @@ use tower_service::Service;
 
 use super::blocked::{bounded, Blocked, Context, Rule, Stage};
 use super::cache::PreflightCache;
-use super::cors::CHROMIUM_MAX_AGE_CAP;
+use super::engine::Engine;
 use super::outcome::{Exchange, Journal, Outcome};
 use super::request::BrowserRequest;
 
@@ -23,16 +23,17 @@ use super::request::BrowserRequest;
 /// requests sent with [`fetch`](Browser::fetch).
 ///
 /// Preflight answers are cached for their `Access-Control-Max-Age` (5 s
-/// when absent), capped at 2 hours like Chromium
-/// ([`max_age_cap`](Browser::max_age_cap) for Firefox's 24 hours). Time
-/// passes only with [`advance`](Browser::advance).
+/// when absent). By default the browser follows the Fetch Standard, which
+/// sets no cap; [`engine`](Browser::engine) makes it judge and cache as
+/// Chromium, Firefox or WebKit does (Chromium caps the cache at 2 hours).
+/// Time passes only with [`advance`](Browser::advance).
 ///
 /// # Example
 ///
 /// ```
 /// use std::time::Duration;
 /// use axum::{http::StatusCode, routing::put, Router};
-/// use cors_check::Browser;
+/// use cors_check::{Browser, Engine};
 ///
 /// const ANY: (&str, &str) = ("access-control-allow-origin", "*");
 ///
@@ -45,7 +46,7 @@ use super::request::BrowserRequest;
 ///     }),
 /// );
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let mut browser = Browser::new();
+/// let mut browser = Browser::new().engine(Engine::Chromium);
 /// let first = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
 /// assert!(first.is_allowed() && first.preflight_sent(), "{first}");
 /// let second = browser.fetch(&app).from("https://app.example.com").put("/items").run().await;
@@ -55,21 +56,13 @@ use super::request::BrowserRequest;
 /// assert!(third.preflight_sent());
 /// # });
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Browser {
     cache: PreflightCache,
     now: Duration,
-    cap: Duration,
-}
-
-impl Default for Browser {
-    fn default() -> Self {
-        Browser {
-            cache: PreflightCache::default(),
-            now: Duration::ZERO,
-            cap: CHROMIUM_MAX_AGE_CAP,
-        }
-    }
+    engine: Engine,
+    /// The cap on `Access-Control-Max-Age` (`None`: none).
+    cap: Option<Duration>,
 }
 
 impl Browser {
@@ -85,19 +78,48 @@ impl Browser {
         Browser::default()
     }
 
+    /// The same browser judging as `engine` does: its deviations from the
+    /// Fetch Standard (see [`Engine`]) and its cap on
+    /// `Access-Control-Max-Age`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::{Browser, Engine};
+    ///
+    /// let safari = Browser::new().engine(Engine::WebKit);
+    /// assert_eq!(safari.judged_by(), Engine::WebKit);
+    /// ```
+    pub fn engine(mut self, engine: Engine) -> Browser {
+        self.engine = engine;
+        self.cap = engine.max_age_cap();
+        self
+    }
+
+    /// Whose rules this browser applies (see [`engine`](Browser::engine)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(cors_check::Browser::new().judged_by(), cors_check::Engine::Standard);
+    /// ```
+    pub fn judged_by(&self) -> Engine {
+        self.engine
+    }
+
     /// The same browser with `cap` as its limit on `Access-Control-Max-Age`
-    /// (2 hours by default, as in Chromium; Firefox uses 24 hours).
+    /// instead of its engine's (none for the Fetch Standard).
     ///
     /// # Example
     ///
     /// ```
     /// use std::time::Duration;
     ///
-    /// let firefox = cors_check::Browser::new().max_age_cap(Duration::from_secs(86_400));
-    /// # let _ = firefox;
+    /// let cautious = cors_check::Browser::new().max_age_cap(Duration::from_secs(60));
+    /// # let _ = cautious;
     /// ```
     pub fn max_age_cap(mut self, cap: Duration) -> Browser {
-        self.cap = cap;
+        self.cap = Some(cap);
         self
     }
 
@@ -214,6 +236,7 @@ pub struct Fetch<'a, S, B = EmptyBody> {
     url: String,
     headers: Vec<(String, String)>,
     credentials: bool,
+    engine: Option<Engine>,
     body: PhantomData<fn() -> B>,
 }
 
@@ -227,6 +250,7 @@ impl<'a, S> Fetch<'a, S> {
             url: "/".to_owned(),
             headers: Vec::new(),
             credentials: false,
+            engine: None,
             body: PhantomData,
         }
     }
@@ -269,6 +293,7 @@ impl<'a, S, B> Fetch<'a, S, B> {
             url: self.url,
             headers: self.headers,
             credentials: self.credentials,
+            engine: self.engine,
             body: PhantomData,
         }
     }
@@ -377,6 +402,27 @@ impl<'a, S, B> Fetch<'a, S, B> {
         self
     }
 
+    /// Judges this request as `engine` does (see [`Engine`]); by default,
+    /// as the browser's engine, the Fetch Standard for [`check`]. A fresh
+    /// browser from [`check`] also takes the engine's cache cap; a shared
+    /// [`Browser`] keeps its own (set it with [`Browser::engine`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::{check, Engine};
+    /// # let app = tower::service_fn(|_: http::Request<String>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let fetch = check(&app).engine(Engine::Firefox).from("https://app.example.com");
+    /// # let _ = fetch;
+    /// ```
+    pub fn engine(mut self, engine: Engine) -> Self {
+        if let Slot::Owned(browser) = &mut self.browser {
+            *browser = std::mem::take(browser).engine(engine);
+        }
+        self.engine = Some(engine);
+        self
+    }
+
     /// Sends the request as a browser would: a preflight first when needed
     /// and not cached, then, if it passed, the actual request; the
     /// response body is dropped unread. Never panics: a service error is a
@@ -397,6 +443,7 @@ impl<'a, S, B> Fetch<'a, S, B> {
             Err(why) => return self.refused(why),
         };
         let browser = self.browser.get();
+        let request = request.engine(self.engine.unwrap_or(browser.engine));
         let outcome = exchange(browser, self.service, &request).await;
         // Fetch: a request that needed a preflight and ends in a network
         // error (a CORS failure or a service error) clears what its
@@ -432,7 +479,11 @@ impl<'a, S, B> Fetch<'a, S, B> {
             ..Context::default()
         };
         let blocked = Blocked::new(Stage::Actual, Rule::InvalidRequest(why), context);
-        Outcome::refused(Journal::default(), blocked)
+        let journal = Journal {
+            engine: self.engine.unwrap_or_default(),
+            ..Journal::default()
+        };
+        Outcome::refused(journal, blocked)
     }
 }
 
@@ -452,6 +503,7 @@ where
             request.url(),
             request.origin()
         ),
+        engine: request.judged_by(),
         ..Journal::default()
     };
     if browser.cache.needs_preflight(request, browser.now) {
@@ -459,7 +511,14 @@ where
         let check =
             |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
         match round_trip(service, request, &mut journal, Stage::Preflight, check).await {
-            Ok((_, result)) => browser.cache.store(request, &result, browser.now),
+            Ok((_, mut result)) => {
+                journal.standard_blocks = result.standard_blocks.take();
+                if request.judged_by().caches_preflights_for_ip_hosts()
+                    || !host_is_ip_address(request.url())
+                {
+                    browser.cache.store(request, &result, browser.now);
+                }
+            }
             Err(blocked) => return Outcome::refused(journal, blocked),
         }
     }
@@ -468,6 +527,17 @@ where
         Ok((status, readable)) => Outcome::allowed(journal, status, readable),
         Err(blocked) => Outcome::refused(journal, blocked),
     }
+}
+
+/// Whether the URL's host is an IPv4 or (bracketed) IPv6 address rather
+/// than a name.
+fn host_is_ip_address(url: &http::Uri) -> bool {
+    url.host().is_some_and(|host| {
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok()
+    })
 }
 
 /// Sends the `stage` request for `request` (built once), records it in

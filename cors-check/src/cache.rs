@@ -78,10 +78,11 @@ impl PreflightCache {
                 now,
                 |item| matches!(item, Item::Method(m) if m == method || m == "*"),
             );
+        let star_covers_authorization = request.judged_by().wildcard_covers_authorization();
         let headers_hit = request.unsafe_headers().iter().all(|name| {
             let name = name.as_str();
             self.hit(&key, now, |item| {
-                matches!(item, Item::Header(h) if h == name || (h == "*" && name != "authorization"))
+                matches!(item, Item::Header(h) if h == name || (h == "*" && (name != "authorization" || star_covers_authorization)))
             })
         });
         !(method_hit && headers_hit)

@@ -10,6 +10,8 @@ use http::header::{
 use http::{HeaderMap, HeaderName, StatusCode};
 
 use super::blocked::{bounded, Blocked, Context, Hints, Rule, Stage};
+#[cfg(doc)]
+use super::engine::Engine;
 use super::request::BrowserRequest;
 use super::safelist::{
     is_forbidden_response_header, is_safelisted_method, is_safelisted_response_header, is_token,
@@ -18,9 +20,6 @@ use super::safelist::{
 /// How long a preflight's answer is cached when it sends no valid
 /// `Access-Control-Max-Age`: 5 seconds.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
-
-/// Chromium's cap on `Access-Control-Max-Age`: 2 hours.
-pub const CHROMIUM_MAX_AGE_CAP: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// What an accepted preflight allows, as the browser caches it.
 ///
@@ -48,8 +47,12 @@ pub struct PreflightResult {
     /// The header names of `Access-Control-Allow-Headers`, lowercase.
     pub headers: Vec<String>,
     /// How long the browser caches the answer: `Access-Control-Max-Age`, 5 s
-    /// when absent or invalid, capped; zero means not cached.
+    /// when absent or invalid, capped by the engine; zero means not cached.
     pub max_age: Duration,
+    /// Where the engine accepted an answer that the Fetch Standard refuses
+    /// (`*` covering `Authorization`, in every engine): what the
+    /// standard says. Always `None` for [`Engine::Standard`].
+    pub standard_blocks: Option<Blocked>,
 }
 
 /// The response headers a script can read once the CORS check passed: the
@@ -166,7 +169,9 @@ impl BrowserRequest {
     /// tokens, the method allowed (listed byte for byte, `*` without
     /// credentials, or `GET`/`HEAD`/`POST`), `Authorization` listed by name,
     /// and every other unsafe header listed (case-insensitively) or covered
-    /// by `*` without credentials. `max_age` is capped at Chromium's 2 hours.
+    /// by `*` without credentials. The request's [`Engine`] decides where
+    /// engines deviate: `*` and `Authorization`, and the cap on `max_age`
+    /// (none for the standard).
     ///
     /// For example, an answer `Access-Control-Allow-Methods: GET,POST` to a
     /// preflight for `PUT` gives [`Rule::MethodNotAllowed`].
@@ -191,16 +196,16 @@ impl BrowserRequest {
         status: StatusCode,
         headers: &HeaderMap,
     ) -> Result<PreflightResult, Blocked> {
-        self.check_preflight_capped(status, headers, CHROMIUM_MAX_AGE_CAP)
+        self.check_preflight_capped(status, headers, self.judged_by().max_age_cap())
     }
 
     /// [`check_preflight`](BrowserRequest::check_preflight) with `cap` as
-    /// the browser's limit on `Access-Control-Max-Age`.
+    /// the browser's limit on `Access-Control-Max-Age` (`None`: no limit).
     pub(crate) fn check_preflight_capped(
         &self,
         status: StatusCode,
         headers: &HeaderMap,
-        cap: Duration,
+        cap: Option<Duration>,
     ) -> Result<PreflightResult, Blocked> {
         let block = |rule, listed| self.blocked(Stage::Preflight, rule, listed);
         if !status.is_success() {
@@ -214,17 +219,21 @@ impl BrowserRequest {
         self.check_method(&methods).map_err(|(rule, hints)| {
             block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_METHODS)).with_hints(hints)
         })?;
-        self.check_headers(&allowed_headers)
-            .map_err(|(rule, hints)| {
-                block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_HEADERS)).with_hints(hints)
-            })?;
+        let headers_block = |(rule, hints)| {
+            block(rule, raw(headers, &ACCESS_CONTROL_ALLOW_HEADERS)).with_hints(hints)
+        };
+        let standard_blocks = self
+            .check_headers(&allowed_headers)
+            .map_err(headers_block)?;
+        let max_age = max_age(headers);
         Ok(PreflightResult {
             methods,
             headers: allowed_headers
                 .iter()
                 .map(|name| name.to_ascii_lowercase())
                 .collect(),
-            max_age: max_age(headers).min(cap),
+            max_age: cap.map_or(max_age, |cap| max_age.min(cap)),
+            standard_blocks: standard_blocks.map(headers_block),
         })
     }
 
@@ -355,8 +364,9 @@ impl BrowserRequest {
     /// Every unsafe request header must be listed (case-insensitively) or,
     /// without credentials, covered by `*`; `*` never covers
     /// `authorization`, which is checked first. A refusal comes with
-    /// whether the list has `*`.
-    fn check_headers(&self, allowed: &[String]) -> Result<(), (Rule, Hints)> {
+    /// whether the list has `*`. Where the engine lets `*` cover
+    /// `authorization`, the standard's refusal is returned as `Ok(Some)`.
+    fn check_headers(&self, allowed: &[String]) -> Result<Option<(Rule, Hints)>, (Rule, Hints)> {
         let listed = |name: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(name));
         let has_star = allowed.iter().any(|a| a == "*");
         let hints = Hints {
@@ -366,13 +376,19 @@ impl BrowserRequest {
         let star = !self.includes_credentials() && has_star;
         let mut unsafe_names = self.unsafe_headers();
         unsafe_names.sort_by_key(|name| name != http::header::AUTHORIZATION);
+        let mut standard_blocks = None;
         for name in unsafe_names {
             let name = name.as_str();
             if listed(name) {
                 continue;
             }
             if name == "authorization" && star {
-                return Err((Rule::AuthorizationNotCoveredByWildcard, hints));
+                let refusal = (Rule::AuthorizationNotCoveredByWildcard, hints);
+                match self.judged_by().wildcard_covers_authorization() {
+                    true => standard_blocks = Some(refusal),
+                    false => return Err(refusal),
+                }
+                continue;
             }
             if !star || name == "authorization" {
                 let rule = Rule::HeaderNotAllowed {
@@ -381,7 +397,7 @@ impl BrowserRequest {
                 return Err((rule, hints));
             }
         }
-        Ok(())
+        Ok(standard_blocks)
     }
 }
 

@@ -6,7 +6,10 @@
 //! request-header", forbidden methods and headers) and nothing from any
 //! server-side CORS library: it depends on `http` and `tower-service` only,
 //! so it judges a CORS layer, a hand-written handler or a proxy by the same
-//! rules a browser applies, and can catch their mistakes.
+//! rules a browser applies, and can catch their mistakes. It judges by the
+//! standard by default, or as Chromium, Firefox or WebKit ships
+//! ([`Engine`]), where those engines deviate from the standard; every
+//! [`Outcome`] says which.
 //!
 //! - [`check`] sends one script request (`fetch()` from a page of a given
 //!   origin) to any tower service: the preflight first when the Fetch
@@ -15,7 +18,7 @@
 //!   response and which headers it can read, and if not, which [`Rule`]
 //!   blocked it and what to change.
 //! - [`Browser`] keeps a preflight cache across requests, on a virtual
-//!   clock, with Chromium's or Firefox's cap on `Access-Control-Max-Age`.
+//!   clock, with an engine's cap on `Access-Control-Max-Age`.
 //! - [`BrowserRequest`] exposes the same steps without a service: it builds
 //!   the preflight and the actual request and checks answers that came by
 //!   any other way, such as real HTTP. The `cors-doctor` binary (feature
@@ -108,13 +111,15 @@ mod blocked;
 mod browser;
 mod cache;
 mod cors;
+mod engine;
 mod outcome;
 mod request;
 mod safelist;
 
 pub use blocked::{Blocked, Rule, Stage};
 pub use browser::{check, Browser, EmptyBody, Fetch};
-pub use cors::{PreflightResult, Readable, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE};
+pub use cors::{PreflightResult, Readable, DEFAULT_MAX_AGE};
+pub use engine::Engine;
 pub use outcome::{Exchange, Outcome};
 pub use request::{BrowserRequest, InvalidRequest};
 

@@ -6,6 +6,7 @@ use http::{HeaderMap, Request, StatusCode};
 
 use super::blocked::{Blocked, Stage};
 use super::cors::Readable;
+use super::engine::Engine;
 
 /// One request the browser sent and the head of the answer it got.
 ///
@@ -56,6 +57,10 @@ pub(crate) struct Journal {
     pub(crate) sent: Vec<Stage>,
     /// The answered requests.
     pub(crate) exchanges: Vec<Exchange>,
+    /// Whose rules judged the request.
+    pub(crate) engine: Engine,
+    /// What the Fetch Standard says where the engine let the request pass.
+    pub(crate) standard_blocks: Option<Blocked>,
 }
 
 /// What the script gets from one `fetch()`: the response (its status and
@@ -88,6 +93,8 @@ pub struct Outcome {
     /// The actual response's status and readable headers, or why not.
     result: Result<(StatusCode, Readable), Blocked>,
     exchanges: Vec<Exchange>,
+    engine: Engine,
+    standard_blocks: Option<Blocked>,
 }
 
 impl Outcome {
@@ -98,6 +105,8 @@ impl Outcome {
             sent: journal.sent,
             result: Ok((status, readable)),
             exchanges: journal.exchanges,
+            engine: journal.engine,
+            standard_blocks: journal.standard_blocks,
         }
     }
 
@@ -108,6 +117,8 @@ impl Outcome {
             sent: journal.sent,
             result: Err(blocked),
             exchanges: journal.exchanges,
+            engine: journal.engine,
+            standard_blocks: None,
         }
     }
 
@@ -196,6 +207,61 @@ impl Outcome {
         &self.exchanges
     }
 
+    /// Whose rules gave this verdict: the Fetch Standard's, or an engine's
+    /// (see [`Fetch::engine`](crate::Fetch::engine)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::{check, Engine};
+    /// # let app = tower::service_fn(|_: http::Request<cors_check::EmptyBody>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let outcome = check(&app).engine(Engine::WebKit).from("https://app.example.com").run().await;
+    /// assert_eq!(outcome.judged_by(), Engine::WebKit);
+    /// assert!(outcome.to_string().ends_with("(as WebKit judges it)"), "{outcome}");
+    /// # });
+    /// ```
+    pub fn judged_by(&self) -> Engine {
+        self.engine
+    }
+
+    /// Where the engine let the request through although the Fetch
+    /// Standard blocks it (`Access-Control-Allow-Headers: *` for a request
+    /// with `Authorization`, in all three engines): the standard's
+    /// verdict, with its fix. A browser that follows the standard will
+    /// block this request.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use axum::{http::StatusCode, routing::put, Router};
+    /// use cors_check::{check, Engine, Rule};
+    ///
+    /// let allow = [
+    ///     ("access-control-allow-origin", "*"),
+    ///     ("access-control-allow-methods", "PUT"),
+    ///     ("access-control-allow-headers", "*"),
+    /// ];
+    /// let app: Router = Router::new().route(
+    ///     "/items",
+    ///     put(move || async move { (allow, "saved") }).options(move || async move { (StatusCode::NO_CONTENT, allow) }),
+    /// );
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let request = || check(&app).from("https://app.example.com").put("/items").header("authorization", "Bearer t0ken");
+    /// let chromium = request().engine(Engine::Chromium).run().await;
+    /// assert!(chromium.is_allowed(), "{chromium}");
+    /// let standard = chromium.standard_blocks().unwrap();
+    /// assert_eq!(standard.rule(), &Rule::AuthorizationNotCoveredByWildcard);
+    /// assert!(chromium.to_string().contains("the Fetch Standard blocks it"));
+    ///
+    /// let standard = request().run().await;
+    /// assert!(standard.is_blocked(), "{standard}");
+    /// # });
+    /// ```
+    pub fn standard_blocks(&self) -> Option<&Blocked> {
+        self.standard_blocks.as_ref()
+    }
+
     fn sent(&self, stage: Stage) -> bool {
         self.sent.contains(&stage)
     }
@@ -204,7 +270,7 @@ impl Outcome {
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.result {
-            Err(blocked) => blocked.fmt(f),
+            Err(blocked) => blocked.fmt(f)?,
             Ok((status, _)) => {
                 let preflight = match self.preflight_sent() {
                     true => "after a preflight, ",
@@ -215,8 +281,17 @@ impl fmt::Display for Outcome {
                     "allowed: {} ({preflight}status {})",
                     self.summary,
                     status.as_u16()
-                )
+                )?;
+                if let Some(standard) = &self.standard_blocks {
+                    write!(
+                        f,
+                        "; the Fetch Standard blocks it ({}), and so will a browser that follows it. Fix: {}",
+                        standard.reason(),
+                        standard.fix()
+                    )?;
+                }
             }
         }
+        write!(f, " (as {} judges it)", self.engine)
     }
 }

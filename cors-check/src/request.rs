@@ -7,6 +7,7 @@ use http::header::{HeaderName, HeaderValue};
 use http::{Method, Request, Uri};
 
 use super::blocked::bounded;
+use super::engine::Engine;
 use super::safelist::{
     is_forbidden_method, is_forbidden_request_header, is_http_whitespace, is_safelisted_method,
     is_safelisted_request_header, is_token, normalize_method, SAFELISTED_TOTAL_LIMIT,
@@ -81,6 +82,7 @@ pub struct BrowserRequest {
     headers: Vec<(HeaderName, HeaderValue)>,
     credentials: bool,
     invalid: Option<InvalidRequest>,
+    engine: Engine,
 }
 
 impl BrowserRequest {
@@ -114,7 +116,49 @@ impl BrowserRequest {
             headers: Vec::new(),
             credentials: false,
             invalid: None,
+            engine: Engine::Standard,
         })
+    }
+
+    /// Whose rules check the answers: the Fetch Standard's (the default) or
+    /// an engine's, with its deviations (see [`Engine`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{HeaderMap, HeaderValue, StatusCode};
+    /// use cors_check::{BrowserRequest, Engine};
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "PUT", "https://api.example/")?
+    ///     .header("Authorization", "Bearer t0ken");
+    /// let mut answer = HeaderMap::new();
+    /// answer.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    /// answer.insert("access-control-allow-methods", HeaderValue::from_static("PUT"));
+    /// answer.insert("access-control-allow-headers", HeaderValue::from_static("*"));
+    /// // The standard blocks it; Chromium lets it through, and says what the
+    /// // standard would do.
+    /// assert!(request.check_preflight(StatusCode::OK, &answer).is_err());
+    /// let chromium = request.engine(Engine::Chromium).check_preflight(StatusCode::OK, &answer).unwrap();
+    /// assert!(chromium.standard_blocks.is_some());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn engine(mut self, engine: Engine) -> BrowserRequest {
+        self.engine = engine;
+        self
+    }
+
+    /// Whose rules check the answers (see [`engine`](BrowserRequest::engine)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::{BrowserRequest, Engine};
+    ///
+    /// assert_eq!(BrowserRequest::new("https://a.example", "GET", "/")?.judged_by(), Engine::Standard);
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn judged_by(&self) -> Engine {
+        self.engine
     }
 
     /// Adds a header as `Headers.append` does: the value is trimmed of

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cors_check::{Browser, Outcome, Rule, Stage};
+use cors_check::{Browser, Engine, Outcome, Rule, Stage};
 use http::{HeaderValue, Request, Response, StatusCode};
 
 use crate::support::{
@@ -89,17 +89,36 @@ async fn max_age_is_honoured_on_the_virtual_clock() {
 
 #[tokio::test]
 async fn default_zero_invalid_and_capped_max_age() {
-    let cases: [(Answer, u64, u64); 4] = [
-        // (preflight answer, still cached at, expired at) in seconds
-        (any_put_with_age(None), 4, 5),
-        (any_put_with_age(Some("abc")), 4, 5),
-        (any_put_with_age(Some("-1")), 4, 5),
-        (any_put_with_age(Some("172800")), 7199, 7200),
+    let cases: [(Answer, Engine, u64, u64); 7] = [
+        // (preflight answer, engine, still cached at, expired at) in seconds
+        (any_put_with_age(None), Engine::Standard, 4, 5),
+        (any_put_with_age(Some("abc")), Engine::Standard, 4, 5),
+        (any_put_with_age(Some("-1")), Engine::Standard, 4, 5),
+        // The standard sets no cap; each engine has its own.
+        (
+            any_put_with_age(Some("172800")),
+            Engine::Standard,
+            172_799,
+            172_800,
+        ),
+        (
+            any_put_with_age(Some("172800")),
+            Engine::Chromium,
+            7199,
+            7200,
+        ),
+        (
+            any_put_with_age(Some("172800")),
+            Engine::Firefox,
+            86_399,
+            86_400,
+        ),
+        (any_put_with_age(Some("172800")), Engine::WebKit, 599, 600),
     ];
     let put = req("PUT").to("/");
-    for (answer, cached, expired) in cases {
+    for (answer, engine, cached, expired) in cases {
         let server = caching_server(answer);
-        let mut browser = Browser::new();
+        let mut browser = Browser::new().engine(engine);
         assert!(fetch_with(&mut browser, &server, &put)
             .await
             .preflight_sent());
@@ -108,14 +127,14 @@ async fn default_zero_invalid_and_capped_max_age() {
             !fetch_with(&mut browser, &server, &put)
                 .await
                 .preflight_sent(),
-            "{answer:?} at {cached}"
+            "{engine}: {answer:?} at {cached}"
         );
         browser.advance(Duration::from_secs(expired - cached));
         assert!(
             fetch_with(&mut browser, &server, &put)
                 .await
                 .preflight_sent(),
-            "{answer:?} at {expired}"
+            "{engine}: {answer:?} at {expired}"
         );
     }
     let server = caching_server(any_put_with_age(Some("0")));
@@ -129,13 +148,20 @@ async fn default_zero_invalid_and_capped_max_age() {
             .preflight_sent(),
         "0 is not cached"
     );
+    // A cap of one's own replaces the engine's.
     let server = caching_server(any_put_with_age(Some("172800")));
-    let mut firefox = Browser::new().max_age_cap(Duration::from_secs(86_400));
-    assert!(fetch_with(&mut firefox, &server, &put)
+    let mut cautious = Browser::new()
+        .engine(Engine::Firefox)
+        .max_age_cap(Duration::from_secs(60));
+    assert!(fetch_with(&mut cautious, &server, &put)
         .await
         .preflight_sent());
-    firefox.advance(Duration::from_secs(86_399));
-    assert!(!fetch_with(&mut firefox, &server, &put)
+    cautious.advance(Duration::from_secs(59));
+    assert!(!fetch_with(&mut cautious, &server, &put)
+        .await
+        .preflight_sent());
+    cautious.advance(Duration::from_secs(1));
+    assert!(fetch_with(&mut cautious, &server, &put)
         .await
         .preflight_sent());
 }

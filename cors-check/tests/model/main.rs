@@ -7,6 +7,7 @@
 mod support;
 
 mod cache;
+mod engines;
 mod messages;
 mod readable;
 mod requests;

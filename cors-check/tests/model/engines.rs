@@ -1,0 +1,229 @@
+//! Engine profiles: where Chromium, Firefox and WebKit deviate from the
+//! Fetch Standard, the model judges as each does and says what the
+//! standard would do.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::routing::put;
+use axum::Router;
+use cors_check::{check, Browser, BrowserRequest, Engine, Rule};
+
+/// A hand-written API that answers every preflight with
+/// `Access-Control-Allow-Headers: *` and a day of caching.
+fn star_headers_api() -> Router {
+    let allow = [
+        ("access-control-allow-origin", "*"),
+        ("access-control-allow-methods", "PUT"),
+        ("access-control-allow-headers", "*"),
+        ("access-control-max-age", "86400"),
+    ];
+    Router::new().route(
+        "/items",
+        put(move || async move { (allow, "saved") })
+            .options(move || async move { (StatusCode::NO_CONTENT, allow) }),
+    )
+}
+
+const APP: &str = "https://app.example.com";
+
+#[tokio::test]
+async fn star_covers_authorization_in_every_engine_but_not_in_the_standard() {
+    let api = star_headers_api();
+    for engine in [
+        Engine::Standard,
+        Engine::Chromium,
+        Engine::Firefox,
+        Engine::WebKit,
+    ] {
+        let outcome = check(&api)
+            .engine(engine)
+            .from(APP)
+            .put("/items")
+            .header("Authorization", "Bearer t0ken")
+            .run()
+            .await;
+        assert_eq!(outcome.judged_by(), engine);
+        assert_eq!(
+            outcome.is_allowed(),
+            engine.wildcard_covers_authorization(),
+            "{outcome}"
+        );
+        let text = outcome.to_string();
+        assert!(
+            text.ends_with(&format!("(as {engine} judges it)")),
+            "{text}"
+        );
+        if outcome.is_allowed() {
+            // Allowed, and the standard's verdict comes with it.
+            let standard = outcome.standard_blocks().expect("the standard's verdict");
+            assert_eq!(standard.rule(), &Rule::AuthorizationNotCoveredByWildcard);
+            assert!(text.contains("the Fetch Standard blocks it"), "{text}");
+            assert!(text.contains("list authorization by name"), "{text}");
+        } else {
+            let blocked = outcome.blocked().expect("blocked");
+            assert_eq!(blocked.rule(), &Rule::AuthorizationNotCoveredByWildcard);
+            // The fix names the engines that allow it today, and what to do.
+            let fix = blocked.fix();
+            assert!(
+                fix.contains("Chromium 156, Firefox 153 and WebKit 2.50 let * cover it today"),
+                "{fix}"
+            );
+            assert!(fix.contains("list authorization by name"), "{fix}");
+            assert!(outcome.standard_blocks().is_none());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_header_other_than_authorization_is_no_deviation() {
+    let api = star_headers_api();
+    let outcome = check(&api)
+        .engine(Engine::Chromium)
+        .from(APP)
+        .put("/items")
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    assert!(outcome.standard_blocks().is_none());
+    assert!(!outcome.to_string().contains("Fetch Standard blocks"));
+}
+
+#[tokio::test]
+async fn with_credentials_star_covers_nothing_in_any_engine() {
+    let allow = [
+        ("access-control-allow-origin", APP),
+        ("access-control-allow-credentials", "true"),
+        ("access-control-allow-methods", "PUT"),
+        ("access-control-allow-headers", "*"),
+    ];
+    let api: Router = Router::new().route(
+        "/items",
+        put(move || async move { (allow, "saved") })
+            .options(move || async move { (StatusCode::NO_CONTENT, allow) }),
+    );
+    for engine in Engine::BROWSERS {
+        let outcome = check(&api)
+            .engine(engine)
+            .from(APP)
+            .put("/items")
+            .credentials()
+            .header("Authorization", "Bearer t0ken")
+            .run()
+            .await;
+        assert_eq!(
+            outcome.blocked().map(|b| b.rule()),
+            Some(&Rule::HeaderNotAllowed {
+                name: "authorization".into()
+            }),
+            "{outcome}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cached_star_covers_authorization_where_the_engine_lets_it() {
+    let api = star_headers_api();
+    let mut chromium = Browser::new().engine(Engine::Chromium);
+    let first = chromium
+        .fetch(&api)
+        .from(APP)
+        .put("/items")
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(first.preflight_sent(), "{first}");
+    let second = chromium
+        .fetch(&api)
+        .from(APP)
+        .put("/items")
+        .header("authorization", "Bearer t0ken")
+        .run()
+        .await;
+    assert!(second.is_allowed() && !second.preflight_sent(), "{second}");
+
+    // The standard's browser needs a preflight, whose answer blocks it.
+    let mut standard = Browser::new();
+    let _ = standard
+        .fetch(&api)
+        .from(APP)
+        .put("/items")
+        .header("x-custom", "1")
+        .run()
+        .await;
+    let second = standard
+        .fetch(&api)
+        .from(APP)
+        .put("/items")
+        .header("authorization", "Bearer t0ken")
+        .run()
+        .await;
+    assert!(second.preflight_sent() && second.is_blocked(), "{second}");
+}
+
+#[tokio::test]
+async fn firefox_never_reuses_a_preflight_for_an_ip_address_host() {
+    let api = star_headers_api();
+    for (url, host_is_ip) in [
+        ("http://127.0.0.1:8080/items", true),
+        ("http://[::1]:8080/items", true),
+        ("http://localhost:8080/items", false),
+    ] {
+        for engine in Engine::BROWSERS {
+            let mut browser = Browser::new().engine(engine);
+            let mut preflights = 0;
+            for _ in 0..2 {
+                let outcome = browser.fetch(&api).from(APP).method("PUT", url).run().await;
+                assert!(outcome.is_allowed(), "{outcome}");
+                preflights += usize::from(outcome.preflight_sent());
+            }
+            let want = if host_is_ip && engine == Engine::Firefox {
+                2
+            } else {
+                1
+            };
+            assert_eq!(preflights, want, "{engine}, {url}");
+        }
+    }
+}
+
+#[test]
+fn a_request_checked_by_hand_takes_the_engines_rules_and_cap() {
+    use http::{HeaderMap, HeaderValue};
+    let mut answer = HeaderMap::new();
+    answer.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    answer.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("PUT"),
+    );
+    answer.insert("access-control-max-age", HeaderValue::from_static("172800"));
+    let request = BrowserRequest::new(APP, "PUT", "https://api.example.com/items").unwrap();
+    assert_eq!(request.judged_by(), Engine::Standard);
+    let caps = [
+        (Engine::Standard, 172_800),
+        (Engine::Chromium, 7200),
+        (Engine::Firefox, 86_400),
+        (Engine::WebKit, 600),
+    ];
+    for (engine, seconds) in caps {
+        let result = request
+            .clone()
+            .engine(engine)
+            .check_preflight(StatusCode::NO_CONTENT, &answer)
+            .unwrap();
+        assert_eq!(result.max_age, Duration::from_secs(seconds), "{engine}");
+        assert!(result.standard_blocks.is_none());
+    }
+}
+
+#[test]
+fn each_engine_names_itself_and_its_version() {
+    let named: Vec<String> = Engine::BROWSERS
+        .iter()
+        .map(|engine| format!("{engine} {}", engine.checked_version().unwrap_or("?")))
+        .collect();
+    assert_eq!(named, ["Chromium 156", "Firefox 153", "WebKit 2.50"]);
+    assert_eq!(Engine::Standard.to_string(), "the Fetch Standard");
+    assert_eq!(Engine::Standard.checked_version(), None);
+}
