@@ -14,8 +14,8 @@
 //!
 //! The servers, the policies and the cases are the `playground` module of
 //! the workspace's test helpers (`test-support/src/playground.rs`), which
-//! the browser suite (`tests/browsers.rs`) runs in Chromium and Firefox,
-//! checking every row.
+//! the browser suite (`tests/browsers.rs`) runs in Chromium, Firefox and
+//! WebKit, checking every row.
 
 use std::error::Error;
 

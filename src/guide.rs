@@ -38,7 +38,8 @@
 //! - [`tower_http`]: coming from tower-http's `CorsLayer`.
 //! - [`security`]: what the layer guarantees, what it cannot do, and how
 //!   that is tested.
-//! - [`browsers`]: the suite that runs in Chromium and Firefox.
+//! - [`browsers`]: the suite that runs in Chromium, Firefox and WebKit,
+//!   with the browser model beside each engine.
 //! - [`benchmarks`]: the cost per request, against tower-http and a floor.
 
 #[doc = include_str!("../docs/guide/policy.md")]

@@ -76,6 +76,9 @@ pub struct Case {
     pub no_cors: bool,
     /// How many times the page sends it (to see the preflight cache).
     pub repeat: u8,
+    /// Addressed to the API by IP address (`http://127.0.0.1:…`, the same
+    /// server) rather than by name (`http://localhost:…`).
+    pub by_address: bool,
 }
 
 const fn case(id: &'static str, from: Page, method: &'static str, path: &'static str) -> Case {
@@ -90,6 +93,7 @@ const fn case(id: &'static str, from: Page, method: &'static str, path: &'static
         credentials: false,
         no_cors: false,
         repeat: 1,
+        by_address: false,
     }
 }
 
@@ -118,6 +122,10 @@ impl Case {
         self.repeat = 2;
         self
     }
+    const fn by_address(mut self) -> Self {
+        self.by_address = true;
+        self
+    }
 }
 
 /// An `Accept` value longer than the 128 bytes a safelisted header may have.
@@ -142,6 +150,7 @@ const AUTHORIZATION: &[(&str, &str)] = &[("authorization", "Bearer t0ken")];
 const ACCEPT_LANGUAGE: &[(&str, &str)] = &[("accept-language", "de-CH")];
 const LONG: &[(&str, &str)] = &[("accept", LONG_ACCEPT)];
 const TWO_HEADERS: &[(&str, &str)] = &[("x-custom", "1"), ("content-type", "application/json")];
+const TWO_CUSTOM: &[(&str, &str)] = &[("x-custom", "1"), ("x-trace", "2")];
 
 use Page::{A, C};
 
@@ -220,6 +229,10 @@ pub const CASES: &[Case] = &[
     case("max-age-0", A, "PUT", "/nocache/simple")
         .twice()
         .title("Max-Age 0: a preflight for each PUT"),
+    case("max-age-address", A, "PUT", "/exact/simple")
+        .by_address()
+        .twice()
+        .title("Max-Age 600, API addressed by IP: Firefox preflights each PUT"),
     case("star-headers-auth", A, "PUT", "/star-headers/simple")
         .headers(AUTHORIZATION)
         .title("Allow-Headers * does not cover Authorization"),
@@ -253,6 +266,10 @@ pub const CASES: &[Case] = &[
         .credentials()
         .headers(AUTHORIZATION)
         .title("credentialed PUT with Authorization"),
+    case("cred-echo-headers", A, "PUT", "/cred-any/simple")
+        .credentials()
+        .headers(TWO_CUSTOM)
+        .title("credentialed, any header: the requested names are echoed"),
     case("cred-gateway", A, "GET", "/gateway/simple")
         .credentials()
         .title("credentials with Allow-Origin *"),
@@ -363,6 +380,9 @@ pub struct Playground {
     pub origin_a: String,
     /// Origin B, the API.
     pub origin_b: String,
+    /// The API by IP address (`http://127.0.0.1:…`): another origin, the
+    /// same server.
+    pub api_by_address: String,
     /// Origin C, not allowed by the restrictive policies.
     pub origin_c: String,
     /// The API server's log.
@@ -419,15 +439,18 @@ pub async fn start() -> Result<Playground, Box<dyn Error + Send + Sync>> {
     let origin_a = format!("http://localhost:{}", port(&a)?);
     let origin_b = format!("http://localhost:{}", port(&b)?);
     let origin_c = format!("http://127.0.0.1:{}", port(&c)?);
+    let api_by_address = format!("http://127.0.0.1:{}", port(&b)?);
     let log = Log::default();
     let mut tasks = Vec::new();
     let api = api(&origin_a, log.clone())?;
     serve(b, api, &mut tasks);
-    serve(a, page_server("A", &origin_b, &origin_c), &mut tasks);
-    serve(c, page_server("C", &origin_b, &origin_c), &mut tasks);
+    let apis = [origin_b.as_str(), api_by_address.as_str()];
+    serve(a, page_server("A", apis, &origin_c), &mut tasks);
+    serve(c, page_server("C", apis, &origin_c), &mut tasks);
     Ok(Playground {
         origin_a,
         origin_b,
+        api_by_address,
         origin_c,
         log,
         tasks,
@@ -447,6 +470,12 @@ pub fn policies(origin_a: &str) -> Result<CorsLayer, Box<dyn Error + Send + Sync
         .allow_origins([origin_a])
         .allow_methods(["PUT"])
         .max_age(Duration::ZERO)
+        .record_decisions(true);
+    let cred_any = CorsLayer::builder()
+        .allow_origins([origin_a])
+        .allow_methods(["PUT"])
+        .allow_any_header()
+        .allow_credentials(true)
         .record_decisions(true);
     let cred = CorsLayer::builder()
         .allow_origins([origin_a])
@@ -484,6 +513,7 @@ pub fn policies(origin_a: &str) -> Result<CorsLayer, Box<dyn Error + Send + Sync
         .policy("exact", exact)
         .policy("nocache", nocache)
         .policy("cred", cred)
+        .policy("cred-any", cred_any)
         .policy("pattern", pattern)
         .policy("star-headers", star_headers)
         .policy("star-auth", star_auth)
@@ -493,6 +523,7 @@ pub fn policies(origin_a: &str) -> Result<CorsLayer, Box<dyn Error + Send + Sync
         .bind_prefix("/exact", "exact")
         .bind_prefix("/nocache", "nocache")
         .bind_prefix("/cred", "cred")
+        .bind_prefix("/cred-any", "cred-any")
         .bind_prefix("/pattern", "pattern")
         .bind_prefix("/star-headers", "star-headers")
         .bind_prefix("/star-auth", "star-auth")
@@ -719,16 +750,23 @@ fn cases_json() -> Value {
                     "credentials": c.credentials,
                     "no_cors": c.no_cors,
                     "repeat": c.repeat,
+                    "by_address": c.by_address,
                 })
             })
             .collect(),
     )
 }
 
-/// A page server: the page, with its label and the other origins filled in.
-fn page_server(label: &'static str, origin_b: &str, origin_c: &str) -> Router {
+/// A page server: the page, with its label and the other origins filled
+/// in (the API by name and by address, and origin C).
+fn page_server(
+    label: &'static str,
+    [origin_b, api_by_address]: [&str; 2],
+    origin_c: &str,
+) -> Router {
     let page = PAGE
         .replace("__LABEL__", label)
+        .replace("__API_ADDRESS__", api_by_address)
         .replace("__API__", origin_b)
         .replace("__C__", origin_c)
         .replace("__CASES__", &cases_json().to_string());
