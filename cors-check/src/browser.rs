@@ -438,12 +438,12 @@ impl<'a, S, B> Fetch<'a, S, B> {
         S::Error: Display,
         B: Default,
     {
+        let engine = self.engine.unwrap_or(self.browser.get().engine);
         let request = match self.request() {
-            Ok(request) => request,
-            Err(why) => return self.refused(why),
+            Ok(request) => request.engine(engine),
+            Err(why) => return self.refused(why, engine),
         };
         let browser = self.browser.get();
-        let request = request.engine(self.engine.unwrap_or(browser.engine));
         let outcome = exchange(browser, self.service, &request).await;
         // Fetch: a request that needed a preflight and ends in a network
         // error (a CORS failure or a service error) clears what its
@@ -472,15 +472,16 @@ impl<'a, S, B> Fetch<'a, S, B> {
         }
     }
 
-    /// The outcome of a request `fetch()` refuses, for `why`.
-    fn refused(&self, why: String) -> Outcome {
+    /// The outcome of a request `fetch()` refuses, for `why`, judged by
+    /// `engine`.
+    fn refused(&self, why: String, engine: Engine) -> Outcome {
         let context = Context {
             origin: bounded(self.origin.as_deref().unwrap_or_default().as_bytes()),
             ..Context::default()
         };
         let blocked = Blocked::new(Stage::Actual, Rule::InvalidRequest(why), context);
         let journal = Journal {
-            engine: self.engine.unwrap_or_default(),
+            engine,
             ..Journal::default()
         };
         Outcome::refused(journal, blocked)

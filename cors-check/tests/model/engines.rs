@@ -227,3 +227,33 @@ fn each_engine_names_itself_and_its_version() {
     assert_eq!(Engine::Standard.to_string(), "the Fetch Standard");
     assert_eq!(Engine::Standard.checked_version(), None);
 }
+
+#[tokio::test]
+async fn the_engine_is_named_in_every_outcome_even_one_fetch_refuses() {
+    let api = star_headers_api();
+    let mut browser = Browser::new().engine(Engine::WebKit);
+    assert_eq!(browser.judged_by(), Engine::WebKit);
+    assert_eq!(Browser::new().judged_by(), Engine::Standard);
+    let refused = browser
+        .fetch(&api)
+        .from(APP)
+        .method("TRACK", "/items")
+        .run()
+        .await;
+    assert_eq!(refused.judged_by(), Engine::WebKit, "{refused}");
+
+    // fetch() refuses TRACE before sending anything; the verdict still
+    // says whose rules gave it.
+    let refused = check(&api)
+        .engine(Engine::Firefox)
+        .from(APP)
+        .method("TRACE", "/items")
+        .run()
+        .await;
+    assert!(refused.is_blocked() && !refused.actual_sent(), "{refused}");
+    assert_eq!(refused.judged_by(), Engine::Firefox);
+    assert!(
+        refused.to_string().ends_with("(as Firefox judges it)"),
+        "{refused}"
+    );
+}
