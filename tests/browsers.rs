@@ -440,6 +440,43 @@ const EXPECTATIONS: &[Expect] = &[
     // The handler allows origin A only; the any-origin policy must not
     // replace its value with `*`.
     expect("c-upstream-a", "A7", Blocked).wire(&[(ACAO, Some("{A}"))]),
+    // --- Debug mode (the second API).
+    // The refused preflight of an allowed origin is answered as accepted,
+    // with the policy's lists, so that the browser names the method; it
+    // still blocks the request, which never reaches the handler.
+    expect("debug-exact-patch", "P7", Blocked)
+        .counts(1, 0, 0)
+        .preflight(
+            204,
+            &[
+                (ACAO, Some("{A}")),
+                (ACAM, Some("GET,PUT,DELETE")),
+                (
+                    "x-cors-refusal",
+                    Some("method PATCH not allowed (allow_methods)"),
+                ),
+            ],
+        )
+        .refused("method PATCH not allowed"),
+    expect("debug-c-get", "A4", Blocked)
+        .wire(&[
+            (ACAO, None),
+            ("x-cors-refusal", Some("origin not allowed (allow_origins)")),
+        ])
+        .actual_status(200)
+        .refused("origin not allowed"),
+    // --- The opaque origin of a sandboxed frame (`Origin: null`).
+    expect("null-gateway", "A1", Allowed)
+        .readable(&["x-request-id=req-1"])
+        .wire(&[(ACAO, Some("*"))])
+        .kind("Simple"),
+    expect("null-gateway-put", "P1", Allowed)
+        .counts(1, 1, 1)
+        .preflight(200, &[(ACAO, Some("*"))])
+        .kind("NotSoSimple"),
+    expect("null-exact", "A4", Blocked)
+        .wire(&[(ACAO, None)])
+        .refused("null"),
 ];
 
 /// Where an engine gives another result than `EXPECTATIONS` says, what
@@ -1006,11 +1043,10 @@ async fn agreement(
         agreed: 0,
         not_modelled: 0,
     };
-    // The page runs A's cases, then C's in its frame.
-    let ordered = CASES
-        .iter()
-        .filter(|c| c.from == playground::Page::A)
-        .chain(CASES.iter().filter(|c| c.from == playground::Page::C));
+    // The page runs A's cases, then those of its frames.
+    let ordered = playground::Page::ORDER
+        .into_iter()
+        .flat_map(|page| CASES.iter().filter(move |c| c.from == page));
     for case in ordered {
         let entry = playground.log.entry(&format!("{run}-{}", case.id));
         let real = results
@@ -1032,12 +1068,14 @@ async fn agreement(
         let origin = match case.from {
             playground::Page::A => &playground.origin_a,
             playground::Page::C => &playground.origin_c,
+            playground::Page::Sandboxed => "null",
         };
-        let api = match case.by_address {
-            true => &playground.api_by_address,
-            false => &playground.origin_b,
-        };
-        let url = format!("{api}{}?case={model_run}-{}", case.path, case.id);
+        let url = format!(
+            "{}{}?case={model_run}-{}",
+            playground.api(case.api),
+            case.path,
+            case.id
+        );
         let mut last = None;
         let mut preflights = 0;
         for _ in 0..case.repeat {

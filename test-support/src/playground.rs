@@ -51,6 +51,46 @@ pub enum Page {
     A,
     /// Origin C, allowed only by the any-origin policies.
     C,
+    /// A sandboxed frame (`sandbox="allow-scripts"`) of A's page: an opaque
+    /// origin, sent as `Origin: null`.
+    Sandboxed,
+}
+
+impl Page {
+    /// The pages in the order the page runs their cases: A's own, then
+    /// C's frame, then the sandboxed frame.
+    pub const ORDER: [Page; 3] = [Page::A, Page::C, Page::Sandboxed];
+
+    fn label(self) -> &'static str {
+        match self {
+            Page::A => "A",
+            Page::C => "C",
+            Page::Sandboxed => "N",
+        }
+    }
+}
+
+/// Which server, and by which name, a case's request goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// The API, origin B (`http://localhost:…`).
+    Named,
+    /// The same server by IP address (`http://127.0.0.1:…`): another
+    /// origin.
+    Address,
+    /// A second instance of the API, with the layer's debug mode on
+    /// (`http://localhost:…`, another port).
+    Debug,
+}
+
+impl Api {
+    fn key(self) -> &'static str {
+        match self {
+            Api::Named => "named",
+            Api::Address => "address",
+            Api::Debug => "debug",
+        }
+    }
 }
 
 /// One `fetch()` the page makes.
@@ -76,9 +116,8 @@ pub struct Case {
     pub no_cors: bool,
     /// How many times the page sends it (to see the preflight cache).
     pub repeat: u8,
-    /// Addressed to the API by IP address (`http://127.0.0.1:…`, the same
-    /// server) rather than by name (`http://localhost:…`).
-    pub by_address: bool,
+    /// The server it goes to.
+    pub api: Api,
 }
 
 const fn case(id: &'static str, from: Page, method: &'static str, path: &'static str) -> Case {
@@ -93,7 +132,7 @@ const fn case(id: &'static str, from: Page, method: &'static str, path: &'static
         credentials: false,
         no_cors: false,
         repeat: 1,
-        by_address: false,
+        api: Api::Named,
     }
 }
 
@@ -122,8 +161,8 @@ impl Case {
         self.repeat = 2;
         self
     }
-    const fn by_address(mut self) -> Self {
-        self.by_address = true;
+    const fn to(mut self, api: Api) -> Self {
+        self.api = api;
         self
     }
 }
@@ -152,7 +191,7 @@ const LONG: &[(&str, &str)] = &[("accept", LONG_ACCEPT)];
 const TWO_HEADERS: &[(&str, &str)] = &[("x-custom", "1"), ("content-type", "application/json")];
 const TWO_CUSTOM: &[(&str, &str)] = &[("x-custom", "1"), ("x-trace", "2")];
 
-use Page::{A, C};
+use Page::{Sandboxed, A, C};
 
 /// The matrix, in the order the page runs it (the cookie cases depend on
 /// `cred-login` running first).
@@ -230,7 +269,7 @@ pub const CASES: &[Case] = &[
         .twice()
         .title("Max-Age 0: a preflight for each PUT"),
     case("max-age-address", A, "PUT", "/exact/simple")
-        .by_address()
+        .to(Api::Address)
         .twice()
         .title("Max-Age 600, API addressed by IP: Firefox preflights each PUT"),
     case("star-headers-auth", A, "PUT", "/star-headers/simple")
@@ -287,6 +326,22 @@ pub const CASES: &[Case] = &[
     case("c-gateway", C, "GET", "/gateway/simple").title("gateway allows any origin"),
     case("c-upstream-a", C, "GET", "/gateway/upstream-a")
         .title("handler's own Allow-Origin (A) is not overwritten"),
+    // Debug mode (the second API): a refused preflight of an allowed
+    // origin is answered with the lists, so the console names the method.
+    case("debug-exact-patch", A, "PATCH", "/exact/simple")
+        .to(Api::Debug)
+        .title("debug mode: PATCH not allowed, the answer lists the methods"),
+    case("debug-c-get", C, "GET", "/exact/simple")
+        .to(Api::Debug)
+        .title("debug mode: disallowed origin, the refusal on the wire"),
+    // The opaque origin of a sandboxed frame: `Origin: null`.
+    case("null-gateway", Sandboxed, "GET", "/gateway/simple")
+        .title("sandboxed frame (Origin: null), any-origin policy"),
+    case("null-gateway-put", Sandboxed, "PUT", "/gateway/simple")
+        .headers(X_SDK_DATE)
+        .title("sandboxed frame, preflighted PUT, any-origin policy"),
+    case("null-exact", Sandboxed, "GET", "/exact/simple")
+        .title("sandboxed frame: null is not an allowed origin"),
 ];
 
 /// What reached the API server for one request of a case.
@@ -302,7 +357,8 @@ pub struct Hit {
     pub cookie: bool,
     /// The status of the answer.
     pub status: u16,
-    /// The CORS headers of the answer (and `vary`), as sent.
+    /// The CORS headers of the answer (and `vary`, and debug mode's
+    /// `x-cors-refusal`), as sent.
     pub headers: Vec<(String, String)>,
     /// The layer's classification.
     pub kind: Option<String>,
@@ -383,6 +439,8 @@ pub struct Playground {
     /// The API by IP address (`http://127.0.0.1:…`): another origin, the
     /// same server.
     pub api_by_address: String,
+    /// The API with the layer's debug mode on (`http://localhost:…`).
+    pub api_debug: String,
     /// Origin C, not allowed by the restrictive policies.
     pub origin_c: String,
     /// The API server's log.
@@ -399,6 +457,15 @@ impl Drop for Playground {
 }
 
 impl Playground {
+    /// The base URL of `api`.
+    pub fn api(&self, api: Api) -> &str {
+        match api {
+            Api::Named => &self.origin_b,
+            Api::Address => &self.api_by_address,
+            Api::Debug => &self.api_debug,
+        }
+    }
+
     /// The page's URL for a run named `run`.
     pub fn page_url(&self, run: &str) -> String {
         format!("{}/?run={run}", self.origin_a)
@@ -436,21 +503,28 @@ fn port(listeners: &[TcpListener]) -> std::io::Result<u16> {
 /// Starts the three servers.
 pub async fn start() -> Result<Playground, Box<dyn Error + Send + Sync>> {
     let (a, b, c) = (listeners().await?, listeners().await?, listeners().await?);
+    let d = listeners().await?;
     let origin_a = format!("http://localhost:{}", port(&a)?);
     let origin_b = format!("http://localhost:{}", port(&b)?);
     let origin_c = format!("http://127.0.0.1:{}", port(&c)?);
     let api_by_address = format!("http://127.0.0.1:{}", port(&b)?);
+    let api_debug = format!("http://localhost:{}", port(&d)?);
     let log = Log::default();
     let mut tasks = Vec::new();
-    let api = api(&origin_a, log.clone())?;
-    serve(b, api, &mut tasks);
-    let apis = [origin_b.as_str(), api_by_address.as_str()];
+    serve(b, api(&origin_a, log.clone())?, &mut tasks);
+    serve(d, debug_api(&origin_a, log.clone())?, &mut tasks);
+    let apis = [
+        origin_b.as_str(),
+        api_by_address.as_str(),
+        api_debug.as_str(),
+    ];
     serve(a, page_server("A", apis, &origin_c), &mut tasks);
     serve(c, page_server("C", apis, &origin_c), &mut tasks);
     Ok(Playground {
         origin_a,
         origin_b,
         api_by_address,
+        api_debug,
         origin_c,
         log,
         tasks,
@@ -533,7 +607,7 @@ pub fn policies(origin_a: &str) -> Result<CorsLayer, Box<dyn Error + Send + Sync
 }
 
 #[derive(Clone)]
-struct Api {
+struct ApiState {
     log: Log,
     origin_a: String,
 }
@@ -542,16 +616,27 @@ struct Api {
 /// beside them (no binding covers it, so the layer leaves it alone), and
 /// the request log outside them.
 pub fn api(origin_a: &str, log: Log) -> Result<Router, Box<dyn Error + Send + Sync>> {
-    let state = Api {
+    Ok(api_behind(origin_a, log, policies(origin_a)?))
+}
+
+/// The API with the layer's debug mode on: the same policies and handler.
+pub fn debug_api(origin_a: &str, log: Log) -> Result<Router, Box<dyn Error + Send + Sync>> {
+    let cors = policies(origin_a)?;
+    cors.set_debug_mode(true);
+    Ok(api_behind(origin_a, log, cors))
+}
+
+fn api_behind(origin_a: &str, log: Log, cors: CorsLayer) -> Router {
+    let state = ApiState {
         log,
         origin_a: origin_a.to_owned(),
     };
-    Ok(Router::new()
+    Router::new()
         .route("/__log", get(log_endpoint))
         .route("/{policy}/{what}", any(handler))
-        .layer(policies(origin_a)?)
+        .layer(cors)
         .layer(from_fn_with_state(state.clone(), record))
-        .with_state(state))
+        .with_state(state)
 }
 
 fn case_key(query: Option<&str>) -> Option<String> {
@@ -563,7 +648,7 @@ fn case_key(query: Option<&str>) -> Option<String> {
 
 /// Outside the CORS layer: logs every request of a case, preflights
 /// included, with the layer's answer and decision.
-async fn record(State(api): State<Api>, req: Request, next: Next) -> Response {
+async fn record(State(api): State<ApiState>, req: Request, next: Next) -> Response {
     let Some(key) = case_key(req.uri().query()) else {
         return next.run(req).await;
     };
@@ -578,7 +663,11 @@ async fn record(State(api): State<Api>, req: Request, next: Next) -> Response {
     let cors_headers = res
         .headers()
         .iter()
-        .filter(|(name, _)| name.as_str().starts_with("access-control-") || *name == "vary")
+        .filter(|(name, _)| {
+            name.as_str().starts_with("access-control-")
+                || *name == "vary"
+                || *name == "x-cors-refusal"
+        })
         .map(|(name, value)| {
             (
                 name.to_string(),
@@ -614,7 +703,7 @@ fn text(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The one handler behind every policy; `what` chooses its answer.
 async fn handler(
-    State(api): State<Api>,
+    State(api): State<ApiState>,
     Path((_policy, what)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
     method: Method,
@@ -720,7 +809,7 @@ impl http_body::Body for Chunks {
 }
 
 async fn log_endpoint(
-    State(api): State<Api>,
+    State(api): State<ApiState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let entry = api.log.entry(query.get("key").map_or("", String::as_str));
@@ -742,7 +831,7 @@ fn cases_json() -> Value {
                 json!({
                     "id": c.id,
                     "title": c.title,
-                    "from": match c.from { Page::A => "A", Page::C => "C" },
+                    "from": c.from.label(),
                     "method": c.method,
                     "path": c.path,
                     "headers": c.headers,
@@ -750,27 +839,33 @@ fn cases_json() -> Value {
                     "credentials": c.credentials,
                     "no_cors": c.no_cors,
                     "repeat": c.repeat,
-                    "by_address": c.by_address,
+                    "api": c.api.key(),
                 })
             })
             .collect(),
     )
 }
 
-/// A page server: the page, with its label and the other origins filled
-/// in (the API by name and by address, and origin C).
-fn page_server(
-    label: &'static str,
-    [origin_b, api_by_address]: [&str; 2],
-    origin_c: &str,
-) -> Router {
-    let page = PAGE
-        .replace("__LABEL__", label)
-        .replace("__API_ADDRESS__", api_by_address)
-        .replace("__API__", origin_b)
-        .replace("__C__", origin_c)
-        .replace("__CASES__", &cases_json().to_string());
-    Router::new().route("/", get(move || async move { Html(page) }))
+/// A page server: the page, with its label and the origins filled in (the
+/// API by name, by address and in debug mode, and origin C). A's server
+/// also serves the page of the sandboxed frame, at `/sandboxed`.
+fn page_server(label: &'static str, apis: [&str; 3], origin_c: &str) -> Router {
+    let page = |label: &str| {
+        let [named, address, debug] = apis;
+        let page = PAGE
+            .replace("__LABEL__", label)
+            .replace("__API_ADDRESS__", address)
+            .replace("__API_DEBUG__", debug)
+            .replace("__API__", named)
+            .replace("__C__", origin_c)
+            .replace("__CASES__", &cases_json().to_string());
+        move || async move { Html(page) }
+    };
+    let router = Router::new().route("/", get(page(label)));
+    match label {
+        "A" => router.route("/sandboxed", get(page(Page::Sandboxed.label()))),
+        _ => router,
+    }
 }
 
 const PAGE: &str = include_str!("playground.html");
