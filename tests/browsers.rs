@@ -96,6 +96,9 @@ struct Expect {
     /// Headers the server sent that the script must not read.
     hidden: &'static [&'static str],
     preflights: usize,
+    /// Where the engine is not consistent: it sends between `preflights`
+    /// and this many (the model says `preflights`).
+    preflights_at_least: Option<usize>,
     actuals: usize,
     handler: usize,
     /// Status of the first preflight's answer.
@@ -129,6 +132,7 @@ const fn expect(id: &'static str, checklist: &'static str, outcome: Outcome) -> 
         readable: &[],
         hidden: &[],
         preflights: 0,
+        preflights_at_least: None,
         actuals: 1,
         handler: 1,
         preflight_status: None,
@@ -149,6 +153,19 @@ impl Expect {
         self.actuals = actuals;
         self.handler = handler;
         self
+    }
+    /// The engine sends `fewest` preflights now and then, instead of the
+    /// usual count.
+    const fn sometimes_fewer_preflights(mut self, fewest: usize) -> Self {
+        self.preflights_at_least = Some(fewest);
+        self
+    }
+    /// Whether the engine's `got` preflights fit this expectation.
+    fn preflights_fit(&self, got: usize) -> bool {
+        got == self.preflights
+            || self
+                .preflights_at_least
+                .is_some_and(|fewest| (fewest..=self.preflights).contains(&got))
     }
     const fn status(mut self, status: u16) -> Self {
         self.status = Some(status);
@@ -440,6 +457,32 @@ const EXPECTATIONS: &[Expect] = &[
     // The handler allows origin A only; the any-origin policy must not
     // replace its value with `*`.
     expect("c-upstream-a", "A7", Blocked).wire(&[(ACAO, Some("{A}"))]),
+    // --- Redirects of the actual request.
+    expect("redirect-same-origin", "A1", Allowed)
+        .counts(0, 2, 2)
+        .readable(&["x-request-id=req-1"])
+        .wire(&[(ACAO, Some("*"))])
+        .actual_status(307),
+    // The CORS check applies to the redirect itself.
+    expect("redirect-outside-layer", "A4", Blocked)
+        .wire(&[(ACAO, None)])
+        .actual_status(307),
+    // From the API to itself by IP address: another origin, so the browser
+    // sends `Origin: null` there, which an exact list refuses...
+    expect("redirect-tainted", "A4", Blocked)
+        .counts(0, 2, 2)
+        .wire(&[(ACAO, Some("{A}"))])
+        .actual_status(307)
+        .refused("null"),
+    // ... and an any-origin policy allows.
+    expect("redirect-tainted-any", "A1", Allowed)
+        .counts(0, 2, 2)
+        .wire(&[(ACAO, Some("*"))])
+        .actual_status(307),
+    expect("redirect-preflighted", "P1", Allowed)
+        .counts(2, 2, 2)
+        .preflight(200, &[(ACAO, Some("*"))])
+        .actual_status(307),
     // --- Debug mode (the second API).
     // The refused preflight of an allowed origin is answered as accepted,
     // with the policy's lists, so that the browser names the method; it
@@ -482,15 +525,27 @@ const EXPECTATIONS: &[Expect] = &[
 /// Where an engine gives another result than `EXPECTATIONS` says, what
 /// it gives instead, with the versions that showed it.
 const ENGINE_EXPECTATIONS: &[(Engine, Expect)] = &[
-    // Firefox 153 caches preflights only for host names: to
-    // http://127.0.0.1:… it preflights every PUT, whatever the Max-Age.
+    // Firefox 153 mostly does not reuse a cached preflight for a host that
+    // is an IP address: to http://127.0.0.1:… it preflighted both PUTs in
+    // 8 of 9 runs here, and reused the first preflight once (as for a host
+    // name). The model says two.
     (
         Engine::Firefox,
         expect("max-age-address", "P8", Allowed)
             .counts(2, 2, 2)
+            .sometimes_fewer_preflights(1)
             .preflight(204, &[(MAX_AGE, Some("600"))]),
     ),
 ];
+
+/// What case `id` must give in `engine`.
+fn expectation(id: &str, engine: Engine) -> Option<Expect> {
+    ENGINE_EXPECTATIONS
+        .iter()
+        .find(|(which, x)| *which == engine && x.id == id)
+        .map(|(_, x)| *x)
+        .or_else(|| EXPECTATIONS.iter().find(|x| x.id == id).copied())
+}
 
 /// Every case has exactly one expectation, and every expectation a case.
 #[test]
@@ -1090,7 +1145,11 @@ async fn agreement(
                 fetch = fetch.credentials();
             }
             let outcome = fetch.run().await;
-            preflights += usize::from(outcome.preflight_sent());
+            preflights += outcome
+                .exchanges()
+                .iter()
+                .filter(|e| e.stage == cors_check::Stage::Preflight)
+                .count();
             last = Some(outcome);
         }
         let Some(outcome) = last else { continue };
@@ -1112,7 +1171,21 @@ async fn agreement(
             ),
             preflights,
         };
-        let same = real.as_ref() == Some(&model);
+        let same = match &real {
+            Some(real) if real.preflights != model.preflights => {
+                // Only where the engine is known not to be consistent.
+                let want = expectation(case.id, engine);
+                want.is_some_and(|want| {
+                    want.preflights_fit(real.preflights)
+                        && model.preflights == want.preflights
+                        && Verdict {
+                            preflights: model.preflights,
+                            ..real.clone()
+                        } == model
+                })
+            }
+            real => real.as_ref() == Some(&model),
+        };
         let _ = writeln!(
             table.text,
             "{:<22} {real_text:<58} {}{model}",
@@ -1198,10 +1271,7 @@ fn check(
     playground: &Playground,
 ) -> Result<(), String> {
     let got = got.ok_or("the page has no result")?;
-    let want = ENGINE_EXPECTATIONS
-        .iter()
-        .find(|(which, x)| *which == engine && x.id == e.id)
-        .map_or(*e, |(_, x)| *x);
+    let want = expectation(e.id, engine).unwrap_or(*e);
     let subst = |v: &str| v.replace("{A}", &playground.origin_a);
     let mut problems = Vec::new();
 
@@ -1249,7 +1319,7 @@ fn check(
     }
 
     let counts = (entry.preflights(), entry.actuals(), entry.handler_calls);
-    if counts != (want.preflights, want.actuals, want.handler) {
+    if !want.preflights_fit(counts.0) || (counts.1, counts.2) != (want.actuals, want.handler) {
         problems.push(format!(
             "server saw {} preflights, {} actual requests, {} handler calls; want {}, {}, {}",
             counts.0, counts.1, counts.2, want.preflights, want.actuals, want.handler

@@ -106,6 +106,10 @@ pub enum Rule {
     /// (a forbidden method such as `TRACE`, a malformed origin, URL or
     /// header).
     InvalidRequest(String),
+    /// The browser does not follow the actual request's redirect: its
+    /// `Location` is no http(s) URL, has credentials in it, or this is the
+    /// 21st redirect (why, in words).
+    RedirectNotFollowed(String),
 }
 
 impl Rule {
@@ -133,6 +137,7 @@ impl Rule {
     /// | [`AuthorizationNotCoveredByWildcard`](Rule::AuthorizationNotCoveredByWildcard) | `authorization-not-covered-by-wildcard` |
     /// | [`NetworkError`](Rule::NetworkError) | `network-error` |
     /// | [`InvalidRequest`](Rule::InvalidRequest) | `invalid-request` |
+    /// | [`RedirectNotFollowed`](Rule::RedirectNotFollowed) | `redirect-not-followed` |
     ///
     /// # Example
     ///
@@ -161,6 +166,7 @@ impl Rule {
             Rule::AuthorizationNotCoveredByWildcard => "authorization-not-covered-by-wildcard",
             Rule::NetworkError(_) => "network-error",
             Rule::InvalidRequest(_) => "invalid-request",
+            Rule::RedirectNotFollowed(_) => "redirect-not-followed",
         }
     }
 }
@@ -311,6 +317,7 @@ impl Blocked {
             ),
             Rule::NetworkError(_) => "make the service answer the request instead of failing".to_owned(),
             Rule::InvalidRequest(_) => "change the script's request: fetch() refuses it as written".to_owned(),
+            Rule::RedirectNotFollowed(_) => "answer at the URL the script asks for, or redirect to an http(s) URL without credentials in it, in fewer than 20 steps".to_owned(),
         }
     }
 
@@ -391,6 +398,7 @@ impl Blocked {
             ),
             Rule::NetworkError(error) => format!("the service failed ({error}), a network error for the browser"),
             Rule::InvalidRequest(why) => format!("fetch() refuses the request before sending it: {why}"),
+            Rule::RedirectNotFollowed(why) => format!("the browser does not follow the redirect: {why}"),
         }
     }
 }
@@ -459,6 +467,7 @@ mod tests {
             Rule::AuthorizationNotCoveredByWildcard,
             Rule::NetworkError("boom".to_owned()),
             Rule::InvalidRequest("TRACE is a forbidden method".to_owned()),
+            Rule::RedirectNotFollowed("its Location is not a URL".to_owned()),
         ];
         let position = |rule: &Rule| match rule {
             Rule::MissingAllowOrigin => 0,
@@ -474,6 +483,7 @@ mod tests {
             Rule::AuthorizationNotCoveredByWildcard => 10,
             Rule::NetworkError(_) => 11,
             Rule::InvalidRequest(_) => 12,
+            Rule::RedirectNotFollowed(_) => 13,
         };
         let positions: Vec<usize> = all.iter().map(position).collect();
         assert_eq!(positions, (0..all.len()).collect::<Vec<_>>());
@@ -533,6 +543,7 @@ mod tests {
                 "authorization-not-covered-by-wildcard",
                 "network-error",
                 "invalid-request",
+                "redirect-not-followed",
             ]
         );
     }

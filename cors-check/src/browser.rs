@@ -424,8 +424,9 @@ impl<'a, S, B> Fetch<'a, S, B> {
     }
 
     /// Sends the request as a browser would: a preflight first when needed
-    /// and not cached, then, if it passed, the actual request; the
-    /// response body is dropped unread. Never panics: a service error is a
+    /// and not cached, then, if it passed, the actual request, following
+    /// its redirects (see the [crate] docs); the response body is dropped
+    /// unread. Never panics: a service error is a
     /// blocked [`Rule::NetworkError`], a request `fetch()` refuses a
     /// blocked [`Rule::InvalidRequest`].
     ///
@@ -489,8 +490,9 @@ impl<'a, S, B> Fetch<'a, S, B> {
 }
 
 /// Sends `request` as the browser does: a preflight first when its cache
-/// does not cover the request, then, if it passed, the actual request.
-/// Leaves clearing the cache after a failure to the caller.
+/// does not cover the request, then, if it passed, the actual request; at
+/// a redirect, the same again for the request it turns into. Leaves
+/// clearing the cache after a failure to the caller.
 async fn exchange<S, B, R>(browser: &mut Browser, service: &S, request: &BrowserRequest) -> Outcome
 where
     S: Service<Request<B>, Response = Response<R>> + Clone,
@@ -507,26 +509,69 @@ where
         engine: request.judged_by(),
         ..Journal::default()
     };
-    if browser.cache.needs_preflight(request, browser.now) {
-        let cap = browser.cap;
-        let check =
-            |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
-        match round_trip(service, request, &mut journal, Stage::Preflight, check).await {
-            Ok((_, mut result)) => {
-                journal.standard_blocks = result.standard_blocks.take();
-                if request.judged_by().caches_preflights_for_ip_hosts()
-                    || !host_is_ip_address(request.url())
-                {
-                    browser.cache.store(request, &result, browser.now);
+    let mut request = request.clone();
+    let mut redirects = 0;
+    loop {
+        if browser.cache.needs_preflight(&request, browser.now) {
+            let cap = browser.cap;
+            let check =
+                |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
+            match round_trip(service, &request, &mut journal, Stage::Preflight, check).await {
+                Ok((_, mut result)) => {
+                    journal.standard_blocks = result.standard_blocks.take();
+                    if request.judged_by().caches_preflights_for_ip_hosts()
+                        || !host_is_ip_address(request.url())
+                    {
+                        browser.cache.store(&request, &result, browser.now);
+                    }
                 }
+                Err(blocked) => return Outcome::refused(journal, blocked),
             }
-            Err(blocked) => return Outcome::refused(journal, blocked),
+        }
+        // The CORS check applies to a redirect too, before it is followed.
+        let check = |status, headers: &HeaderMap| {
+            let readable = request.check_response(status, headers)?;
+            Ok((readable, redirect_location(status, headers)))
+        };
+        let (status, location) =
+            match round_trip(service, &request, &mut journal, Stage::Actual, check).await {
+                Ok((status, (readable, None))) => {
+                    return Outcome::allowed(journal, status, readable)
+                }
+                Ok((status, (_, Some(location)))) => (status, location),
+                Err(blocked) => return Outcome::refused(journal, blocked),
+            };
+        let next = match redirects < MAX_REDIRECTS {
+            true => request.redirected(status, &location),
+            false => Err(format!(
+                "it would be redirect {}, and browsers follow {MAX_REDIRECTS}",
+                MAX_REDIRECTS + 1
+            )),
+        };
+        redirects += 1;
+        match next {
+            Ok(next) => request = next,
+            Err(why) => {
+                let blocked = request.blocked(Stage::Actual, Rule::RedirectNotFollowed(why), None);
+                return Outcome::refused(journal, blocked);
+            }
         }
     }
-    let check = |status, headers: &HeaderMap| request.check_response(status, headers);
-    match round_trip(service, request, &mut journal, Stage::Actual, check).await {
-        Ok((status, readable)) => Outcome::allowed(journal, status, readable),
-        Err(blocked) => Outcome::refused(journal, blocked),
+}
+
+/// How many redirects a browser follows for one request (Fetch: the 21st
+/// is a network error).
+const MAX_REDIRECTS: usize = 20;
+
+/// The `Location` of a redirect status (301, 302, 303, 307, 308); `None`
+/// for any other status or without `Location`, when the response is the
+/// script's, as Fetch has it.
+fn redirect_location(status: StatusCode, headers: &HeaderMap) -> Option<Vec<u8>> {
+    match status.as_u16() {
+        301 | 302 | 303 | 307 | 308 => headers
+            .get(http::header::LOCATION)
+            .map(|location| location.as_bytes().to_vec()),
+        _ => None,
     }
 }
 

@@ -28,11 +28,15 @@
 //! (`"missing-allow-origin"`, `"preflight-status-not-ok"`...) that tests
 //! and reports can match on.
 //!
+//! Redirects of the actual request are followed as Fetch does: the CORS
+//! check on the redirect itself, a new preflight where the new URL needs
+//! one, `Origin: null` once a cross-origin request moves on to another
+//! origin, and at most 20 (a redirected preflight fails, as in browsers).
+//!
 //! Not modelled: cookies and other credentials themselves (only the
-//! credentials mode), redirects (the actual request's status is reported as
-//! is; a redirected preflight fails, as in browsers), private network
-//! access, `no-cors`, `navigate` and the other request modes, request
-//! bodies, and `Sec-Fetch-Site: same-site` (the model says `cross-site`).
+//! credentials mode), private network access, `no-cors`, `navigate` and
+//! the other request modes, request bodies, and `Sec-Fetch-Site:
+//! same-site` (the model says `cross-site`).
 //!
 //! # Example
 //!

@@ -492,6 +492,99 @@ impl BrowserRequest {
     }
 }
 
+impl BrowserRequest {
+    /// Fetch's "HTTP-redirect fetch": the request the browser sends after
+    /// the actual request was answered with the redirect `status` to
+    /// `location`, or why it does not follow it.
+    ///
+    /// - The `Location` is resolved against the request's URL; it must be
+    ///   an http(s) URL without credentials in it.
+    /// - `301` and `302` after `POST`, and `303` after anything but `GET`
+    ///   and `HEAD`, turn the request into a `GET` without the headers
+    ///   that describe a body (`Content-Type`...).
+    /// - To another origin, `Authorization` is dropped; and once a request
+    ///   that was already cross-origin moves to yet another origin, its
+    ///   origin is tainted: it sends `Origin: null` from then on.
+    pub(crate) fn redirected(
+        &self,
+        status: http::StatusCode,
+        location: &[u8],
+    ) -> Result<BrowserRequest, String> {
+        let shown = bounded(location);
+        let url = std::str::from_utf8(location)
+            .ok()
+            .and_then(|location| resolve(&self.uri, location))
+            .ok_or_else(|| format!("its Location `{shown}` is not a URL"))?;
+        let scheme = url
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("http" | "https")) {
+            return Err(format!("its Location `{shown}` is not an http(s) URL"));
+        }
+        let (uri, target_origin) = parse_url(&url).map_err(|refused| refused.to_string())?;
+        let mut next = self.clone();
+        let to_get = match status.as_u16() {
+            301 | 302 => self.method == Method::POST,
+            303 => !matches!(self.method, Method::GET | Method::HEAD),
+            _ => false,
+        };
+        if to_get {
+            next.method = Method::GET;
+            next.headers
+                .retain(|(name, _)| !is_request_body_header(name.as_str()));
+        }
+        if target_origin != self.target_origin {
+            next.headers
+                .retain(|(name, _)| name != http::header::AUTHORIZATION);
+            if !self.is_same_origin() {
+                next.origin = HeaderValue::from_static("null");
+            }
+        }
+        next.uri = uri;
+        next.target_origin = target_origin;
+        Ok(next)
+    }
+}
+
+/// The headers that describe a request's body, which a redirect that
+/// turns the request into a `GET` drops.
+fn is_request_body_header(name: &str) -> bool {
+    matches!(
+        name,
+        "content-encoding" | "content-language" | "content-location" | "content-type"
+    )
+}
+
+/// `location` resolved against `base` as a URL parser does for the forms
+/// servers send: absolute (`https://b.example/x`), scheme-relative
+/// (`//b.example/x`), path-absolute (`/x`), query (`?q`) and
+/// path-relative (`x`); a fragment is dropped. `None` when `base` has no
+/// scheme or authority.
+fn resolve(base: &Uri, location: &str) -> Option<String> {
+    let location = location.split('#').next().unwrap_or_default().trim();
+    let scheme = base.scheme_str()?;
+    let authority = base.authority()?.as_str();
+    let has_scheme = location.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    Some(if has_scheme {
+        location.to_owned()
+    } else if location.starts_with("//") {
+        format!("{scheme}:{location}")
+    } else if location.starts_with('/') {
+        format!("{scheme}://{authority}{location}")
+    } else if location.starts_with('?') {
+        format!("{scheme}://{authority}{}{location}", base.path())
+    } else {
+        let path = base.path();
+        let directory = path.rsplit_once('/').map_or("", |(directory, _)| directory);
+        format!("{scheme}://{authority}{directory}/{location}")
+    })
+}
+
 /// `Sec-Fetch-Mode` and `Sec-Fetch-Site`, which browsers send with every
 /// `fetch()` to a potentially trustworthy URL.
 const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");

@@ -33,7 +33,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE,
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
@@ -328,6 +328,18 @@ pub const CASES: &[Case] = &[
         .title("handler's own Allow-Origin (A) is not overwritten"),
     // Debug mode (the second API): a refused preflight of an allowed
     // origin is answered with the lists, so the console names the method.
+    // Redirects of the actual request (the browser follows them).
+    case("redirect-same-origin", A, "GET", "/gateway/redirect")
+        .title("307 within the API, through the layer: followed"),
+    case("redirect-outside-layer", A, "GET", "/raw/redirect")
+        .title("307 without CORS headers (no policy on /raw): blocked"),
+    case("redirect-tainted", A, "GET", "/exact/redirect-away")
+        .title("307 to another origin: Origin null there, which the list refuses"),
+    case("redirect-tainted-any", A, "GET", "/gateway/redirect-away")
+        .title("307 to another origin, any-origin policy: followed"),
+    case("redirect-preflighted", A, "PUT", "/gateway/redirect")
+        .headers(X_SDK_DATE)
+        .title("preflighted PUT redirected: a new preflight for the new URL"),
     case("debug-exact-patch", A, "PATCH", "/exact/simple")
         .to(Api::Debug)
         .title("debug mode: PATCH not allowed, the answer lists the methods"),
@@ -704,7 +716,7 @@ fn text(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The one handler behind every policy; `what` chooses its answer.
 async fn handler(
     State(api): State<ApiState>,
-    Path((_policy, what)): Path<(String, String)>,
+    Path((policy, what)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
     method: Method,
     headers: HeaderMap,
@@ -723,7 +735,24 @@ async fn handler(
         (CACHE_CONTROL, "no-store"),
     ];
     let ids = [("x-request-id", "req-1"), ("x-secret", "s3cret")];
+    let case = query
+        .get("case")
+        .map_or(String::new(), |key| format!("?case={key}"));
     match what.as_str() {
+        // To the same route's `simple`, on this origin.
+        "redirect" => (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(LOCATION, format!("/{policy}/simple{case}"))],
+        )
+            .into_response(),
+        // To the same route's `simple`, on this server by IP address:
+        // another origin, so the browser taints the request's origin.
+        "redirect-away" => {
+            let host = text(&headers, "host").unwrap_or_default();
+            let port = host.rsplit_once(':').map_or("80", |(_, port)| port);
+            let location = format!("http://127.0.0.1:{port}/{policy}/simple{case}");
+            (StatusCode::TEMPORARY_REDIRECT, [(LOCATION, location)]).into_response()
+        }
         // No policy covers `/raw`: this handler answers CORS by hand, with
         // `Access-Control-Allow-Headers: *`, as the layer never would next to
         // a requested `Authorization`.

@@ -185,10 +185,11 @@ async fn cors_goes_outside_redirects() {
         .layer(spa_cors())
         .layer(middleware::from_fn(trim_slash));
 
-    // The browser checks the redirect's CORS headers before it follows it
-    // (the model reports the redirect itself, and follows nothing).
+    // The browser checks the redirect's CORS headers before it follows it.
     let outcome = check(&right).from(APP).get("/items/").run().await;
-    assert_allowed(&outcome, StatusCode::PERMANENT_REDIRECT);
+    assert_allowed(&outcome, StatusCode::OK);
+    let statuses: Vec<StatusCode> = outcome.exchanges().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [StatusCode::PERMANENT_REDIRECT, StatusCode::OK]);
     let outcome = check(&wrong).from(APP).get("/items/").run().await;
     assert_blocked(&outcome, Stage::Actual, Rule::MissingAllowOrigin);
     assert_eq!(
@@ -196,9 +197,21 @@ async fn cors_goes_outside_redirects() {
         StatusCode::PERMANENT_REDIRECT
     );
 
-    // A preflight is never redirected: its 308 fails it.
+    // A preflight is never redirected: its 308 fails it. Outside the
+    // redirects, the layer answers it, and the PUT's 308 is followed, with
+    // a new preflight for the new URL.
     let outcome = put_json(&right, APP, "/items/").run().await;
-    assert_allowed(&outcome, StatusCode::PERMANENT_REDIRECT);
+    assert_allowed(&outcome, StatusCode::OK);
+    let stages: Vec<Stage> = outcome.exchanges().iter().map(|e| e.stage).collect();
+    assert_eq!(
+        stages,
+        [
+            Stage::Preflight,
+            Stage::Actual,
+            Stage::Preflight,
+            Stage::Actual
+        ]
+    );
     let outcome = put_json(&wrong, APP, "/items/").run().await;
     let redirected = Rule::PreflightStatusNotOk(StatusCode::PERMANENT_REDIRECT);
     assert_blocked(&outcome, Stage::Preflight, redirected);

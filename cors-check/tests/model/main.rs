@@ -10,5 +10,6 @@ mod cache;
 mod engines;
 mod messages;
 mod readable;
+mod redirects;
 mod requests;
 mod table;

@@ -1,0 +1,249 @@
+//! Redirects of the actual request, followed as Fetch's "HTTP-redirect
+//! fetch" does: the CORS check on the redirect itself, a new preflight for
+//! a new URL, `Origin: null` once a cross-origin request moves on to
+//! another origin, method and header changes, and the limit of 20.
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::any;
+use axum::Router;
+use cors_check::{check, Rule, Stage};
+
+const APP: &str = "https://app.example.com";
+const API: &str = "https://api.example.com";
+
+/// An API that allows any origin everywhere but `/bare/...`; `/to/<code>/<rest>`
+/// answers `<code>` with `Location: <rest>` (`~` standing for `/`), and
+/// `/loop` redirects to itself. Every answer echoes the request's `Origin`,
+/// method and `Content-Type` in `x-seen-*` headers, exposed.
+fn api() -> Router {
+    Router::new().route("/{*path}", any(answer))
+}
+
+async fn answer(request: Request) -> impl IntoResponse {
+    let path = request.uri().path().to_owned();
+    let seen = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_owned()
+    };
+    let mut headers = HeaderMap::new();
+    let mut put = |name: &'static str, value: String| {
+        if let Ok(value) = value.parse() {
+            headers.insert(name, value);
+        }
+    };
+    if !path.starts_with("/bare") {
+        put("access-control-allow-origin", "*".into());
+        put("access-control-allow-methods", "PUT, DELETE".into());
+        put("access-control-allow-headers", "*".into());
+        put("access-control-max-age", "600".into());
+        put("access-control-expose-headers", "*".into());
+    }
+    put("x-seen-origin", seen("origin"));
+    put("x-seen-method", request.method().to_string());
+    put("x-seen-type", seen("content-type"));
+    put("x-seen-authorization", seen("authorization"));
+    if request.method() == "OPTIONS" {
+        return (StatusCode::NO_CONTENT, headers).into_response();
+    }
+    let redirect = path
+        .strip_prefix("/to/")
+        .or_else(|| path.strip_prefix("/bare/to/"))
+        .and_then(|rest| rest.split_once('/'));
+    if let Some((code, location)) = redirect {
+        put("location", location.replace('~', "/"));
+        let status = code.parse().ok().and_then(|c| StatusCode::from_u16(c).ok());
+        return (status.unwrap_or(StatusCode::FOUND), headers).into_response();
+    }
+    if path == "/loop" {
+        put("location", "/loop".into());
+        return (StatusCode::FOUND, headers).into_response();
+    }
+    (StatusCode::OK, headers, "done").into_response()
+}
+
+#[tokio::test]
+async fn a_redirect_the_cors_check_passes_is_followed() {
+    let api = api();
+    let outcome = check(&api)
+        .from(APP)
+        .get(&format!("{API}/to/307/~items"))
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let urls: Vec<String> = outcome
+        .exchanges()
+        .iter()
+        .map(|e| e.request.uri().to_string())
+        .collect();
+    assert_eq!(
+        urls,
+        [format!("{API}/to/307/~items"), format!("{API}/items")]
+    );
+    assert_eq!(outcome.exchanges()[1].status, StatusCode::OK);
+    assert!(outcome.can_read("x-seen-origin"));
+}
+
+#[tokio::test]
+async fn a_redirect_without_cors_headers_blocks_the_request() {
+    let api = api();
+    let outcome = check(&api)
+        .from(APP)
+        .get(&format!("{API}/bare/to/302/~items"))
+        .run()
+        .await;
+    let blocked = outcome.blocked().expect("blocked");
+    assert_eq!(blocked.stage(), Stage::Actual);
+    assert_eq!(blocked.rule(), &Rule::MissingAllowOrigin);
+    assert_eq!(outcome.exchanges().len(), 1, "the redirect is not followed");
+}
+
+#[tokio::test]
+async fn moving_on_to_another_origin_taints_the_origin() {
+    let api = api();
+    // app -> api (cross-origin) -> other: the second hop says Origin: null.
+    let outcome = check(&api)
+        .from(APP)
+        .get(&format!("{API}/to/302/https:~~other.example.com~items"))
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let origins: Vec<_> = outcome
+        .exchanges()
+        .iter()
+        .map(|e| e.request.headers()["origin"].clone())
+        .collect();
+    assert_eq!(origins, [APP, "null"]);
+
+    // Within the API's origin, the origin stays the page's.
+    let outcome = check(&api)
+        .from(APP)
+        .get(&format!("{API}/to/301/~items"))
+        .run()
+        .await;
+    assert_eq!(outcome.exchanges()[1].request.headers()["origin"], APP);
+}
+
+#[tokio::test]
+async fn a_preflighted_request_is_preflighted_again_at_its_new_url() {
+    let api = api();
+    let outcome = check(&api)
+        .from(APP)
+        .put(&format!("{API}/to/307/~items"))
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let steps: Vec<(Stage, String)> = outcome
+        .exchanges()
+        .iter()
+        .map(|e| {
+            (
+                e.stage,
+                format!("{} {}", e.request.method(), e.request.uri().path()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (Stage::Preflight, "OPTIONS /to/307/~items".to_owned()),
+            (Stage::Actual, "PUT /to/307/~items".to_owned()),
+            (Stage::Preflight, "OPTIONS /items".to_owned()),
+            (Stage::Actual, "PUT /items".to_owned()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn see_other_turns_the_request_into_a_get_without_its_content_type() {
+    let api = api();
+    let outcome = check(&api)
+        .from(APP)
+        .put(&format!("{API}/to/303/~items"))
+        .header("content-type", "application/json")
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let last = outcome.exchanges().last().expect("an exchange");
+    assert_eq!(last.request.method(), "GET");
+    assert!(last.request.headers().get("content-type").is_none());
+    assert_eq!(last.headers["x-seen-method"], "GET");
+
+    // 307 keeps the method and the headers.
+    let outcome = check(&api)
+        .from(APP)
+        .put(&format!("{API}/to/307/~items"))
+        .header("content-type", "application/json")
+        .run()
+        .await;
+    let last = outcome.exchanges().last().expect("an exchange");
+    assert_eq!(last.headers["x-seen-method"], "PUT");
+    assert_eq!(last.headers["x-seen-type"], "application/json");
+}
+
+#[tokio::test]
+async fn authorization_stays_behind_at_another_origin() {
+    let api = api();
+    let outcome = check(&api)
+        .from(APP)
+        .get(&format!("{API}/to/307/https:~~other.example.com~items"))
+        .header("authorization", "Bearer t0ken")
+        .engine(cors_check::Engine::Chromium)
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let seen: Vec<_> = outcome
+        .exchanges()
+        .iter()
+        .filter(|e| e.stage == Stage::Actual)
+        .map(|e| e.headers["x-seen-authorization"].clone())
+        .collect();
+    assert_eq!(seen, ["Bearer t0ken", "-"]);
+}
+
+#[tokio::test]
+async fn redirects_the_browser_does_not_follow() {
+    let api = api();
+    for (url, why) in [
+        (
+            format!("{API}/to/302/ftp:~~files.example.com~x"),
+            "not an http(s) URL",
+        ),
+        (
+            format!("{API}/to/302/https:~~user:pw@other.example.com~x"),
+            "credentials",
+        ),
+        (format!("{API}/loop"), "browsers follow 20"),
+    ] {
+        let outcome = check(&api).from(APP).get(&url).run().await;
+        let blocked = outcome.blocked().expect("blocked");
+        assert_eq!(blocked.rule().name(), "redirect-not-followed", "{url}");
+        assert!(blocked.to_string().contains(why), "{url}: {blocked}");
+    }
+    let looped = check(&api)
+        .from(APP)
+        .get(&format!("{API}/loop"))
+        .run()
+        .await;
+    assert_eq!(
+        looped.exchanges().len(),
+        21,
+        "the first request and 20 redirects"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_without_location_is_the_scripts_response() {
+    let api: Router = Router::new().route(
+        "/moved",
+        any(|| async { (StatusCode::FOUND, [("access-control-allow-origin", "*")]) }),
+    );
+    let outcome = check(&api).from(APP).get("/moved").run().await;
+    assert_eq!(outcome.status(), Some(StatusCode::FOUND), "{outcome}");
+}
