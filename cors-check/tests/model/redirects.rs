@@ -15,7 +15,8 @@ const API: &str = "https://api.example.com";
 
 /// An API that allows any origin everywhere but `/bare/...`; `/to/<code>/<rest>`
 /// answers `<code>` with `Location: <rest>` (`~` standing for `/`), and
-/// `/loop` redirects to itself. Every answer echoes the request's `Origin`,
+/// `/loop` redirects to itself, `/jump/here` to the request's
+/// `x-location`. Every answer echoes the request's `Origin`,
 /// method and `Content-Type` in `x-seen-*` headers, exposed.
 fn api() -> Router {
     Router::new().route("/{*path}", any(answer))
@@ -59,6 +60,10 @@ async fn answer(request: Request) -> impl IntoResponse {
         put("location", location.replace('~', "/"));
         let status = code.parse().ok().and_then(|c| StatusCode::from_u16(c).ok());
         return (status.unwrap_or(StatusCode::FOUND), headers).into_response();
+    }
+    if path == "/jump/here" {
+        put("location", seen("x-location"));
+        return (StatusCode::FOUND, headers).into_response();
     }
     if path == "/loop" {
         put("location", "/loop".into());
@@ -246,4 +251,81 @@ async fn a_redirect_without_location_is_the_scripts_response() {
     );
     let outcome = check(&api).from(APP).get("/moved").run().await;
     assert_eq!(outcome.status(), Some(StatusCode::FOUND), "{outcome}");
+}
+
+#[tokio::test]
+async fn found_turns_only_a_post_into_a_get() {
+    let api = api();
+    let last_method = |outcome: &cors_check::Outcome| {
+        let last = outcome.exchanges().last().expect("an exchange");
+        last.headers["x-seen-method"].clone()
+    };
+    for (method, status, then) in [
+        ("POST", 302, "GET"),
+        ("POST", 301, "GET"),
+        ("PUT", 302, "PUT"),
+        ("PUT", 301, "PUT"),
+        ("DELETE", 303, "GET"),
+        ("HEAD", 303, "HEAD"),
+    ] {
+        let outcome = check(&api)
+            .from(APP)
+            .method(method, &format!("{API}/to/{status}/~items"))
+            .run()
+            .await;
+        assert!(outcome.is_allowed(), "{outcome}");
+        assert_eq!(last_method(&outcome), then, "{method} after {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_get_keeps_every_header_but_those_of_the_body() {
+    let api = api();
+    let outcome = check(&api)
+        .from(APP)
+        .put(&format!("{API}/to/303/~items"))
+        .header("content-type", "application/json")
+        .header("content-language", "de")
+        .header("x-custom", "1")
+        .run()
+        .await;
+    let last = outcome.exchanges().last().expect("an exchange");
+    let headers = last.request.headers();
+    assert!(headers.get("content-type").is_none());
+    assert!(headers.get("content-language").is_none());
+    assert_eq!(headers["x-custom"], "1");
+}
+
+#[tokio::test]
+async fn locations_resolve_as_a_url_parser_resolves_them() {
+    let api = api();
+    // `/jump/here` answers 302 with the script's `x-location` as Location.
+    for (location, url) in [
+        ("/items:1", format!("{API}/items:1")),
+        ("/items?q=1#top", format!("{API}/items?q=1")),
+        (
+            "//other.example.com/x",
+            "https://other.example.com/x".to_owned(),
+        ),
+        ("sibling", format!("{API}/jump/sibling")),
+        ("?page=2", format!("{API}/jump/here?page=2")),
+        (
+            "http://other.example.com/y",
+            "http://other.example.com/y".to_owned(),
+        ),
+    ] {
+        let outcome = check(&api)
+            .from(APP)
+            .get(&format!("{API}/jump/here"))
+            .header("x-location", location)
+            .run()
+            .await;
+        let urls: Vec<String> = outcome
+            .exchanges()
+            .iter()
+            .filter(|e| e.stage == Stage::Actual)
+            .map(|e| e.request.uri().to_string())
+            .collect();
+        assert_eq!(urls.get(1), Some(&url), "{location}: {outcome}");
+    }
 }
