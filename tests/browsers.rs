@@ -970,6 +970,7 @@ async fn suite(engine: Engine) {
     let path =
         Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("agreement-{}.txt", engine.name()));
     let _ = std::fs::write(&path, &table.text);
+    print_side_by_side(engine, &table.cells);
     for disagreement in &table.disagreements {
         let _ = writeln!(failures, "  {disagreement}");
     }
@@ -1017,6 +1018,56 @@ impl std::fmt::Display for Verdict {
     }
 }
 
+impl Verdict {
+    /// The verdict in a few words, for the table of every engine:
+    /// `allowed`, `blocked (preflight)`, with the preflights sent.
+    fn short(&self) -> String {
+        let outcome = match (self.outcome, self.stage) {
+            (Blocked, Some(stage)) => format!("blocked ({stage})"),
+            (outcome, _) => format!("{outcome:?}").to_lowercase(),
+        };
+        match self.preflights {
+            0 => outcome,
+            n => format!("{outcome}, {n}P"),
+        }
+    }
+}
+
+/// One engine's column: each case's id and cell.
+type Cells = Vec<(&'static str, String)>;
+
+/// Adds `engine`'s cells to this run's table of every engine, and prints
+/// the table of the engines run so far (saved as
+/// `target/tmp/agreement.md`): one row per case, one column per engine,
+/// each cell the engine's verdict and, where it differs, the model's.
+fn print_side_by_side(engine: Engine, cells: &[(&'static str, String)]) {
+    static TABLE: std::sync::Mutex<Vec<(Engine, Cells)>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut table) = TABLE.lock() else { return };
+    table.retain(|(done, _)| *done != engine);
+    table.push((engine, cells.to_vec()));
+    table.sort_by_key(|(engine, _)| Engine::ALL.iter().position(|e| e == engine));
+    let mut text = String::from("| case |");
+    for (engine, _) in table.iter() {
+        let _ = write!(text, " {} |", engine.name());
+    }
+    text.push_str("\n|---|");
+    text.push_str(&"---|".repeat(table.len()));
+    text.push('\n');
+    for case in CASES {
+        let _ = write!(text, "| {} |", case.id);
+        for (_, cells) in table.iter() {
+            let cell = cells.iter().find(|(id, _)| *id == case.id);
+            let _ = write!(text, " {} |", cell.map_or("", |(_, cell)| cell.as_str()));
+        }
+        text.push('\n');
+    }
+    eprintln!("Every engine so far, beside the model (P: preflights sent; \"/ model:\" where the model differs):\n{text}");
+    let _ = std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("agreement.md"),
+        text,
+    );
+}
+
 /// Header names as both sides are compared: lowercase, sorted, once each.
 fn comparable(names: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut names: Vec<String> = names
@@ -1057,6 +1108,9 @@ fn engine_verdict(got: &Value, entry: &Entry) -> Option<Verdict> {
 /// model's, and the cases where they differ.
 struct Agreement {
     text: String,
+    /// Each case's cell in the table of every engine: the engine's verdict,
+    /// and the model's where it differs.
+    cells: Cells,
     disagreements: Vec<String>,
     agreed: usize,
     not_modelled: usize,
@@ -1094,6 +1148,7 @@ async fn agreement(
             "engine",
             "model"
         ),
+        cells: Vec::new(),
         disagreements: Vec::new(),
         agreed: 0,
         not_modelled: 0,
@@ -1113,6 +1168,10 @@ async fn agreement(
             .map_or("no result".to_owned(), Verdict::to_string);
         if case.no_cors {
             table.not_modelled += 1;
+            let cell = real.as_ref().map_or("no result".to_owned(), Verdict::short);
+            table
+                .cells
+                .push((case.id, format!("{cell} (not modelled)")));
             let _ = writeln!(
                 table.text,
                 "{:<22} {real_text:<58} not modelled (mode no-cors)",
@@ -1192,6 +1251,15 @@ async fn agreement(
             case.id,
             if same { "" } else { "DIFFERS: " }
         );
+        let cell = match (&real, same) {
+            (Some(real), true) => real.short(),
+            (real, _) => format!(
+                "{} / model: {}",
+                real.as_ref().map_or("no result".to_owned(), Verdict::short),
+                model.short()
+            ),
+        };
+        table.cells.push((case.id, cell));
         if same {
             table.agreed += 1;
         } else {

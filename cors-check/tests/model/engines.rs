@@ -257,3 +257,56 @@ async fn the_engine_is_named_in_every_outcome_even_one_fetch_refuses() {
         "{refused}"
     );
 }
+
+/// Max-ages just over WebKit's and Chromium's caps: 601 s and 7201 s last
+/// 600 s in WebKit, their own length in an engine whose cap is longer.
+#[tokio::test]
+async fn max_ages_just_over_a_cap_are_cut_to_it() {
+    fn api(max_age: &'static str) -> Router {
+        let allow = [
+            ("access-control-allow-origin", "*"),
+            ("access-control-allow-methods", "PUT"),
+            ("access-control-max-age", max_age),
+        ];
+        Router::new().route(
+            "/items",
+            put(move || async move { (allow, "saved") })
+                .options(move || async move { (StatusCode::NO_CONTENT, allow) }),
+        )
+    }
+    // (max-age, engine, seconds the answer is cached)
+    let rows = [
+        ("601", Engine::WebKit, 600),
+        ("601", Engine::Chromium, 601),
+        ("601", Engine::Firefox, 601),
+        ("7201", Engine::WebKit, 600),
+        ("7201", Engine::Chromium, 7200),
+        ("7201", Engine::Firefox, 7201),
+        ("7201", Engine::Standard, 7201),
+    ];
+    for (max_age, engine, cached) in rows {
+        let api = api(max_age);
+        let mut browser = Browser::new().engine(engine);
+        let preflighted = async |browser: &mut Browser| {
+            browser
+                .fetch(&api)
+                .from(APP)
+                .put("/items")
+                .run()
+                .await
+                .preflight_sent()
+        };
+        assert!(preflighted(&mut browser).await);
+        browser.advance(Duration::from_secs(cached - 1));
+        assert!(
+            !preflighted(&mut browser).await,
+            "{engine}, {max_age}: cached at {}",
+            cached - 1
+        );
+        browser.advance(Duration::from_secs(1));
+        assert!(
+            preflighted(&mut browser).await,
+            "{engine}, {max_age}: expired at {cached}"
+        );
+    }
+}
