@@ -4,25 +4,37 @@
 
 use std::time::Duration;
 
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::routing::put;
 use axum::Router;
 use cors_check::{check, Browser, BrowserRequest, Engine, Rule};
 
-/// A hand-written API that answers every preflight with
+/// A hand-written API: `PUT /items` and its preflight, both answered
+/// with the CORS headers `allow`.
+fn put_api<const N: usize>(allow: [(&'static str, &'static str); N]) -> Router {
+    let headers = move || {
+        let mut headers = HeaderMap::new();
+        for (name, value) in allow {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        headers
+    };
+    Router::new().route(
+        "/items",
+        put(move || async move { (headers(), "saved") })
+            .options(move || async move { (StatusCode::NO_CONTENT, headers()) }),
+    )
+}
+
+/// An API that answers every preflight with
 /// `Access-Control-Allow-Headers: *` and a day of caching.
 fn star_headers_api() -> Router {
-    let allow = [
+    put_api([
         ("access-control-allow-origin", "*"),
         ("access-control-allow-methods", "PUT"),
         ("access-control-allow-headers", "*"),
         ("access-control-max-age", "86400"),
-    ];
-    Router::new().route(
-        "/items",
-        put(move || async move { (allow, "saved") })
-            .options(move || async move { (StatusCode::NO_CONTENT, allow) }),
-    )
+    ])
 }
 
 const APP: &str = "https://app.example.com";
@@ -92,17 +104,12 @@ async fn a_header_other_than_authorization_is_no_deviation() {
 
 #[tokio::test]
 async fn with_credentials_star_covers_nothing_in_any_engine() {
-    let allow = [
+    let api = put_api([
         ("access-control-allow-origin", APP),
         ("access-control-allow-credentials", "true"),
         ("access-control-allow-methods", "PUT"),
         ("access-control-allow-headers", "*"),
-    ];
-    let api: Router = Router::new().route(
-        "/items",
-        put(move || async move { (allow, "saved") })
-            .options(move || async move { (StatusCode::NO_CONTENT, allow) }),
-    );
+    ]);
     for engine in Engine::BROWSERS {
         let outcome = check(&api)
             .engine(engine)
@@ -263,16 +270,11 @@ async fn the_engine_is_named_in_every_outcome_even_one_fetch_refuses() {
 #[tokio::test]
 async fn max_ages_just_over_a_cap_are_cut_to_it() {
     fn api(max_age: &'static str) -> Router {
-        let allow = [
+        put_api([
             ("access-control-allow-origin", "*"),
             ("access-control-allow-methods", "PUT"),
             ("access-control-max-age", max_age),
-        ];
-        Router::new().route(
-            "/items",
-            put(move || async move { (allow, "saved") })
-                .options(move || async move { (StatusCode::NO_CONTENT, allow) }),
-        )
+        ])
     }
     // (max-age, engine, seconds the answer is cached)
     let rows = [
