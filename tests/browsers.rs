@@ -1220,7 +1220,7 @@ async fn agreement(
             },
             stage: outcome.blocked().map(|b| match b.stage() {
                 cors_check::Stage::Preflight => "preflight",
-                _ => "response",
+                cors_check::Stage::Actual => "response",
             }),
             readable: comparable(
                 outcome

@@ -21,7 +21,6 @@ const ECHO_LIMIT: usize = 100;
 /// assert_eq!(Stage::Preflight.to_string(), "the preflight");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Stage {
     /// The `OPTIONS` request sent before the script's own request.
     Preflight,
@@ -102,10 +101,6 @@ pub enum Rule {
     AuthorizationNotCoveredByWildcard,
     /// The service returned an error: the browser sees a network error.
     NetworkError(String),
-    /// `fetch()` refuses the script's request before sending anything
-    /// (a forbidden method such as `TRACE`, a malformed origin, URL or
-    /// header).
-    InvalidRequest(String),
     /// The browser does not follow the actual request's redirect: its
     /// `Location` is no http(s) URL, has credentials in it, or this is the
     /// 21st redirect (why, in words).
@@ -136,7 +131,6 @@ impl Rule {
     /// | [`HeaderNotAllowed`](Rule::HeaderNotAllowed) | `header-not-allowed` |
     /// | [`AuthorizationNotCoveredByWildcard`](Rule::AuthorizationNotCoveredByWildcard) | `authorization-not-covered-by-wildcard` |
     /// | [`NetworkError`](Rule::NetworkError) | `network-error` |
-    /// | [`InvalidRequest`](Rule::InvalidRequest) | `invalid-request` |
     /// | [`RedirectNotFollowed`](Rule::RedirectNotFollowed) | `redirect-not-followed` |
     ///
     /// # Example
@@ -165,7 +159,6 @@ impl Rule {
             Rule::HeaderNotAllowed { .. } => "header-not-allowed",
             Rule::AuthorizationNotCoveredByWildcard => "authorization-not-covered-by-wildcard",
             Rule::NetworkError(_) => "network-error",
-            Rule::InvalidRequest(_) => "invalid-request",
             Rule::RedirectNotFollowed(_) => "redirect-not-followed",
         }
     }
@@ -316,7 +309,6 @@ impl Blocked {
                 Engine::covering_authorization()
             ),
             Rule::NetworkError(_) => "make the service answer the request instead of failing".to_owned(),
-            Rule::InvalidRequest(_) => "change the script's request: fetch() refuses it as written".to_owned(),
             Rule::RedirectNotFollowed(_) => "answer at the URL the script asks for, or redirect to an http(s) URL without credentials in it, in fewer than 20 steps".to_owned(),
         }
     }
@@ -397,7 +389,6 @@ impl Blocked {
                 "the preflight's Access-Control-Allow-Headers ({listed}) relies on *, which by the Fetch Standard never covers authorization"
             ),
             Rule::NetworkError(error) => format!("the service failed ({error}), a network error for the browser"),
-            Rule::InvalidRequest(why) => format!("fetch() refuses the request before sending it: {why}"),
             Rule::RedirectNotFollowed(why) => format!("the browser does not follow the redirect: {why}"),
         }
     }
@@ -466,7 +457,6 @@ mod tests {
             },
             Rule::AuthorizationNotCoveredByWildcard,
             Rule::NetworkError("boom".to_owned()),
-            Rule::InvalidRequest("TRACE is a forbidden method".to_owned()),
             Rule::RedirectNotFollowed("its Location is not a URL".to_owned()),
         ];
         let position = |rule: &Rule| match rule {
@@ -482,8 +472,7 @@ mod tests {
             Rule::HeaderNotAllowed { .. } => 9,
             Rule::AuthorizationNotCoveredByWildcard => 10,
             Rule::NetworkError(_) => 11,
-            Rule::InvalidRequest(_) => 12,
-            Rule::RedirectNotFollowed(_) => 13,
+            Rule::RedirectNotFollowed(_) => 12,
         };
         let positions: Vec<usize> = all.iter().map(position).collect();
         assert_eq!(positions, (0..all.len()).collect::<Vec<_>>());
@@ -542,7 +531,6 @@ mod tests {
                 "header-not-allowed",
                 "authorization-not-covered-by-wildcard",
                 "network-error",
-                "invalid-request",
                 "redirect-not-followed",
             ]
         );

@@ -13,11 +13,11 @@ use bytes::Bytes;
 use http::{HeaderMap, Request, Response, StatusCode};
 use tower_service::Service;
 
-use super::blocked::{bounded, Blocked, Context, Rule, Stage};
+use super::blocked::{bounded, Blocked, Rule, Stage};
 use super::cache::PreflightCache;
 use super::engine::Engine;
 use super::outcome::{Exchange, Journal, Outcome};
-use super::request::BrowserRequest;
+use super::request::{BrowserRequest, InvalidRequest};
 
 /// A browser: the CORS-preflight cache and a virtual clock, shared by the
 /// requests sent with [`fetch`](Browser::fetch).
@@ -131,6 +131,22 @@ impl Browser {
     /// See [`Browser`].
     pub fn advance(&mut self, by: Duration) {
         self.now = self.now.saturating_add(by);
+    }
+
+    /// The time on the browser's virtual clock: zero at the start, moved
+    /// only by [`advance`](Browser::advance).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let mut browser = cors_check::Browser::new();
+    /// browser.advance(Duration::from_secs(90));
+    /// assert_eq!(browser.now(), Duration::from_secs(90));
+    /// ```
+    pub fn now(&self) -> Duration {
+        self.now
     }
 
     /// How many cache entries (one per allowed method or header name) are
@@ -427,8 +443,8 @@ impl<'a, S, B> Fetch<'a, S, B> {
     /// and not cached, then, if it passed, the actual request, following
     /// its redirects (see the [crate] docs); the response body is dropped
     /// unread. Never panics: a service error is a
-    /// blocked [`Rule::NetworkError`], a request `fetch()` refuses a
-    /// blocked [`Rule::InvalidRequest`].
+    /// blocked [`Rule::NetworkError`], a request `fetch()` refuses is
+    /// [`rejected`](Outcome::rejected).
     ///
     /// # Example
     ///
@@ -456,36 +472,37 @@ impl<'a, S, B> Fetch<'a, S, B> {
     }
 
     /// The script's request, or why `fetch()` refuses it.
-    fn request(&self) -> Result<BrowserRequest, String> {
-        let origin = self
-            .origin
-            .as_deref()
-            .ok_or("no page origin: call .from(\"https://app.example.com\")")?;
-        let mut request = BrowserRequest::new(origin, &self.method, &self.url)
-            .map_err(|refused| refused.to_string())?
-            .credentials(self.credentials);
+    fn request(&self) -> Result<BrowserRequest, InvalidRequest> {
+        let origin = self.origin.as_deref().ok_or_else(|| {
+            InvalidRequest::new(
+                "no page origin: call .from(\"https://app.example.com\")".to_owned(),
+            )
+        })?;
+        let mut request =
+            BrowserRequest::new(origin, &self.method, &self.url)?.credentials(self.credentials);
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
         match request.invalid() {
-            Some(refused) => Err(refused.to_string()),
+            Some(refused) => Err(refused.clone()),
             None => Ok(request),
         }
     }
 
     /// The outcome of a request `fetch()` refuses, for `why`, judged by
     /// `engine`.
-    fn refused(&self, why: String, engine: Engine) -> Outcome {
-        let context = Context {
-            origin: bounded(self.origin.as_deref().unwrap_or_default().as_bytes()),
-            ..Context::default()
-        };
-        let blocked = Blocked::new(Stage::Actual, Rule::InvalidRequest(why), context);
+    fn refused(&self, why: InvalidRequest, engine: Engine) -> Outcome {
         let journal = Journal {
+            summary: format!(
+                "{} {} from {}",
+                bounded(self.method.as_bytes()),
+                bounded(self.url.as_bytes()),
+                bounded(self.origin.as_deref().unwrap_or("no origin").as_bytes())
+            ),
             engine,
             ..Journal::default()
         };
-        Outcome::refused(journal, blocked)
+        Outcome::refused_by_fetch(journal, why)
     }
 }
 

@@ -88,6 +88,9 @@ pub struct Readable {
     exposed: Vec<String>,
     /// The readable names present in the response, lowercase and sorted.
     present: Vec<String>,
+    /// Their values as script reads them: field lines joined by `, `,
+    /// each byte a character (as `Headers.get` decodes them).
+    values: Vec<String>,
 }
 
 impl Readable {
@@ -96,6 +99,7 @@ impl Readable {
             all,
             exposed,
             present: Vec::new(),
+            values: Vec::new(),
         };
         let mut present: Vec<String> = headers
             .keys()
@@ -105,8 +109,48 @@ impl Readable {
             .collect();
         present.sort();
         present.dedup();
+        readable.values = present
+            .iter()
+            .map(|name| {
+                let lines = headers.get_all(name.as_str()).iter();
+                let decoded: Vec<String> = lines
+                    .map(|line| line.as_bytes().iter().map(|&b| char::from(b)).collect())
+                    .collect();
+                decoded.join(", ")
+            })
+            .collect();
         readable.present = present;
         readable
+    }
+
+    /// The value script reads with `response.headers.get(name)` (any case):
+    /// the header's field lines joined by `, `; `None` when absent or not
+    /// readable.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{HeaderMap, HeaderValue, StatusCode};
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let request = BrowserRequest::new("https://a.example", "GET", "https://api.example/")?;
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    /// headers.insert("access-control-expose-headers", HeaderValue::from_static("x-tag"));
+    /// headers.append("x-tag", HeaderValue::from_static("a"));
+    /// headers.append("x-tag", HeaderValue::from_static("b"));
+    /// headers.insert("x-other", HeaderValue::from_static("8"));
+    /// let readable = request.check_response(StatusCode::OK, &headers).unwrap();
+    /// assert_eq!(readable.get("X-Tag"), Some("a, b"));
+    /// assert_eq!(readable.get("x-other"), None);
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let index = self
+            .present
+            .iter()
+            .position(|present| present.eq_ignore_ascii_case(name))?;
+        self.values.get(index).map(String::as_str)
     }
 
     /// What a same-origin response lets script read: every header but

@@ -7,6 +7,7 @@ use http::{HeaderMap, Request, StatusCode};
 use super::blocked::{Blocked, Stage};
 use super::cors::Readable;
 use super::engine::Engine;
+use super::request::InvalidRequest;
 
 /// One request the browser sent and the head of the answer it got.
 ///
@@ -63,6 +64,17 @@ pub(crate) struct Journal {
     pub(crate) standard_blocks: Option<Blocked>,
 }
 
+/// What the script got: the response, a block, or a rejection by fetch().
+#[derive(Debug)]
+enum Verdict {
+    /// The script got the response.
+    Allowed(StatusCode, Readable),
+    /// The browser blocked it: a CORS failure or a network error.
+    Blocked(Blocked),
+    /// `fetch()` threw before sending anything.
+    Rejected(InvalidRequest),
+}
+
 /// What the script gets from one `fetch()`: the response (its status and
 /// readable headers) or a CORS failure, and what went over the wire.
 ///
@@ -91,7 +103,7 @@ pub struct Outcome {
     summary: String,
     sent: Vec<Stage>,
     /// The actual response's status and readable headers, or why not.
-    result: Result<(StatusCode, Readable), Blocked>,
+    result: Verdict,
     exchanges: Vec<Exchange>,
     engine: Engine,
     standard_blocks: Option<Blocked>,
@@ -103,7 +115,7 @@ impl Outcome {
         Outcome {
             summary: journal.summary,
             sent: journal.sent,
-            result: Ok((status, readable)),
+            result: Verdict::Allowed(status, readable),
             exchanges: journal.exchanges,
             engine: journal.engine,
             standard_blocks: journal.standard_blocks,
@@ -115,7 +127,19 @@ impl Outcome {
         Outcome {
             summary: journal.summary,
             sent: journal.sent,
-            result: Err(blocked),
+            result: Verdict::Blocked(blocked),
+            exchanges: journal.exchanges,
+            engine: journal.engine,
+            standard_blocks: None,
+        }
+    }
+
+    /// `fetch()` rejected the request before sending anything.
+    pub(crate) fn refused_by_fetch(journal: Journal, why: InvalidRequest) -> Outcome {
+        Outcome {
+            summary: journal.summary,
+            sent: journal.sent,
+            result: Verdict::Rejected(why),
             exchanges: journal.exchanges,
             engine: journal.engine,
             standard_blocks: None,
@@ -128,17 +152,44 @@ impl Outcome {
     ///
     /// See [`Outcome`].
     pub fn is_allowed(&self) -> bool {
-        self.result.is_ok()
+        matches!(self.result, Verdict::Allowed(..))
     }
 
-    /// Whether the browser blocked the request (the script sees a
-    /// `TypeError`).
+    /// Whether the browser blocked the request it sent (the script sees a
+    /// `TypeError`). A request `fetch()` rejects before sending anything
+    /// is not blocked: see [`rejected`](Outcome::rejected).
     ///
     /// # Example
     ///
     /// See [`Outcome`].
     pub fn is_blocked(&self) -> bool {
-        self.result.is_err()
+        matches!(self.result, Verdict::Blocked(_))
+    }
+
+    /// Why `fetch()` threw a `TypeError` before sending anything, if it
+    /// did: a forbidden method such as `TRACE`, a malformed origin, URL or
+    /// header. Nothing reached the service, and CORS had no say.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use axum::{routing::any, Router};
+    /// use cors_check::check;
+    ///
+    /// let app: Router = Router::new().route("/items", any(|| async { "[]" }));
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let outcome = check(&app).from("https://app.example.com").method("TRACE", "/items").run().await;
+    /// assert!(outcome.rejected().is_some_and(|why| why.to_string().contains("forbidden method")));
+    /// assert!(!outcome.is_blocked() && !outcome.is_allowed());
+    /// assert!(outcome.exchanges().is_empty());
+    /// assert!(outcome.to_string().starts_with("rejected by fetch() before sending"), "{outcome}");
+    /// # });
+    /// ```
+    pub fn rejected(&self) -> Option<&InvalidRequest> {
+        match &self.result {
+            Verdict::Rejected(why) => Some(why),
+            _ => None,
+        }
     }
 
     /// Why the browser blocked the request, if it did.
@@ -147,7 +198,10 @@ impl Outcome {
     ///
     /// See [`check`](crate::check).
     pub fn blocked(&self) -> Option<&Blocked> {
-        self.result.as_ref().err()
+        match &self.result {
+            Verdict::Blocked(blocked) => Some(blocked),
+            _ => None,
+        }
     }
 
     /// The actual response's status, when the script sees it.
@@ -156,7 +210,10 @@ impl Outcome {
     ///
     /// See [`Outcome`].
     pub fn status(&self) -> Option<StatusCode> {
-        self.result.as_ref().ok().map(|(status, _)| *status)
+        match &self.result {
+            Verdict::Allowed(status, _) => Some(*status),
+            _ => None,
+        }
     }
 
     /// Whether the script can read the response header `name` (false when
@@ -176,7 +233,37 @@ impl Outcome {
     ///
     /// See [`check`](crate::check).
     pub fn readable(&self) -> Option<&Readable> {
-        self.result.as_ref().ok().map(|(_, readable)| readable)
+        match &self.result {
+            Verdict::Allowed(_, readable) => Some(readable),
+            _ => None,
+        }
+    }
+
+    /// The value the script reads with `response.headers.get(name)`: the
+    /// header's field lines joined by `, `, when the script can read it
+    /// (`None` when blocked, absent or not exposed).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use axum::{routing::get, Router};
+    /// use cors_check::check;
+    ///
+    /// let answer = [
+    ///     ("access-control-allow-origin", "*"),
+    ///     ("access-control-expose-headers", "x-request-id"),
+    ///     ("x-request-id", "7"),
+    ///     ("x-hidden", "8"),
+    /// ];
+    /// let app: Router = Router::new().route("/items", get(move || async move { (answer, "[]") }));
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let outcome = check(&app).from("https://app.example.com").get("/items").run().await;
+    /// assert_eq!(outcome.header("X-Request-Id"), Some("7"));
+    /// assert_eq!(outcome.header("x-hidden"), None);
+    /// # });
+    /// ```
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.readable()?.get(name)
     }
 
     /// Whether the browser sent a preflight (not when its cache covered
@@ -270,8 +357,12 @@ impl Outcome {
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.result {
-            Err(blocked) => blocked.fmt(f)?,
-            Ok((status, _)) => {
+            Verdict::Blocked(blocked) => blocked.fmt(f)?,
+            Verdict::Rejected(why) => write!(
+                f,
+                "rejected by fetch() before sending: {why}; a TypeError, with nothing sent. Fix: change the script's request"
+            )?,
+            Verdict::Allowed(status, _) => {
                 let preflight = match self.preflight_sent() {
                     true => "after a preflight, ",
                     false => "",

@@ -33,7 +33,7 @@ pub struct InvalidRequest {
 }
 
 impl InvalidRequest {
-    fn new(message: String) -> InvalidRequest {
+    pub(crate) fn new(message: String) -> InvalidRequest {
         InvalidRequest { message }
     }
 }

@@ -257,7 +257,10 @@ async fn the_engine_is_named_in_every_outcome_even_one_fetch_refuses() {
         .method("TRACE", "/items")
         .run()
         .await;
-    assert!(refused.is_blocked() && !refused.actual_sent(), "{refused}");
+    assert!(
+        refused.rejected().is_some() && !refused.actual_sent(),
+        "{refused}"
+    );
     assert_eq!(refused.judged_by(), Engine::Firefox);
     assert!(
         refused.to_string().ends_with("(as Firefox judges it)"),

@@ -143,13 +143,6 @@ async fn outcomes_name_their_rule() {
             check(&refusing).body::<String>().from(O).get("/"),
             "missing-allow-origin",
         ),
-        (
-            check(&refusing)
-                .body::<String>()
-                .from(O)
-                .method("TRACE", "/"),
-            "invalid-request",
-        ),
     ];
     for (fetch, name) in cases {
         let outcome = fetch.run().await;

@@ -79,3 +79,77 @@ fn preflight_result_parses_lists_and_max_age() {
     assert_eq!(result.headers, ["x-a"]);
     assert_eq!(result.max_age, Duration::from_secs(60));
 }
+
+/// `response.headers.get(name)` as a test writes it: the value, its field
+/// lines joined by `, `, for the readable headers only.
+#[tokio::test]
+async fn a_test_reads_header_values_as_the_script_does() {
+    use axum::http::{HeaderMap, HeaderValue};
+    use axum::routing::get;
+    use axum::Router;
+
+    let app: Router = Router::new().route(
+        "/items",
+        get(|| async {
+            let mut headers = HeaderMap::new();
+            headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+            headers.insert(
+                "access-control-expose-headers",
+                HeaderValue::from_static("x-request-id, x-tag, x-latin"),
+            );
+            headers.insert("x-request-id", HeaderValue::from_static("req-7"));
+            headers.append("x-tag", HeaderValue::from_static("a"));
+            headers.append("x-tag", HeaderValue::from_static("b"));
+            // One byte of Latin-1 (é), which Headers.get decodes byte by byte.
+            headers.insert("x-latin", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+            headers.insert("x-secret", HeaderValue::from_static("s3cret"));
+            (headers, "[]")
+        }),
+    );
+    let outcome = cors_check::check(&app).from(O).get("/items").run().await;
+    assert_eq!(outcome.header("x-request-id"), Some("req-7"));
+    assert_eq!(outcome.header("X-Tag"), Some("a, b"));
+    assert_eq!(outcome.header("x-latin"), Some("café"));
+    assert_eq!(outcome.header("x-secret"), None, "not exposed");
+    assert_eq!(outcome.header("x-absent"), None);
+    assert_eq!(
+        outcome.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+
+    let blocked = cors_check::check(&app)
+        .from(O)
+        .get("/items")
+        .credentials()
+        .run()
+        .await;
+    assert!(blocked.is_blocked());
+    assert_eq!(
+        blocked.header("x-request-id"),
+        None,
+        "blocked: nothing to read"
+    );
+}
+
+#[test]
+fn the_virtual_clock_can_be_read() {
+    let mut browser = cors_check::Browser::new();
+    assert_eq!(browser.now(), Duration::ZERO);
+    browser.advance(Duration::from_secs(90));
+    browser.advance(Duration::from_millis(500));
+    assert_eq!(browser.now(), Duration::from_millis(90_500));
+}
+
+/// A test matches on the two stages without a catch-all arm.
+#[test]
+fn the_stages_are_matched_exhaustively() {
+    use cors_check::Stage;
+    let name = |stage: Stage| match stage {
+        Stage::Preflight => "preflight",
+        Stage::Actual => "actual",
+    };
+    assert_eq!(
+        [Stage::Preflight, Stage::Actual].map(name),
+        ["preflight", "actual"]
+    );
+}

@@ -31,6 +31,8 @@ enum Expect {
     Allowed { preflight: bool },
     /// Blocked at `Stage` by `Rule`.
     Blocked(Stage, Rule),
+    /// Rejected by `fetch()` before sending, for a reason with this text.
+    Rejected(&'static str),
 }
 
 fn allowed(preflight: bool) -> Expect {
@@ -45,8 +47,8 @@ fn at_actual(rule: Rule) -> Expect {
     Expect::Blocked(Stage::Actual, rule)
 }
 
-fn invalid(rule_text_contains: &str) -> Expect {
-    at_actual(Rule::InvalidRequest(rule_text_contains.to_owned()))
+fn invalid(why_contains: &'static str) -> Expect {
+    Expect::Rejected(why_contains)
 }
 
 /// One row: a name, the server, the request and what the browser does.
@@ -520,13 +522,30 @@ fn verdict(outcome: &Outcome, expect: &Expect) -> Result<(), String> {
             if outcome.status().is_some() || outcome.can_read("content-type") {
                 return Err("a blocked response is visible".to_owned());
             }
-            let refused_by_fetch = matches!(rule, Rule::InvalidRequest(_));
-            let actual_expected = *stage == Stage::Actual && !refused_by_fetch;
-            if outcome.actual_sent() != actual_expected {
+            if outcome.actual_sent() != (*stage == Stage::Actual) {
                 return Err(format!("actual sent: {}", outcome.actual_sent()));
             }
-            if refused_by_fetch && !outcome.exchanges().is_empty() {
-                return Err("a refused request reached the service".to_owned());
+            Ok(())
+        }
+        Expect::Rejected(why) => {
+            let Some(rejected) = outcome.rejected() else {
+                return Err(format!("expected a rejection by fetch(), got: {outcome}"));
+            };
+            if !rejected.to_string().contains(why) {
+                return Err(format!("rejected for {rejected}, expected {why:?}"));
+            }
+            if outcome.is_blocked() || outcome.is_allowed() || outcome.blocked().is_some() {
+                return Err(format!("a rejection counts as another outcome: {outcome}"));
+            }
+            if !outcome.exchanges().is_empty() || outcome.actual_sent() || outcome.preflight_sent()
+            {
+                return Err("a rejected request reached the service".to_owned());
+            }
+            if !outcome
+                .to_string()
+                .starts_with("rejected by fetch() before sending: ")
+            {
+                return Err(format!("unexpected message: {outcome}"));
             }
             Ok(())
         }
