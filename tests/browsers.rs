@@ -1068,6 +1068,31 @@ fn print_side_by_side(engine: Engine, cells: &[(&'static str, String)]) {
     );
 }
 
+/// Where the model's requests differ from the engine's on the wire, in
+/// `Origin`, Fetch Metadata, `Access-Control-Request-*` and
+/// `Content-Type`, request by request (compared where both sent as many).
+fn wire_differences(engine: &Entry, model: &Entry) -> Vec<String> {
+    if engine.hits.len() != model.hits.len() {
+        return Vec::new();
+    }
+    engine
+        .hits
+        .iter()
+        .zip(&model.hits)
+        .enumerate()
+        .filter(|(_, (e, m))| e.sent != m.sent)
+        .map(|(i, (e, m))| {
+            format!(
+                "request {} ({}) sent {:?} in the engine, {:?} in the model",
+                i + 1,
+                e.method,
+                e.sent,
+                m.sent
+            )
+        })
+        .collect()
+}
+
 /// Header names as both sides are compared: lowercase, sorted, once each.
 fn comparable(names: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut names: Vec<String> = names
@@ -1230,7 +1255,10 @@ async fn agreement(
             ),
             preflights,
         };
-        let same = match &real {
+        // What the browser put on the wire, request by request.
+        let model_entry = playground.log.entry(&format!("{model_run}-{}", case.id));
+        let wire = wire_differences(&entry, &model_entry);
+        let same_verdict = match &real {
             Some(real) if real.preflights != model.preflights => {
                 // Only where the engine is known not to be consistent.
                 let want = expectation(case.id, engine);
@@ -1245,6 +1273,7 @@ async fn agreement(
             }
             real => real.as_ref() == Some(&model),
         };
+        let same = same_verdict && wire.is_empty();
         let _ = writeln!(
             table.text,
             "{:<22} {real_text:<58} {}{model}",
@@ -1264,10 +1293,11 @@ async fn agreement(
             table.agreed += 1;
         } else {
             table.disagreements.push(format!(
-                "{} in {}: the engine gave {real_text}, the model ({} profile) {model}: {outcome}",
+                "{} in {}: the engine gave {real_text}, the model ({} profile) {model}: {outcome}{}",
                 case.id,
                 engine.name(),
-                profile(engine)
+                profile(engine),
+                wire.iter().map(|w| format!("; {w}")).collect::<String>()
             ));
         }
     }

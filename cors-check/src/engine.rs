@@ -13,6 +13,8 @@ use std::time::Duration;
 /// | `Access-Control-Max-Age` capped at | no cap | 2 hours | 24 hours | 10 minutes |
 /// | `Access-Control-Allow-Headers: *` covers `Authorization` | no | yes | yes | yes |
 /// | cached preflights reused for a host that is an IP address | yes | yes | no (mostly) | yes |
+/// | `Sec-Fetch-Site` of a redirected request (not its preflight) to another origin | furthest URL | furthest URL | `cross-site` | furthest URL |
+/// | Fetch Metadata (`Sec-Fetch-*`) after a redirect to another origin | sent | sent | sent | not sent |
 ///
 /// The engines' columns were checked against Chromium 156, Firefox 153 ESR
 /// and WebKitGTK 2.50 by the browser suite of the tower-cors repository,
@@ -148,6 +150,20 @@ impl Engine {
     /// ```
     pub fn caches_preflights_for_ip_hosts(self) -> bool {
         !matches!(self, Engine::Firefox)
+    }
+
+    /// Whether the engine says `cross-site` for every redirected request
+    /// that is not same-origin, whatever its site (Firefox; its preflight
+    /// still says the furthest site), rather than the furthest site of
+    /// its URLs.
+    pub(crate) fn redirected_requests_are_cross_site(self) -> bool {
+        matches!(self, Engine::Firefox)
+    }
+
+    /// Whether the engine leaves out Fetch Metadata once a redirect has
+    /// taken the request to another origin (WebKit).
+    pub(crate) fn drops_fetch_metadata_after_cross_origin_redirect(self) -> bool {
+        matches!(self, Engine::WebKit)
     }
 
     /// The engines that let `*` cover `Authorization`, with their

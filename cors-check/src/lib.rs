@@ -35,8 +35,7 @@
 //!
 //! Not modelled: cookies and other credentials themselves (only the
 //! credentials mode), private network access, `no-cors`, `navigate` and
-//! the other request modes, request bodies, and `Sec-Fetch-Site:
-//! same-site` (the model says `cross-site`).
+//! the other request modes, and request bodies.
 //!
 //! # Example
 //!

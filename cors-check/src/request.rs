@@ -6,7 +6,7 @@ use std::fmt;
 use http::header::{HeaderName, HeaderValue};
 use http::{Method, Request, Uri};
 
-use super::blocked::bounded;
+use super::blocked::{bounded, Stage};
 use super::engine::Engine;
 use super::safelist::{
     is_forbidden_method, is_forbidden_request_header, is_http_whitespace, is_safelisted_method,
@@ -83,6 +83,33 @@ pub struct BrowserRequest {
     credentials: bool,
     invalid: Option<InvalidRequest>,
     engine: Engine,
+    /// After a redirect from one other origin to another: the request's
+    /// origin is sent as `null` (Fetch's "tainted origin").
+    tainted: bool,
+    /// A redirect took the request to another origin.
+    redirected_across_origins: bool,
+    /// Before a redirect: how the earlier URLs stood to the origin, the
+    /// furthest of them (`Sec-Fetch-Site` counts every URL of the chain).
+    earlier_site: Option<Relation>,
+}
+
+/// How a URL stands to the request's origin, from nearest to furthest, as
+/// `Sec-Fetch-Site` says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Relation {
+    SameOrigin,
+    SameSite,
+    CrossSite,
+}
+
+impl Relation {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Relation::SameOrigin => "same-origin",
+            Relation::SameSite => "same-site",
+            Relation::CrossSite => "cross-site",
+        })
+    }
 }
 
 impl BrowserRequest {
@@ -117,6 +144,9 @@ impl BrowserRequest {
             credentials: false,
             invalid: None,
             engine: Engine::Standard,
+            tainted: false,
+            redirected_across_origins: false,
+            earlier_site: None,
         })
     }
 
@@ -238,7 +268,8 @@ impl BrowserRequest {
         self.invalid.as_ref()
     }
 
-    /// The page's origin, as sent in `Origin`.
+    /// The page's origin, as sent in `Origin` (`null` after a redirect
+    /// from one other origin to another).
     ///
     /// # Example
     ///
@@ -250,7 +281,10 @@ impl BrowserRequest {
     /// # Ok::<(), cors_check::InvalidRequest>(())
     /// ```
     pub fn origin(&self) -> &str {
-        self.origin.to_str().unwrap_or_default()
+        match self.tainted {
+            true => "null",
+            false => self.origin.to_str().unwrap_or_default(),
+        }
     }
 
     /// The method after normalization.
@@ -295,7 +329,7 @@ impl BrowserRequest {
     /// # Ok::<(), cors_check::InvalidRequest>(())
     /// ```
     pub fn is_same_origin(&self) -> bool {
-        self.origin.as_bytes() == self.target_origin.as_bytes()
+        !self.tainted && self.origin.as_bytes() == self.target_origin.as_bytes()
     }
 
     /// Whether the browser sends a preflight first, leaving its cache
@@ -382,8 +416,9 @@ impl BrowserRequest {
     /// The CORS preflight for this request: `OPTIONS` to the same URL with
     /// `Origin`, `Access-Control-Request-Method`,
     /// `Access-Control-Request-Headers` (the unsafe names joined by `,`,
-    /// only when there are some), `Accept: */*`, and `Sec-Fetch-Mode: cors` with `Sec-Fetch-Site` to a
-    /// potentially trustworthy URL.
+    /// only when there are some), `Accept: */*`, and Fetch Metadata
+    /// (`Sec-Fetch-Dest`, `-Mode`, `-Site`) to a potentially trustworthy
+    /// URL.
     /// It never carries credentials nor the script's headers.
     ///
     /// # Example
@@ -403,7 +438,7 @@ impl BrowserRequest {
     pub fn preflight(&self) -> Request<()> {
         let mut request = self.request(Method::OPTIONS);
         let headers = request.headers_mut();
-        headers.insert(http::header::ORIGIN, self.origin.clone());
+        headers.insert(http::header::ORIGIN, self.sent_origin());
         if let Ok(method) = HeaderValue::from_str(self.method()) {
             headers.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, method);
         }
@@ -414,14 +449,22 @@ impl BrowserRequest {
             }
         }
         headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
-        self.add_fetch_metadata(headers);
+        self.add_fetch_metadata(headers, Stage::Preflight);
         request
     }
 
     /// The actual request: the normalized method, the script's headers,
-    /// `Accept: */*` unless the script set `Accept`, `Sec-Fetch-Mode: cors`
-    /// and `Sec-Fetch-Site` to a potentially trustworthy URL, and `Origin` (on a same-origin request only for methods other than
-    /// `GET` and `HEAD`, as browsers do). Cookies are not modelled.
+    /// `Accept: */*` unless the script set `Accept`, `Sec-Fetch-Dest:
+    /// empty`, `Sec-Fetch-Mode: cors` and `Sec-Fetch-Site` to a potentially
+    /// trustworthy URL, and `Origin` (on a same-origin request only for
+    /// methods other than `GET` and `HEAD`, as browsers do). Cookies are
+    /// not modelled.
+    ///
+    /// `Sec-Fetch-Site` is `same-site` between origins of one site: the
+    /// same scheme and the same registrable domain
+    /// (`https://app.example.com` to `https://api.example.com`), or the
+    /// same host on another port (`http://127.0.0.1:3000` to
+    /// `http://127.0.0.1:8080`).
     ///
     /// # Example
     ///
@@ -434,6 +477,11 @@ impl BrowserRequest {
     /// assert_eq!(actual.method(), "patch");
     /// assert_eq!(actual.headers()["origin"], "https://a.example");
     /// assert_eq!(actual.headers()["x-a"], "2");
+    /// assert_eq!(actual.headers()["sec-fetch-site"], "cross-site");
+    ///
+    /// let api = BrowserRequest::new("https://app.example.com", "GET", "https://api.example.com/x")?;
+    /// assert_eq!(api.actual().headers()["sec-fetch-site"], "same-site");
+    /// assert_eq!(api.actual().headers()["sec-fetch-dest"], "empty");
     /// # Ok::<(), cors_check::InvalidRequest>(())
     /// ```
     pub fn actual(&self) -> Request<()> {
@@ -447,40 +495,93 @@ impl BrowserRequest {
             headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
         }
         if sends_origin {
-            headers.insert(http::header::ORIGIN, self.origin.clone());
+            headers.insert(http::header::ORIGIN, self.sent_origin());
         }
-        self.add_fetch_metadata(headers);
+        self.add_fetch_metadata(headers, Stage::Actual);
         request
     }
 
-    /// `Sec-Fetch-Mode: cors` and `Sec-Fetch-Site`, which browsers send
-    /// only to potentially trustworthy URLs (`https:`, and `localhost` or
-    /// loopback addresses over `http:`). `Sec-Fetch-Site` is `same-origin`
-    /// or `cross-site`: the model does not tell `same-site` apart.
-    fn add_fetch_metadata(&self, headers: &mut http::HeaderMap) {
-        if !self.is_trustworthy_url() {
+    /// `Sec-Fetch-Dest: empty`, `Sec-Fetch-Mode: cors` and
+    /// `Sec-Fetch-Site`, which browsers send only to potentially
+    /// trustworthy URLs (`https:`, and `localhost` or loopback addresses
+    /// over `http:`). `Sec-Fetch-Site` is `same-origin`, `same-site` (same
+    /// scheme, and the same host or registrable domain by the Public
+    /// Suffix List) or `cross-site`, the furthest over every URL of a
+    /// redirect chain.
+    fn add_fetch_metadata(&self, headers: &mut http::HeaderMap, stage: Stage) {
+        let engine = self.judged_by();
+        if !self.is_trustworthy_url()
+            || (self.redirected_across_origins
+                && engine.drops_fetch_metadata_after_cross_origin_redirect())
+        {
             return;
         }
-        let site = if self.is_same_origin() {
-            "same-origin"
-        } else {
-            "cross-site"
-        };
+        let mut site = self
+            .site()
+            .max(self.earlier_site.unwrap_or(Relation::SameOrigin));
+        if stage == Stage::Actual
+            && self.earlier_site.is_some()
+            && site != Relation::SameOrigin
+            && engine.redirected_requests_are_cross_site()
+        {
+            site = Relation::CrossSite;
+        }
+        headers.insert(SEC_FETCH_DEST, HeaderValue::from_static("empty"));
         headers.insert(SEC_FETCH_MODE, HeaderValue::from_static("cors"));
-        headers.insert(SEC_FETCH_SITE, HeaderValue::from_static(site));
+        headers.insert(SEC_FETCH_SITE, site.header());
+    }
+
+    /// How the URL stands to the origin (HTML's "same site": same scheme,
+    /// and equal hosts or equal registrable domains; an opaque origin,
+    /// `null`, is same site with nothing).
+    fn site(&self) -> Relation {
+        // The page's own origin, even once `Origin` says `null`.
+        if self.origin.as_bytes() == self.target_origin.as_bytes() {
+            return Relation::SameOrigin;
+        }
+        let origin = std::str::from_utf8(self.origin.as_bytes()).ok();
+        let parts = |origin: &str| {
+            let (scheme, authority) = origin.split_once("://")?;
+            Some((scheme.to_owned(), host_of(authority).to_owned()))
+        };
+        let (Some((scheme, host)), Some((target_scheme, target_host))) =
+            (origin.and_then(parts), parts(&self.target_origin))
+        else {
+            return Relation::CrossSite;
+        };
+        let same_site = scheme == target_scheme
+            && (host == target_host
+                || registrable_domain(&host)
+                    .is_some_and(|domain| Some(domain) == registrable_domain(&target_host)));
+        match same_site {
+            true => Relation::SameSite,
+            false => Relation::CrossSite,
+        }
     }
 
     /// Whether the URL is potentially trustworthy, as Secure Contexts
-    /// defines it for the schemes a `fetch()` reaches.
+    /// defines it for the schemes a `fetch()` reaches: `https:`, or a host
+    /// that is `localhost`, a name under `.localhost`, or a loopback
+    /// address (`127.0.0.0/8`, `[::1]`).
     fn is_trustworthy_url(&self) -> bool {
         if self.uri.scheme_str() == Some("https") {
             return true;
         }
         let host = self.uri.host().unwrap_or_default().to_ascii_lowercase();
+        let address = host.trim_start_matches('[').trim_end_matches(']');
         host == "localhost"
             || host.ends_with(".localhost")
-            || host.starts_with("127.")
-            || host == "[::1]"
+            || address
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// The `Origin` header: the page's origin, or `null` once tainted.
+    fn sent_origin(&self) -> HeaderValue {
+        match self.tainted {
+            true => HeaderValue::from_static("null"),
+            false => self.origin.clone(),
+        }
     }
 
     /// An empty request with `method` to the URL.
@@ -537,13 +638,37 @@ impl BrowserRequest {
             next.headers
                 .retain(|(name, _)| name != http::header::AUTHORIZATION);
             if !self.is_same_origin() {
-                next.origin = HeaderValue::from_static("null");
+                next.tainted = true;
             }
+            next.redirected_across_origins = true;
         }
+        next.earlier_site = Some(
+            self.site()
+                .max(self.earlier_site.unwrap_or(Relation::SameOrigin)),
+        );
         next.uri = uri;
         next.target_origin = target_origin;
         Ok(next)
     }
+}
+
+/// The host of an authority (`host`, `host:port`, `[::1]:port`).
+fn host_of(authority: &str) -> &str {
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => host,
+        _ => authority,
+    }
+}
+
+/// The registrable domain of `host` by the Public Suffix List: the public
+/// suffix and one label more (`example.co.uk` for `api.example.co.uk`);
+/// `None` for an IP address or a host that is itself a public suffix
+/// (`localhost`, `github.io`).
+fn registrable_domain(host: &str) -> Option<&str> {
+    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return None;
+    }
+    psl::domain_str(host)
 }
 
 /// The headers that describe a request's body, which a redirect that
@@ -585,8 +710,9 @@ fn resolve(base: &Uri, location: &str) -> Option<String> {
     })
 }
 
-/// `Sec-Fetch-Mode` and `Sec-Fetch-Site`, which browsers send with every
-/// `fetch()` to a potentially trustworthy URL.
+/// Fetch Metadata, which browsers send with every `fetch()` to a
+/// potentially trustworthy URL.
+const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 

@@ -367,6 +367,9 @@ pub struct Hit {
     pub origin: Option<String>,
     /// Whether it carried a cookie.
     pub cookie: bool,
+    /// The request headers that say what the browser sent on the script's
+    /// behalf ([`SENT_HEADERS`]), as sent, in that order.
+    pub sent: Vec<(String, String)>,
     /// The status of the answer.
     pub status: u16,
     /// The CORS headers of the answer (and `vary`, and debug mode's
@@ -377,6 +380,18 @@ pub struct Hit {
     /// The layer's refusal, with the setting that decided.
     pub refusal: Option<String>,
 }
+
+/// The request headers a [`Hit`] records: `Origin`, Fetch Metadata, a
+/// preflight's `Access-Control-Request-*`, and `Content-Type`.
+pub const SENT_HEADERS: &[&str] = &[
+    "origin",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "content-type",
+];
 
 /// The API server's record of every case: the requests that reached it and
 /// how many reached the handler behind the CORS layer.
@@ -671,6 +686,10 @@ async fn record(State(api): State<ApiState>, req: Request, next: Next) -> Respon
     let method = req.method().to_string();
     let origin = text(headers, "origin");
     let cookie = headers.contains_key(COOKIE);
+    let sent = SENT_HEADERS
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), text(headers, name)?)))
+        .collect();
     let res = next.run(req).await;
     let cors_headers = res
         .headers()
@@ -692,6 +711,7 @@ async fn record(State(api): State<ApiState>, req: Request, next: Next) -> Respon
         method,
         origin,
         cookie,
+        sent,
         status: res.status().as_u16(),
         headers: cors_headers,
         kind: res

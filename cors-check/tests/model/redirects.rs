@@ -329,3 +329,109 @@ async fn locations_resolve_as_a_url_parser_resolves_them() {
         assert_eq!(urls.get(1), Some(&url), "{location}: {outcome}");
     }
 }
+
+/// `Sec-Fetch-Site` is taken over every URL of the chain, against the
+/// page's own origin, even where `Origin` says `null`.
+#[tokio::test]
+async fn the_site_of_a_redirected_request_counts_every_url() {
+    let api = api();
+    let sent = |outcome: &cors_check::Outcome| -> Vec<(String, String)> {
+        outcome
+            .exchanges()
+            .iter()
+            .filter(|e| e.stage == Stage::Actual)
+            .map(|e| {
+                let header = |name: &str| e.request.headers()[name].to_str().unwrap().to_owned();
+                (header("origin"), header("sec-fetch-site"))
+            })
+            .collect()
+    };
+    let pair = |origin: &str, site: &str| (origin.to_owned(), site.to_owned());
+    // app -> api (same site) -> app: the last URL is the page's origin,
+    // but the chain went through another origin.
+    let outcome = check(&api)
+        .from(APP)
+        .get(&format!("{API}/to/302/{}", "https:~~app.example.com~x"))
+        .run()
+        .await;
+    assert_eq!(
+        sent(&outcome),
+        [pair(APP, "same-site"), pair("null", "same-site")]
+    );
+    // app -> another site -> api: cross-site from the first URL on.
+    let outcome = check(&api)
+        .from(APP)
+        .get("https://other.test/to/307/https:~~api.example.com~x")
+        .run()
+        .await;
+    assert_eq!(
+        sent(&outcome),
+        [pair(APP, "cross-site"), pair("null", "cross-site")]
+    );
+}
+
+/// Where the engines deviate on Fetch Metadata after a redirect: Firefox
+/// says `cross-site` on a redirected request (not on its preflight), and
+/// WebKit sends none once a redirect went to another origin.
+#[tokio::test]
+async fn fetch_metadata_after_a_redirect_in_each_engine() {
+    use cors_check::Engine;
+    let api = api();
+    let site_of = |e: &cors_check::Exchange| {
+        e.request
+            .headers()
+            .get("sec-fetch-site")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    // app -> api (same site), redirected within api's origin, preflighted.
+    for (engine, preflight_site, actual_site) in [
+        (Engine::Standard, "same-site", "same-site"),
+        (Engine::Chromium, "same-site", "same-site"),
+        (Engine::Firefox, "same-site", "cross-site"),
+        (Engine::WebKit, "same-site", "same-site"),
+    ] {
+        let outcome = check(&api)
+            .engine(engine)
+            .from(APP)
+            .put(&format!("{API}/to/307/~items"))
+            .header("x-custom", "1")
+            .run()
+            .await;
+        let exchanges = outcome.exchanges();
+        assert_eq!(exchanges.len(), 4, "{engine}: {outcome}");
+        assert_eq!(
+            site_of(&exchanges[2]).as_deref(),
+            Some(preflight_site),
+            "{engine}"
+        );
+        assert_eq!(
+            site_of(&exchanges[3]).as_deref(),
+            Some(actual_site),
+            "{engine}"
+        );
+    }
+    // app -> api -> another origin: WebKit sends no Fetch Metadata there.
+    for engine in [
+        Engine::Standard,
+        Engine::Chromium,
+        Engine::Firefox,
+        Engine::WebKit,
+    ] {
+        let outcome = check(&api)
+            .engine(engine)
+            .from(APP)
+            .get(&format!("{API}/to/302/https:~~other.example.org~x"))
+            .run()
+            .await;
+        let last = outcome.exchanges().last().expect("an exchange");
+        let sent = last.request.headers();
+        let expected = (engine != Engine::WebKit).then_some("cross-site");
+        assert_eq!(site_of(last).as_deref(), expected, "{engine}");
+        assert_eq!(
+            sent.get("sec-fetch-dest").is_some(),
+            expected.is_some(),
+            "{engine}"
+        );
+        assert_eq!(sent["origin"], "null", "{engine}");
+    }
+}

@@ -125,10 +125,11 @@ fn bad_origins_and_urls_are_values_not_panics() {
     assert!(BrowserRequest::new("http://localhost:3000", "GET", "/").is_ok());
 }
 
-/// `Sec-Fetch-Mode` and `Sec-Fetch-Site` go to potentially trustworthy URLs
+/// `Sec-Fetch-Dest`, `-Mode` and `-Site` go to potentially trustworthy URLs
 /// only (`https:`, and loopback or `localhost` over `http:`), on the
-/// preflight and on the actual request; `Sec-Fetch-Site` is `same-origin`
-/// or `cross-site`.
+/// preflight and on the actual request; `Sec-Fetch-Site` is `same-origin`,
+/// `same-site` (same scheme, and the same host or registrable domain) or
+/// `cross-site`.
 #[test]
 fn fetch_metadata_goes_to_trustworthy_urls_only() {
     for (origin, url, site) in [
@@ -149,6 +150,60 @@ fn fetch_metadata_goes_to_trustworthy_urls_only() {
         ),
         (O, "http://api.example/items", None),
         (O, "/items", None),
+        // A name that only starts like a loopback address is a name.
+        (O, "http://127.evil.example/items", None),
+        (O, "http://[0:0:0:0:0:0:0:1]:8080/items", Some("cross-site")),
+        (O, "http://127.0.0.2:8080/items", Some("cross-site")),
+        // One site: the same scheme and registrable domain...
+        (
+            "https://app.example.com",
+            "https://api.example.com/items",
+            Some("same-site"),
+        ),
+        (
+            "https://www.example.co.uk",
+            "https://api.example.co.uk/items",
+            Some("same-site"),
+        ),
+        // ... or the same host, on another port.
+        (
+            "http://127.0.0.1:3000",
+            "http://127.0.0.1:8080/items",
+            Some("same-site"),
+        ),
+        (
+            "http://localhost:3000",
+            "http://localhost:8080/items",
+            Some("same-site"),
+        ),
+        (
+            "http://[::1]:3000",
+            "http://[::1]:8080/items",
+            Some("same-site"),
+        ),
+        // Two sites: another scheme, a public suffix between them, another
+        // name for the same machine, or an opaque origin.
+        (
+            "http://app.example.com",
+            "https://api.example.com/items",
+            Some("cross-site"),
+        ),
+        (
+            "https://a.github.io",
+            "https://b.github.io/items",
+            Some("cross-site"),
+        ),
+        (
+            "https://example.co.uk",
+            "https://example.com/items",
+            Some("cross-site"),
+        ),
+        (
+            "http://localhost:3000",
+            "http://127.0.0.1:8080/items",
+            Some("cross-site"),
+        ),
+        ("null", "https://api.example.com/items", Some("cross-site")),
     ] {
         let request = BrowserRequest::new(origin, "PUT", url).unwrap();
         let sent = [request.preflight(), request.actual()];
@@ -163,6 +218,12 @@ fn fetch_metadata_goes_to_trustworthy_urls_only() {
             assert_eq!(
                 headers.get("sec-fetch-mode").map(|v| v.to_str().unwrap()),
                 site.map(|_| "cors"),
+                "{origin} {} {url}",
+                sent.method()
+            );
+            assert_eq!(
+                headers.get("sec-fetch-dest").map(|v| v.to_str().unwrap()),
+                site.map(|_| "empty"),
                 "{origin} {} {url}",
                 sent.method()
             );
