@@ -1,11 +1,8 @@
 //! The browser: a preflight cache on a virtual clock, and the `fetch()`
 //! builder that sends a script's request to a tower service.
 
-use std::convert::Infallible;
 use std::fmt::Display;
 use std::marker::PhantomData;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,6 +11,7 @@ use http::{HeaderMap, Request, Response, StatusCode};
 use tower_service::Service;
 
 use super::blocked::{bounded, Blocked, Rule, Stage};
+use super::body::{service_body, RequestBody, ScriptBody};
 use super::cache::PreflightCache;
 use super::engine::Engine;
 use super::outcome::{Exchange, Journal, Outcome};
@@ -203,11 +201,11 @@ impl Browser {
 ///     Ok(response)
 /// });
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let outcome = check(&app).body::<String>().from("https://app.example.com").put("/items").credentials().run().await;
+/// let outcome = check(&app).body_type::<String>().from("https://app.example.com").put("/items").credentials().run().await;
 /// assert!(outcome.is_allowed(), "{outcome}");
 /// assert!(outcome.can_read("content-type"));
 ///
-/// let outcome = check(&app).body::<String>().from("https://evil.example").delete("/items").run().await;
+/// let outcome = check(&app).body_type::<String>().from("https://evil.example").delete("/items").run().await;
 /// assert_eq!(outcome.blocked().map(|b| b.rule()), Some(&Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)));
 /// # });
 /// ```
@@ -237,14 +235,15 @@ impl Slot<'_> {
 /// path (under `http://api.test`) or an absolute URL; the method defaults
 /// to `GET /`.
 ///
-/// The requests carry an [`EmptyBody`], which services that take any body
+/// The requests carry a [`ScriptBody`] (the script's
+/// [`body`](Fetch::body), or empty), which services that take any body
 /// type (an axum `Router`) accept; for a service that takes one body type,
-/// name it with [`body`](Fetch::body).
+/// name it with [`body_type`](Fetch::body_type).
 ///
 /// # Example
 ///
 /// See [`check`].
-pub struct Fetch<'a, S, B = EmptyBody> {
+pub struct Fetch<'a, S, B = ScriptBody> {
     browser: Slot<'a>,
     service: &'a S,
     origin: Option<String>,
@@ -253,7 +252,8 @@ pub struct Fetch<'a, S, B = EmptyBody> {
     headers: Vec<(String, String)>,
     credentials: bool,
     engine: Option<Engine>,
-    body: PhantomData<fn() -> B>,
+    body: Option<RequestBody>,
+    body_type: PhantomData<fn() -> B>,
 }
 
 impl<'a, S> Fetch<'a, S> {
@@ -267,7 +267,8 @@ impl<'a, S> Fetch<'a, S> {
             headers: Vec::new(),
             credentials: false,
             engine: None,
-            body: PhantomData,
+            body: None,
+            body_type: PhantomData,
         }
     }
 
@@ -279,8 +280,10 @@ impl<'a, S> Fetch<'a, S> {
 
 impl<'a, S, B> Fetch<'a, S, B> {
     /// The request body type of a service that takes one body type (the
-    /// default, [`EmptyBody`], suits services that take any); the requests
-    /// carry its `Default` value.
+    /// default, [`ScriptBody`], suits services that take any). A
+    /// [`body`](Fetch::body) reaches the service as [`ScriptBody`],
+    /// `String`, `Vec<u8>` or `Bytes`; a request of another type carries
+    /// its `Default` value.
     ///
     /// # Example
     ///
@@ -296,11 +299,11 @@ impl<'a, S, B> Fetch<'a, S, B> {
     ///     Ok::<_, std::convert::Infallible>(response)
     /// });
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let outcome = check(&app).body::<String>().from("https://app.example.com").run().await;
+    /// let outcome = check(&app).body_type::<String>().from("https://app.example.com").run().await;
     /// assert!(outcome.is_allowed(), "{outcome}");
     /// # });
     /// ```
-    pub fn body<T: Default>(self) -> Fetch<'a, S, T> {
+    pub fn body_type<T: Default>(self) -> Fetch<'a, S, T> {
         Fetch {
             browser: self.browser,
             service: self.service,
@@ -310,8 +313,54 @@ impl<'a, S, B> Fetch<'a, S, B> {
             headers: self.headers,
             credentials: self.credentials,
             engine: self.engine,
-            body: PhantomData,
+            body: self.body,
+            body_type: PhantomData,
         }
+    }
+
+    /// The script's request body (`fetch(url, { body })`), with the
+    /// `Content-Type` the browser adds for its kind unless the script set
+    /// one (see [`RequestBody`]).
+    ///
+    /// # Example
+    ///
+    /// A POST of JSON, which its `Content-Type` makes preflighted, and one
+    /// of a `FormData`, which stays simple.
+    ///
+    /// ```
+    /// use axum::{routing::post, Router};
+    /// use cors_check::{check, RequestBody};
+    ///
+    /// let any = [("access-control-allow-origin", "*"), ("access-control-allow-headers", "content-type")];
+    /// let app: Router = Router::new().route(
+    ///     "/items",
+    ///     post(move |body: String| async move { (any, format!("got {} bytes", body.len())) })
+    ///         .options(move || async move { any }),
+    /// );
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let json = check(&app)
+    ///     .from("https://app.example.com")
+    ///     .post("/items")
+    ///     .header("content-type", "application/json")
+    ///     .body(RequestBody::text(r#"{"name":"cat"}"#))
+    ///     .run()
+    ///     .await;
+    /// assert!(json.is_allowed() && json.preflight_sent(), "{json}");
+    ///
+    /// let form = check(&app)
+    ///     .from("https://app.example.com")
+    ///     .post("/items")
+    ///     .body(RequestBody::form_data([("name", "cat"), ("age", "3")]))
+    ///     .run()
+    ///     .await;
+    /// assert!(form.is_allowed() && !form.preflight_sent(), "{form}");
+    /// let sent = &form.exchanges()[0].request;
+    /// assert!(sent.headers()["content-type"].to_str().unwrap().starts_with("multipart/form-data; boundary="));
+    /// # });
+    /// ```
+    pub fn body(mut self, body: RequestBody) -> Self {
+        self.body = Some(body);
+        self
     }
 
     /// The page's origin, as the browser serializes it
@@ -453,7 +502,7 @@ impl<'a, S, B> Fetch<'a, S, B> {
     where
         S: Service<Request<B>, Response = Response<R>> + Clone,
         S::Error: Display,
-        B: Default,
+        B: Default + 'static,
     {
         let engine = self.engine.unwrap_or(self.browser.get().engine);
         let request = match self.request() {
@@ -482,6 +531,9 @@ impl<'a, S, B> Fetch<'a, S, B> {
             BrowserRequest::new(origin, &self.method, &self.url)?.credentials(self.credentials);
         for (name, value) in &self.headers {
             request = request.header(name, value);
+        }
+        if let Some(body) = &self.body {
+            request = request.body(body.clone());
         }
         match request.invalid() {
             Some(refused) => Err(refused.clone()),
@@ -514,7 +566,7 @@ async fn exchange<S, B, R>(browser: &mut Browser, service: &S, request: &Browser
 where
     S: Service<Request<B>, Response = Response<R>> + Clone,
     S::Error: Display,
-    B: Default,
+    B: Default + 'static,
 {
     let mut journal = Journal {
         summary: format!(
@@ -616,14 +668,14 @@ async fn round_trip<S, B, R, T>(
 where
     S: Service<Request<B>, Response = Response<R>> + Clone,
     S::Error: Display,
-    B: Default,
+    B: Default + 'static,
 {
-    let sent = match stage {
-        Stage::Preflight => request.preflight(),
-        Stage::Actual => request.actual(),
+    let (sent, body) = match stage {
+        Stage::Preflight => (request.preflight(), None),
+        Stage::Actual => (request.actual(), request.body_bytes()),
     };
     journal.sent.push(stage);
-    let (status, headers) = send(service, sent.clone())
+    let (status, headers) = send(service, sent.clone(), body)
         .await
         .map_err(|error| request.blocked(stage, Rule::NetworkError(error), None))?;
     let checked = check(status, &headers);
@@ -633,14 +685,18 @@ where
     checked.map(|value| (status, value))
 }
 
-/// Sends `request` (with an empty body) to a clone of `service`, once it is
-/// ready, and returns the answer's head; the body is dropped. A service
+/// Sends `request` with `body` to a clone of `service`, once it is ready,
+/// and returns the answer's head; the answer's body is dropped. A service
 /// error is returned as (bounded) text.
-async fn send<S, B, R>(service: &S, request: Request<()>) -> Result<(StatusCode, HeaderMap), String>
+async fn send<S, B, R>(
+    service: &S,
+    request: Request<()>,
+    body: Option<Bytes>,
+) -> Result<(StatusCode, HeaderMap), String>
 where
     S: Service<Request<B>, Response = Response<R>> + Clone,
     S::Error: Display,
-    B: Default,
+    B: Default + 'static,
 {
     let mut service = service.clone();
     let text = |error: S::Error| bounded(error.to_string().as_bytes());
@@ -648,43 +704,9 @@ where
         .await
         .map_err(text)?;
     let response = service
-        .call(request.map(|()| B::default()))
+        .call(request.map(|()| service_body::<B>(body)))
         .await
         .map_err(text)?;
     let (parts, _body) = response.into_parts();
     Ok((parts.status, parts.headers))
-}
-
-/// The body of the requests a [`Fetch`] sends by default: empty, and
-/// accepted by services that take any body type, as an axum `Router` does.
-///
-/// # Example
-///
-/// ```
-/// use http_body::Body;
-/// use cors_check::EmptyBody;
-///
-/// assert!(EmptyBody.is_end_stream());
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EmptyBody;
-
-impl http_body::Body for EmptyBody {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _cx: &mut TaskContext<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
-        Poll::Ready(None)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        true
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(0)
-    }
 }

@@ -33,9 +33,13 @@
 //! one, `Origin: null` once a cross-origin request moves on to another
 //! origin, and at most 20 (a redirected preflight fails, as in browsers).
 //!
+//! A request carries the body a script passes to `fetch()`
+//! ([`RequestBody`]), with the `Content-Type` the browser adds for it, and
+//! Fetch Metadata (`Sec-Fetch-Site` by site) as browsers send it.
+//!
 //! Not modelled: cookies and other credentials themselves (only the
-//! credentials mode), private network access, `no-cors`, `navigate` and
-//! the other request modes, and request bodies.
+//! credentials mode), private network access, and `no-cors`, `navigate`
+//! and the other request modes.
 //!
 //! # Example
 //!
@@ -111,6 +115,7 @@
 )]
 
 mod blocked;
+mod body;
 mod browser;
 mod cache;
 mod cors;
@@ -120,7 +125,8 @@ mod request;
 mod safelist;
 
 pub use blocked::{Blocked, Rule, Stage};
-pub use browser::{check, Browser, EmptyBody, Fetch};
+pub use body::{RequestBody, ScriptBody};
+pub use browser::{check, Browser, Fetch};
 pub use cors::{PreflightResult, Readable, DEFAULT_MAX_AGE};
 pub use engine::Engine;
 pub use outcome::{Exchange, Outcome};

@@ -301,7 +301,7 @@ impl Outcome {
     ///
     /// ```
     /// use cors_check::{check, Engine};
-    /// # let app = tower::service_fn(|_: http::Request<cors_check::EmptyBody>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// # let app = tower::service_fn(|_: http::Request<cors_check::ScriptBody>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// let outcome = check(&app).engine(Engine::WebKit).from("https://app.example.com").run().await;
     /// assert_eq!(outcome.judged_by(), Engine::WebKit);

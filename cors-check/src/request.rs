@@ -7,6 +7,7 @@ use http::header::{HeaderName, HeaderValue};
 use http::{Method, Request, Uri};
 
 use super::blocked::{bounded, Stage};
+use super::body::RequestBody;
 use super::engine::Engine;
 use super::safelist::{
     is_forbidden_method, is_forbidden_request_header, is_http_whitespace, is_safelisted_method,
@@ -88,6 +89,11 @@ pub struct BrowserRequest {
     tainted: bool,
     /// A redirect took the request to another origin.
     redirected_across_origins: bool,
+    /// The script's body, if any.
+    body: Option<RequestBody>,
+    /// Whether the `Content-Type` in `headers` is the body's, which a
+    /// `Content-Type` of the script's replaces.
+    content_type_from_body: bool,
     /// Before a redirect: how the earlier URLs stood to the origin, the
     /// furthest of them (`Sec-Fetch-Site` counts every URL of the chain).
     earlier_site: Option<Relation>,
@@ -146,6 +152,8 @@ impl BrowserRequest {
             engine: Engine::Standard,
             tainted: false,
             redirected_across_origins: false,
+            body: None,
+            content_type_from_body: false,
             earlier_site: None,
         })
     }
@@ -211,13 +219,52 @@ impl BrowserRequest {
     /// ```
     pub fn header(mut self, name: &str, value: &str) -> BrowserRequest {
         match script_header(name, value) {
-            Ok(Some(header)) => self.headers.push(header),
+            Ok(Some(header)) => {
+                if header.0 == http::header::CONTENT_TYPE && self.content_type_from_body {
+                    self.headers
+                        .retain(|(name, _)| name != http::header::CONTENT_TYPE);
+                    self.content_type_from_body = false;
+                }
+                self.headers.push(header);
+            }
             Ok(None) => {}
             Err(refused) => {
                 self.invalid.get_or_insert(refused);
             }
         }
         self
+    }
+
+    /// The script's request body, with the `Content-Type` the browser adds
+    /// for its kind unless the script sets `Content-Type` itself, before or
+    /// after (see [`RequestBody`]).
+    ///
+    /// # Example
+    ///
+    /// See [`RequestBody`].
+    pub fn body(mut self, body: RequestBody) -> BrowserRequest {
+        if self.content_type_from_body {
+            self.headers
+                .retain(|(name, _)| name != http::header::CONTENT_TYPE);
+            self.content_type_from_body = false;
+        }
+        let scripted = self
+            .headers
+            .iter()
+            .any(|(name, _)| name == http::header::CONTENT_TYPE);
+        if let (false, Some(value)) = (scripted, body.content_type()) {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                self.headers.push((http::header::CONTENT_TYPE, value));
+                self.content_type_from_body = true;
+            }
+        }
+        self.body = Some(body);
+        self
+    }
+
+    /// The body's bytes, when there is a body.
+    pub(crate) fn body_bytes(&self) -> Option<bytes::Bytes> {
+        self.body.as_ref().map(RequestBody::to_bytes)
     }
 
     /// Sets the credentials mode: `true` is `"include"` (cookies and HTTP
@@ -630,6 +677,7 @@ impl BrowserRequest {
             _ => false,
         };
         if to_get {
+            next.body = None;
             next.method = Method::GET;
             next.headers
                 .retain(|(name, _)| !is_request_body_header(name.as_str()));

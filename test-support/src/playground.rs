@@ -30,7 +30,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::Body as HttpBody;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
@@ -66,6 +66,32 @@ impl Page {
             Page::A => "A",
             Page::C => "C",
             Page::Sandboxed => "N",
+        }
+    }
+}
+
+/// A request body as the page's script builds it.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    /// A string.
+    Text(&'static str),
+    /// A `FormData` of these text fields.
+    FormData(&'static [(&'static str, &'static str)]),
+    /// A `URLSearchParams` of these pairs.
+    Params(&'static [(&'static str, &'static str)]),
+    /// A `Blob` of this text and this type (`""`: none).
+    Blob(&'static str, &'static str),
+}
+
+impl Body {
+    fn to_json(self) -> Value {
+        match self {
+            Body::Text(text) => json!({ "kind": "text", "text": text }),
+            Body::FormData(fields) => json!({ "kind": "form", "fields": fields }),
+            Body::Params(pairs) => json!({ "kind": "params", "fields": pairs }),
+            Body::Blob(text, content_type) => {
+                json!({ "kind": "blob", "text": text, "type": content_type })
+            }
         }
     }
 }
@@ -109,7 +135,7 @@ pub struct Case {
     /// Request headers the script sets.
     pub headers: &'static [(&'static str, &'static str)],
     /// A request body, if any.
-    pub body: Option<&'static str>,
+    pub body: Option<Body>,
     /// `credentials: "include"` instead of the default `"same-origin"`.
     pub credentials: bool,
     /// `mode: "no-cors"` instead of `"cors"`.
@@ -146,6 +172,10 @@ impl Case {
         self
     }
     const fn body(mut self, body: &'static str) -> Self {
+        self.body = Some(Body::Text(body));
+        self
+    }
+    const fn body_of(mut self, body: Body) -> Self {
         self.body = Some(body);
         self
     }
@@ -326,6 +356,23 @@ pub const CASES: &[Case] = &[
     case("c-gateway", C, "GET", "/gateway/simple").title("gateway allows any origin"),
     case("c-upstream-a", C, "GET", "/gateway/upstream-a")
         .title("handler's own Allow-Origin (A) is not overwritten"),
+    // Request bodies without a Content-Type of the script's: the browser
+    // adds the body's own, which decides the preflight.
+    case("body-text", A, "POST", "/exact/simple")
+        .body_of(Body::Text("hello"))
+        .title("string body: text/plain;charset=UTF-8, simple"),
+    case("body-form-data", A, "POST", "/exact/simple")
+        .body_of(Body::FormData(&[("name", "cat"), ("age", "3")]))
+        .title("FormData body: multipart/form-data, simple"),
+    case("body-url-search-params", A, "POST", "/exact/simple")
+        .body_of(Body::Params(&[("q", "cats & dogs")]))
+        .title("URLSearchParams body: form-urlencoded, simple"),
+    case("body-blob-json", A, "POST", "/exact/simple")
+        .body_of(Body::Blob("{}", "application/json"))
+        .title("Blob of type application/json: preflighted"),
+    case("body-blob-untyped", A, "POST", "/exact/simple")
+        .body_of(Body::Blob("raw", ""))
+        .title("Blob without a type: no Content-Type, simple"),
     // Debug mode (the second API): a refused preflight of an allowed
     // origin is answered with the lists, so the console names the method.
     // Redirects of the actual request (the browser follows them).
@@ -817,7 +864,7 @@ async fn handler(
             .into_response(),
         "stream" => {
             let chunks = Chunks(vec!["[", "1,", "2,", "3", "]"].into_iter());
-            (base, ids, Body::new(chunks)).into_response()
+            (base, ids, HttpBody::new(chunks)).into_response()
         }
         "login" => (
             base,
@@ -884,7 +931,7 @@ fn cases_json() -> Value {
                     "method": c.method,
                     "path": c.path,
                     "headers": c.headers,
-                    "body": c.body,
+                    "body": c.body.map(Body::to_json),
                     "credentials": c.credentials,
                     "no_cors": c.no_cors,
                     "repeat": c.repeat,

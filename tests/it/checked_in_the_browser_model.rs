@@ -47,7 +47,7 @@ async fn gateway_allows_its_listed_headers() {
         ("PATCH", "X-Sdk-Content-Sha256", "abc"),
     ] {
         let outcome = check(&app)
-            .body::<String>()
+            .body_type::<String>()
             .from(APP)
             .method(method, "/items")
             .header(header, value)
@@ -67,7 +67,7 @@ async fn gateway_refuses_other_headers_methods_and_credentials() {
     let app = CorsLayer::gateway().layer(handler());
     for header in ["x-custom", "x-api-key", "if-match"] {
         let outcome = check(&app)
-            .body::<String>()
+            .body_type::<String>()
             .from(APP)
             .get("/items")
             .header(header, "1")
@@ -85,7 +85,7 @@ async fn gateway_refuses_other_headers_methods_and_credentials() {
     // `patch`: methods are case-sensitive.
     for method in ["patch", "PURGE"] {
         let outcome = check(&app)
-            .body::<String>()
+            .body_type::<String>()
             .from(APP)
             .method(method, "/items")
             .run()
@@ -93,7 +93,7 @@ async fn gateway_refuses_other_headers_methods_and_credentials() {
         assert!(outcome.is_blocked(), "{method}: {outcome}");
     }
     let credentials = check(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .get("/items")
         .credentials()
@@ -122,7 +122,7 @@ fn exact() -> CorsLayer {
 async fn exact_origin_credentialed_policy() {
     let app = exact().layer(handler());
     let outcome = check(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .put("/items/1")
         .header("content-type", "application/json")
@@ -135,7 +135,7 @@ async fn exact_origin_credentialed_policy() {
     assert!(!outcome.can_read("x-apig-latency"));
 
     let simple = check(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .get("/items")
         .credentials()
@@ -150,7 +150,7 @@ async fn exact_origin_credentialed_policy() {
         "https://app.example.com:8443",
     ] {
         let put = check(&app)
-            .body::<String>()
+            .body_type::<String>()
             .from(origin)
             .put("/items/1")
             .credentials()
@@ -165,7 +165,7 @@ async fn exact_origin_credentialed_policy() {
             "{origin}"
         );
         let get = check(&app)
-            .body::<String>()
+            .body_type::<String>()
             .from(origin)
             .get("/items")
             .credentials()
@@ -178,7 +178,7 @@ async fn exact_origin_credentialed_policy() {
         );
     }
     let patch = check(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .patch("/items/1")
         .credentials()
@@ -186,7 +186,7 @@ async fn exact_origin_credentialed_policy() {
         .await;
     assert!(patch.is_blocked(), "PATCH is not allowed: {patch}");
     let header = check(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .put("/items/1")
         .header("x-custom", "1")
@@ -217,13 +217,18 @@ fn partner_handler() -> impl tower::Service<
 async fn the_handlers_allow_origin_wins() {
     let app = CorsLayer::gateway().layer(partner_handler());
     let partner = check(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from("https://partner.example.com")
         .get("/")
         .run()
         .await;
     assert!(partner.is_allowed(), "{partner}");
-    let other = check(&app).body::<String>().from(APP).get("/").run().await;
+    let other = check(&app)
+        .body_type::<String>()
+        .from(APP)
+        .get("/")
+        .run()
+        .await;
     assert_eq!(
         other.blocked().map(|b| b.rule()),
         Some(&Rule::AllowOriginMismatch {
@@ -232,7 +237,12 @@ async fn the_handlers_allow_origin_wins() {
         })
     );
     // The preflight is the layer's alone, the actual response the handler's.
-    let put = check(&app).body::<String>().from(APP).put("/").run().await;
+    let put = check(&app)
+        .body_type::<String>()
+        .from(APP)
+        .put("/")
+        .run()
+        .await;
     assert!(put.preflight_sent());
     assert_eq!(
         put.blocked().map(|b| b.stage()),
@@ -246,7 +256,7 @@ async fn the_handlers_allow_origin_wins() {
         .unwrap()
         .layer(partner_handler());
     let outcome = check(&layer_wins)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .get("/")
         .run()
@@ -298,7 +308,7 @@ where
 {
     browser
         .fetch(app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .put("/items")
         .run()
@@ -364,7 +374,7 @@ async fn a_preflight_is_cached_for_its_max_age_with_an_entry_per_method() {
     assert!(!preflight_for_put(&mut browser, &app).await);
     let delete = browser
         .fetch(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .delete("/items")
         .run()
@@ -381,7 +391,7 @@ async fn a_preflight_is_cached_for_its_max_age_with_an_entry_per_method() {
     // cached without them): it is preflighted, and the credentialed policy allows it.
     let credentialed = browser
         .fetch(&app)
-        .body::<String>()
+        .body_type::<String>()
         .from(APP)
         .delete("/items")
         .credentials()

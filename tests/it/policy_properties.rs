@@ -904,7 +904,7 @@ fn the_browser_model_gets_what_the_policy_allows() {
             Ok::<_, Infallible>(res)
         }));
         let mut fetch = check(&app)
-            .body::<String>()
+            .body_type::<String>()
             .from(script.origin)
             .method(script.method, "https://api.example.net/items");
         for (name, value, _) in &script.headers {

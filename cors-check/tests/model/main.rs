@@ -6,6 +6,7 @@
 #[macro_use]
 mod support;
 
+mod bodies;
 mod cache;
 mod engines;
 mod messages;

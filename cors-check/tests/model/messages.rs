@@ -136,11 +136,11 @@ async fn outcomes_name_their_rule() {
     let refusing = scripted(answer(403, &[]), ok(&[]));
     let cases = [
         (
-            check(&refusing).body::<String>().from(O).put("/"),
+            check(&refusing).body_type::<String>().from(O).put("/"),
             "preflight-status-not-ok",
         ),
         (
-            check(&refusing).body::<String>().from(O).get("/"),
+            check(&refusing).body_type::<String>().from(O).get("/"),
             "missing-allow-origin",
         ),
     ];
@@ -154,7 +154,7 @@ async fn outcomes_name_their_rule() {
     }
     let narrow = scripted(no_content(ANY), ok(ANY));
     let outcome = check(&narrow)
-        .body::<String>()
+        .body_type::<String>()
         .from(O)
         .get("/")
         .header("x-a", "1")
@@ -165,7 +165,7 @@ async fn outcomes_name_their_rule() {
         Some("header-not-allowed")
     );
     let outcome = check(&failing(Stage::Actual))
-        .body::<String>()
+        .body_type::<String>()
         .from(O)
         .get("/")
         .run()

@@ -14,7 +14,7 @@ async fn the_requests_on_the_wire() {
         ok(ANY),
     );
     let outcome = check(&server)
-        .body::<String>()
+        .body_type::<String>()
         .from(O)
         .put("/items?x=1")
         .header("X-B", "1")
@@ -61,7 +61,7 @@ async fn same_origin_sends_origin_only_on_writes() {
         ("PUT", true),
     ] {
         let outcome = check(&server)
-            .body::<String>()
+            .body_type::<String>()
             .from("http://api.test")
             .method(method, "/x")
             .run()

@@ -185,7 +185,7 @@ where
 {
     let mut fetch = browser
         .fetch(service)
-        .body::<String>()
+        .body_type::<String>()
         .from(r.from)
         .method(r.method, r.path);
     for (name, value) in &r.headers {

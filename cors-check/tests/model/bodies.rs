@@ -1,0 +1,201 @@
+//! Request bodies as a script passes them to `fetch()`: the
+//! `Content-Type` the browser adds for each kind (which decides the
+//! preflight), the script's own `Content-Type` first, and the bytes the
+//! service receives.
+
+use std::convert::Infallible;
+
+use axum::extract::Request;
+use axum::routing::any;
+use axum::Router;
+use cors_check::{check, RequestBody, Stage};
+use http::Response;
+
+const APP: &str = "https://app.example.com";
+
+/// An API that allows any origin and header, and answers with what it
+/// received: `x-got-type` and `x-got-body`, exposed.
+fn echo() -> Router {
+    Router::new().route(
+        "/{*path}",
+        any(|request: Request| async move {
+            let content_type = request
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_owned();
+            let body = axum::body::to_bytes(request.into_body(), 1 << 16)
+                .await
+                .unwrap_or_default();
+            let body = String::from_utf8_lossy(&body).replace(['\r', '\n'], "~");
+            let mut response = Response::new(axum::body::Body::empty());
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("access-control-allow-origin", "*"),
+                ("access-control-allow-headers", "*"),
+                ("access-control-allow-methods", "*"),
+                ("access-control-expose-headers", "*"),
+            ] {
+                headers.insert(name, value.parse().unwrap());
+            }
+            headers.insert("x-got-type", content_type.parse().unwrap());
+            headers.insert("x-got-body", body.parse().unwrap());
+            response
+        }),
+    )
+}
+
+#[tokio::test]
+async fn each_kind_of_body_brings_its_content_type() {
+    let api = echo();
+    let rows: [(RequestBody, &str, &str, bool); 5] = [
+        (
+            RequestBody::text("hello"),
+            "text/plain;charset=UTF-8",
+            "hello",
+            false,
+        ),
+        (
+            RequestBody::url_search_params([("q", "cats & dogs"), ("page", "2")]),
+            "application/x-www-form-urlencoded;charset=UTF-8",
+            "q=cats+%26+dogs&page=2",
+            false,
+        ),
+        (
+            RequestBody::form_data([("name", "cat")]),
+            "multipart/form-data; boundary=",
+            "Content-Disposition: form-data; name=\"name\"~~~~cat~~",
+            false,
+        ),
+        (
+            RequestBody::blob(b"{}", "application/json"),
+            "application/json",
+            "{}",
+            true,
+        ),
+        (RequestBody::blob(b"raw", ""), "-", "raw", false),
+    ];
+    for (body, content_type, received, preflight) in rows {
+        let outcome = check(&api)
+            .from(APP)
+            .post("/items")
+            .body(body.clone())
+            .run()
+            .await;
+        assert!(outcome.is_allowed(), "{body:?}: {outcome}");
+        assert_eq!(outcome.preflight_sent(), preflight, "{body:?}");
+        let got_type = outcome.header("x-got-type").unwrap_or_default();
+        assert!(got_type.starts_with(content_type), "{body:?}: {got_type}");
+        let got_body = outcome.header("x-got-body").unwrap_or_default();
+        assert!(got_body.contains(received), "{body:?}: {got_body}");
+    }
+}
+
+#[tokio::test]
+async fn the_scripts_content_type_comes_first_whenever_it_is_set() {
+    let api = echo();
+    let json = r#"{"name":"cat"}"#;
+    let before = check(&api)
+        .from(APP)
+        .post("/items")
+        .header("Content-Type", "application/json")
+        .body(RequestBody::text(json))
+        .run()
+        .await;
+    let after = check(&api)
+        .from(APP)
+        .post("/items")
+        .body(RequestBody::text(json))
+        .header("Content-Type", "application/json")
+        .run()
+        .await;
+    for outcome in [before, after] {
+        assert!(
+            outcome.is_allowed() && outcome.preflight_sent(),
+            "{outcome}"
+        );
+        assert_eq!(outcome.header("x-got-type"), Some("application/json"));
+        assert_eq!(outcome.header("x-got-body"), Some(json));
+        let sent = &outcome.exchanges()[1].request;
+        assert_eq!(sent.headers().get_all("content-type").iter().count(), 1);
+    }
+    // A second body replaces the first, and its type.
+    let outcome = check(&api)
+        .from(APP)
+        .post("/items")
+        .body(RequestBody::blob(b"{}", "application/json"))
+        .body(RequestBody::text("plain"))
+        .run()
+        .await;
+    assert!(!outcome.preflight_sent(), "{outcome}");
+    assert_eq!(
+        outcome.header("x-got-type"),
+        Some("text/plain;charset=UTF-8")
+    );
+}
+
+#[tokio::test]
+async fn a_service_of_one_body_type_gets_the_bytes_it_can_hold() {
+    async fn run<B: Default + Send + 'static>(read: fn(B) -> String) -> Option<String> {
+        let service = tower::service_fn(move |request: http::Request<B>| async move {
+            let got = read(request.into_body());
+            let mut response = Response::new(());
+            let headers = response.headers_mut();
+            headers.insert("access-control-allow-origin", "*".parse().unwrap());
+            headers.insert("access-control-expose-headers", "*".parse().unwrap());
+            headers.insert("x-got", got.parse().unwrap());
+            Ok::<_, Infallible>(response)
+        });
+        let outcome = check(&service)
+            .body_type::<B>()
+            .from(APP)
+            .post("/")
+            .body(RequestBody::text("hello"))
+            .run()
+            .await;
+        outcome.header("x-got").map(str::to_owned)
+    }
+    assert_eq!(run::<String>(|s| s).await.as_deref(), Some("hello"));
+    assert_eq!(
+        run::<Vec<u8>>(|v| String::from_utf8(v).unwrap())
+            .await
+            .as_deref(),
+        Some("hello")
+    );
+    assert_eq!(
+        run::<bytes::Bytes>(|b| String::from_utf8(b.to_vec()).unwrap())
+            .await
+            .as_deref(),
+        Some("hello")
+    );
+    // A type that cannot hold bytes gets its default.
+    assert_eq!(run::<u8>(|n| n.to_string()).await.as_deref(), Some("0"));
+}
+
+#[tokio::test]
+async fn a_redirect_to_get_leaves_the_body_behind() {
+    let api: Router = Router::new()
+        .route(
+            "/moved",
+            any(|| async {
+                (
+                    http::StatusCode::SEE_OTHER,
+                    [("location", "/items"), ("access-control-allow-origin", "*")],
+                )
+            }),
+        )
+        .merge(echo());
+    let outcome = check(&api)
+        .from(APP)
+        .post("/moved")
+        .body(RequestBody::text("hello"))
+        .run()
+        .await;
+    assert!(outcome.is_allowed(), "{outcome}");
+    let last = outcome.exchanges().last().unwrap();
+    assert_eq!(last.stage, Stage::Actual);
+    assert_eq!(last.request.method(), "GET");
+    assert_eq!(outcome.header("x-got-body"), Some(""));
+    assert_eq!(outcome.header("x-got-type"), Some("-"));
+}
