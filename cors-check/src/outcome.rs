@@ -360,7 +360,8 @@ impl fmt::Display for Outcome {
             Verdict::Blocked(blocked) => blocked.fmt(f)?,
             Verdict::Rejected(why) => write!(
                 f,
-                "rejected by fetch() before sending: {why}; a TypeError, with nothing sent. Fix: change the script's request"
+                "rejected by fetch() before sending: {}: {why}; a TypeError, with nothing sent. Fix: change the script's request",
+                self.summary
             )?,
             Verdict::Allowed(status, _) => {
                 let preflight = match self.preflight_sent() {

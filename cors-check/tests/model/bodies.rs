@@ -199,3 +199,108 @@ async fn a_redirect_to_get_leaves_the_body_behind() {
     assert_eq!(outcome.header("x-got-body"), Some(""));
     assert_eq!(outcome.header("x-got-type"), Some("-"));
 }
+
+#[test]
+fn bodies_hold_the_bytes_the_browser_sends() {
+    assert_eq!(RequestBody::text("héllo").bytes(), "héllo".as_bytes());
+    assert_eq!(RequestBody::blob(b"\x00\x01", "").bytes(), b"\x00\x01");
+    // The form-urlencoded serializer keeps `*-._` and alphanumerics, and
+    // percent-encodes the rest, space as `+`.
+    let params = RequestBody::url_search_params([("a*b-c.d_e", "x y/z~é")]);
+    assert_eq!(params.bytes(), b"a*b-c.d_e=x+y%2Fz%7E%C3%A9");
+    assert_eq!(
+        RequestBody::blob(b"{}", "Application/JSON").content_type(),
+        Some("application/json")
+    );
+}
+
+/// What a service sees of the body: its size and whether it ends at once.
+#[tokio::test]
+async fn the_service_sees_the_bodys_length() {
+    use http_body::Body as _;
+    let service = tower::service_fn(
+        |request: http::Request<cors_check::ScriptBody>| async move {
+            let body = request.body();
+            let seen = format!("{} {:?}", body.is_end_stream(), body.size_hint().exact());
+            let mut response = Response::new(());
+            let headers = response.headers_mut();
+            headers.insert("access-control-allow-origin", "*".parse().unwrap());
+            headers.insert("access-control-expose-headers", "*".parse().unwrap());
+            headers.insert("x-seen", seen.parse().unwrap());
+            Ok::<_, Infallible>(response)
+        },
+    );
+    let empty = check(&service).from(APP).post("/").run().await;
+    assert_eq!(empty.header("x-seen"), Some("true Some(0)"));
+    let text = check(&service)
+        .from(APP)
+        .post("/")
+        .body(RequestBody::text("hello"))
+        .run()
+        .await;
+    assert_eq!(text.header("x-seen"), Some("false Some(5)"));
+}
+
+/// The request built by hand: the script's `Content-Type` replaces the
+/// body's whenever it comes, other headers leave it, and a second body
+/// replaces the first one's type but keeps the script's headers.
+#[test]
+fn a_hand_built_request_keeps_one_content_type() {
+    use cors_check::BrowserRequest;
+    let content_types = |request: &BrowserRequest| -> Vec<String> {
+        request
+            .actual()
+            .headers()
+            .get_all("content-type")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    let base = || BrowserRequest::new(APP, "POST", "https://api.example.com/items").unwrap();
+
+    let scripted = base()
+        .body(RequestBody::text("{}"))
+        .header("Content-Type", "application/json");
+    assert_eq!(content_types(&scripted), ["application/json"]);
+
+    let other_header = base().body(RequestBody::text("hi")).header("x-trace", "1");
+    assert_eq!(content_types(&other_header), ["text/plain;charset=UTF-8"]);
+    assert_eq!(other_header.actual().headers()["x-trace"], "1");
+
+    let scripted_first = base()
+        .header("Content-Type", "application/json")
+        .body(RequestBody::text("{}"))
+        .header("Content-Type", "application/json");
+    assert_eq!(
+        content_types(&scripted_first).len(),
+        2,
+        "both of the script's"
+    );
+
+    let twice = base()
+        .header("x-trace", "1")
+        .body(RequestBody::blob(b"{}", "application/json"))
+        .body(RequestBody::text("hi"));
+    assert_eq!(content_types(&twice), ["text/plain;charset=UTF-8"]);
+    assert_eq!(twice.actual().headers()["x-trace"], "1");
+}
+
+#[tokio::test]
+async fn a_rejected_request_says_what_the_script_asked_for() {
+    let api = echo();
+    let outcome = check(&api).from(APP).method("TRACK", "/items").run().await;
+    let text = outcome.to_string();
+    assert!(
+        text.starts_with(
+            "rejected by fetch() before sending: TRACK /items from https://app.example.com: "
+        ),
+        "{text}"
+    );
+    let outcome = check(&api).get("/items").run().await;
+    assert!(
+        outcome
+            .to_string()
+            .contains("from no origin: no page origin"),
+        "{outcome}"
+    );
+}

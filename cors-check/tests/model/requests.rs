@@ -204,6 +204,14 @@ fn fetch_metadata_goes_to_trustworthy_urls_only() {
             Some("cross-site"),
         ),
         ("null", "https://api.example.com/items", Some("cross-site")),
+        // Hosts compare whole: an IPv6 address without a port, and two
+        // IPv4 addresses, which have no registrable domain.
+        ("http://[::1]", "http://[::1]:8080/items", Some("same-site")),
+        (
+            "https://192.168.0.1",
+            "https://10.0.0.1/items",
+            Some("cross-site"),
+        ),
     ] {
         let request = BrowserRequest::new(origin, "PUT", url).unwrap();
         let sent = [request.preflight(), request.actual()];
