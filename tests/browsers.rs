@@ -989,11 +989,10 @@ async fn suite(engine: Engine) {
         engine.name()
     );
     eprintln!(
-        "{}: all {} browser cases passed, and the model agreed on {} of them ({} not modelled)",
+        "{}: all {} browser cases passed, and the model agreed on {} of them",
         engine.name(),
         EXPECTATIONS.len(),
         table.agreed,
-        table.not_modelled
     );
 }
 
@@ -1176,7 +1175,6 @@ struct Agreement {
     cells: Cells,
     disagreements: Vec<String>,
     agreed: usize,
-    not_modelled: usize,
 }
 
 /// The model's profile for each engine of the suite.
@@ -1214,7 +1212,6 @@ async fn agreement(
         cells: Vec::new(),
         disagreements: Vec::new(),
         agreed: 0,
-        not_modelled: 0,
     };
     // The page runs A's cases, then those of its frames.
     let ordered = playground::Page::ORDER
@@ -1229,19 +1226,6 @@ async fn agreement(
         let real_text = real
             .as_ref()
             .map_or("no result".to_owned(), Verdict::to_string);
-        if case.no_cors {
-            table.not_modelled += 1;
-            let cell = real.as_ref().map_or("no result".to_owned(), Verdict::short);
-            table
-                .cells
-                .push((case.id, format!("{cell} (not modelled)")));
-            let _ = writeln!(
-                table.text,
-                "{:<22} {real_text:<58} not modelled (mode no-cors)",
-                case.id
-            );
-            continue;
-        }
         let origin = match case.from {
             playground::Page::A => &playground.origin_a,
             playground::Page::C => &playground.origin_c,
@@ -1269,6 +1253,9 @@ async fn agreement(
             if let Some(body) = case.body {
                 fetch = fetch.body(request_body(body));
             }
+            if case.no_cors {
+                fetch = fetch.no_cors();
+            }
             let outcome = fetch.run().await;
             preflights += outcome
                 .exchanges()
@@ -1279,10 +1266,10 @@ async fn agreement(
         }
         let Some(outcome) = last else { continue };
         let model = Verdict {
-            outcome: if outcome.is_allowed() {
-                Allowed
-            } else {
-                Blocked
+            outcome: match (outcome.is_allowed(), outcome.is_opaque()) {
+                (true, _) => Allowed,
+                (_, true) => Opaque,
+                _ => Blocked,
             },
             stage: outcome.blocked().map(|b| match b.stage() {
                 cors_check::Stage::Preflight => "preflight",

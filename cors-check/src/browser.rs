@@ -251,6 +251,7 @@ pub struct Fetch<'a, S, B = ScriptBody> {
     url: String,
     headers: Vec<(String, String)>,
     credentials: bool,
+    no_cors: bool,
     engine: Option<Engine>,
     body: Option<RequestBody>,
     body_type: PhantomData<fn() -> B>,
@@ -266,6 +267,7 @@ impl<'a, S> Fetch<'a, S> {
             url: "/".to_owned(),
             headers: Vec::new(),
             credentials: false,
+            no_cors: false,
             engine: None,
             body: None,
             body_type: PhantomData,
@@ -312,6 +314,7 @@ impl<'a, S, B> Fetch<'a, S, B> {
             url: self.url,
             headers: self.headers,
             credentials: self.credentials,
+            no_cors: self.no_cors,
             engine: self.engine,
             body: self.body,
             body_type: PhantomData,
@@ -456,6 +459,28 @@ impl<'a, S, B> Fetch<'a, S, B> {
         self
     }
 
+    /// Mode `"no-cors"` (`fetch(url, { mode: "no-cors" })`): no preflight
+    /// and no CORS check; the script gets an opaque response
+    /// ([`Outcome::is_opaque`]). See [`BrowserRequest::no_cors`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use axum::{routing::get, Router};
+    /// use cors_check::check;
+    ///
+    /// let app: Router = Router::new().route("/pixel", get(|| async { "GIF89a" }));
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let outcome = check(&app).from("https://app.example.com").get("/pixel").no_cors().run().await;
+    /// assert!(outcome.is_opaque() && outcome.actual_sent(), "{outcome}");
+    /// assert_eq!(outcome.status(), None);
+    /// # });
+    /// ```
+    pub fn no_cors(mut self) -> Self {
+        self.no_cors = true;
+        self
+    }
+
     /// Credentials mode `"include"`: cookies go along, and the answer must
     /// name the origin and send `Access-Control-Allow-Credentials: true`.
     ///
@@ -535,6 +560,9 @@ impl<'a, S, B> Fetch<'a, S, B> {
         if let Some(body) = &self.body {
             request = request.body(body.clone());
         }
+        if self.no_cors {
+            request = request.no_cors();
+        }
         match request.invalid() {
             Some(refused) => Err(refused.clone()),
             None => Ok(request),
@@ -597,16 +625,21 @@ where
                 Err(blocked) => return Outcome::refused(journal, blocked),
             }
         }
-        // The CORS check applies to a redirect too, before it is followed.
+        // The CORS check applies to a redirect too, before it is followed;
+        // a no-cors request has none.
         let check = |status, headers: &HeaderMap| {
-            let readable = request.check_response(status, headers)?;
+            let readable = match request.is_no_cors() {
+                true => None,
+                false => Some(request.check_response(status, headers)?),
+            };
             Ok((readable, redirect_location(status, headers)))
         };
         let (status, location) =
             match round_trip(service, &request, &mut journal, Stage::Actual, check).await {
-                Ok((status, (readable, None))) => {
+                Ok((status, (Some(readable), None))) => {
                     return Outcome::allowed(journal, status, readable)
                 }
+                Ok((_, (None, None))) => return Outcome::opaque(journal),
                 Ok((status, (_, Some(location)))) => (status, location),
                 Err(blocked) => return Outcome::refused(journal, blocked),
             };

@@ -37,9 +37,10 @@
 //! ([`RequestBody`]), with the `Content-Type` the browser adds for it, and
 //! Fetch Metadata (`Sec-Fetch-Site` by site) as browsers send it.
 //!
-//! Not modelled: cookies and other credentials themselves (only the
-//! credentials mode), private network access, and `no-cors`, `navigate`
-//! and the other request modes.
+//! Modes `cors` (the default) and `no-cors` ([`Fetch::no_cors`]) are
+//! modelled. Not modelled: cookies and other credentials themselves (only
+//! the credentials mode), private network access, and `navigate` and the
+//! other request modes.
 //!
 //! # Example
 //!

@@ -73,6 +73,8 @@ enum Verdict {
     Blocked(Blocked),
     /// `fetch()` threw before sending anything.
     Rejected(InvalidRequest),
+    /// A no-cors request's opaque response.
+    Opaque,
 }
 
 /// What the script gets from one `fetch()`: the response (its status and
@@ -146,6 +148,18 @@ impl Outcome {
         }
     }
 
+    /// A no-cors request got its opaque response.
+    pub(crate) fn opaque(journal: Journal) -> Outcome {
+        Outcome {
+            summary: journal.summary,
+            sent: journal.sent,
+            result: Verdict::Opaque,
+            exchanges: journal.exchanges,
+            engine: journal.engine,
+            standard_blocks: None,
+        }
+    }
+
     /// Whether the script got the response.
     ///
     /// # Example
@@ -164,6 +178,16 @@ impl Outcome {
     /// See [`Outcome`].
     pub fn is_blocked(&self) -> bool {
         matches!(self.result, Verdict::Blocked(_))
+    }
+
+    /// Whether a no-cors request got an opaque response: `fetch()`
+    /// resolved, but the script sees status 0, no headers and no body.
+    ///
+    /// # Example
+    ///
+    /// See [`Fetch::no_cors`](crate::Fetch::no_cors).
+    pub fn is_opaque(&self) -> bool {
+        matches!(self.result, Verdict::Opaque)
     }
 
     /// Why `fetch()` threw a `TypeError` before sending anything, if it
@@ -361,6 +385,11 @@ impl fmt::Display for Outcome {
             Verdict::Rejected(why) => write!(
                 f,
                 "rejected by fetch() before sending: {}: {why}; a TypeError, with nothing sent. Fix: change the script's request",
+                self.summary
+            )?,
+            Verdict::Opaque => write!(
+                f,
+                "opaque: {} (mode no-cors: the script sees status 0, no headers and no body)",
                 self.summary
             )?,
             Verdict::Allowed(status, _) => {

@@ -91,6 +91,8 @@ pub struct BrowserRequest {
     redirected_across_origins: bool,
     /// The script's body, if any.
     body: Option<RequestBody>,
+    /// `mode: "no-cors"`: no preflight, no CORS check, an opaque response.
+    no_cors: bool,
     /// Whether the `Content-Type` in `headers` is the body's, which a
     /// `Content-Type` of the script's replaces.
     content_type_from_body: bool,
@@ -153,6 +155,7 @@ impl BrowserRequest {
             tainted: false,
             redirected_across_origins: false,
             body: None,
+            no_cors: false,
             content_type_from_body: false,
             earlier_site: None,
         })
@@ -260,6 +263,45 @@ impl BrowserRequest {
         }
         self.body = Some(body);
         self
+    }
+
+    /// `mode: "no-cors"`, as `fetch(url, { mode: "no-cors" })`: the
+    /// request is sent without a preflight, with only the headers a
+    /// no-cors request may carry (`Accept`, `Accept-Language`,
+    /// `Content-Language`, and `Content-Type` of a form or text type; the
+    /// others are dropped, as browsers drop them), and the script gets an
+    /// opaque response: status 0, no headers, no body. Only `GET`, `HEAD`
+    /// and `POST` are allowed; `fetch()` rejects any other method.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// let beacon = BrowserRequest::new("https://app.example.com", "POST", "https://stats.example.net/hit")?
+    ///     .header("X-Trace", "1")
+    ///     .no_cors();
+    /// assert!(!beacon.needs_preflight());
+    /// let sent = beacon.actual();
+    /// assert!(sent.headers().get("x-trace").is_none());
+    /// assert_eq!(sent.headers()["origin"], "https://app.example.com");
+    /// assert!(BrowserRequest::new("https://app.example.com", "PUT", "/x")?.no_cors().invalid().is_some());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn no_cors(mut self) -> BrowserRequest {
+        self.no_cors = true;
+        if !is_safelisted_method(self.method()) {
+            self.invalid.get_or_insert(InvalidRequest::new(format!(
+                "{} is not allowed with mode no-cors, which takes GET, HEAD and POST",
+                bounded(self.method().as_bytes())
+            )));
+        }
+        self
+    }
+
+    /// Whether the mode is `"no-cors"` (see [`no_cors`](BrowserRequest::no_cors)).
+    pub(crate) fn is_no_cors(&self) -> bool {
+        self.no_cors
     }
 
     /// The body's bytes, when there is a body.
@@ -394,7 +436,8 @@ impl BrowserRequest {
     /// # Ok::<(), cors_check::InvalidRequest>(())
     /// ```
     pub fn needs_preflight(&self) -> bool {
-        !self.is_same_origin()
+        !self.no_cors
+            && !self.is_same_origin()
             && (!is_safelisted_method(self.method()) || !self.unsafe_headers().is_empty())
     }
 
@@ -533,9 +576,13 @@ impl BrowserRequest {
     /// ```
     pub fn actual(&self) -> Request<()> {
         let mut request = self.request(self.method.clone());
-        let sends_origin = !self.is_same_origin() || !matches!(self.method(), "GET" | "HEAD");
+        let get_or_head = matches!(self.method(), "GET" | "HEAD");
+        let sends_origin = !get_or_head || (!self.no_cors && !self.is_same_origin());
         let headers = request.headers_mut();
         for (name, value) in &self.headers {
+            if self.no_cors && !is_no_cors_safelisted(name.as_str(), value.as_bytes()) {
+                continue;
+            }
             headers.append(name.clone(), value.clone());
         }
         if !headers.contains_key(http::header::ACCEPT) {
@@ -573,8 +620,12 @@ impl BrowserRequest {
         {
             site = Relation::CrossSite;
         }
+        let mode = match self.no_cors {
+            true => "no-cors",
+            false => "cors",
+        };
         headers.insert(SEC_FETCH_DEST, HeaderValue::from_static("empty"));
-        headers.insert(SEC_FETCH_MODE, HeaderValue::from_static("cors"));
+        headers.insert(SEC_FETCH_MODE, HeaderValue::from_static(mode));
         headers.insert(SEC_FETCH_SITE, site.header());
     }
 
@@ -698,6 +749,16 @@ impl BrowserRequest {
         next.target_origin = target_origin;
         Ok(next)
     }
+}
+
+/// Fetch's "no-CORS-safelisted request-header": `Accept`,
+/// `Accept-Language`, `Content-Language` or `Content-Type`, with a
+/// CORS-safelisted value.
+fn is_no_cors_safelisted(name: &str, value: &[u8]) -> bool {
+    matches!(
+        name,
+        "accept" | "accept-language" | "content-language" | "content-type"
+    ) && is_safelisted_request_header(name, value)
 }
 
 /// The host of an authority (`host`, `host:port`, `[::1]:port`).

@@ -238,3 +238,71 @@ fn fetch_metadata_goes_to_trustworthy_urls_only() {
         }
     }
 }
+
+/// Mode `no-cors`: no preflight, only the headers such a request may
+/// carry, `Origin` only beyond `GET` and `HEAD`, an opaque response
+/// whatever the server answers, and `fetch()` rejects other methods.
+#[tokio::test]
+async fn a_no_cors_request_gets_an_opaque_response() {
+    use axum::http::StatusCode;
+    use axum::routing::any;
+    use axum::Router;
+
+    // No CORS header at all, and a redirect.
+    let app: Router = Router::new()
+        .route("/pixel", any(|| async { "GIF89a" }))
+        .route(
+            "/moved",
+            any(|| async { (StatusCode::FOUND, [("location", "/pixel")]) }),
+        );
+    let get = cors_check::check(&app)
+        .from(O)
+        .get("https://api.example/pixel")
+        .header("x-trace", "1")
+        .header("accept", "image/gif")
+        .no_cors()
+        .run()
+        .await;
+    assert!(
+        get.is_opaque() && !get.is_allowed() && !get.is_blocked(),
+        "{get}"
+    );
+    assert!(!get.preflight_sent() && get.actual_sent());
+    assert_eq!(get.status(), None);
+    assert!(!get.can_read("content-type"));
+    assert!(
+        get.to_string()
+            .starts_with("opaque: GET https://api.example/pixel"),
+        "{get}"
+    );
+    let sent = get.exchanges()[0].request.headers();
+    assert!(sent.get("origin").is_none(), "no Origin on a no-cors GET");
+    assert!(
+        sent.get("x-trace").is_none(),
+        "dropped: not a no-cors header"
+    );
+    assert_eq!(sent["accept"], "image/gif");
+    assert_eq!(sent["sec-fetch-mode"], "no-cors");
+
+    let post = cors_check::check(&app)
+        .from(O)
+        .post("https://api.example/moved")
+        .header("content-type", "application/json")
+        .no_cors()
+        .run()
+        .await;
+    assert!(post.is_opaque(), "{post}");
+    let first = post.exchanges()[0].request.headers();
+    assert_eq!(first["origin"], O);
+    assert!(first.get("content-type").is_none(), "not a safelisted type");
+    assert_eq!(post.exchanges().len(), 2, "the redirect is followed");
+
+    let put = cors_check::check(&app)
+        .from(O)
+        .put("https://api.example/pixel")
+        .no_cors()
+        .run()
+        .await;
+    let rejected = put.rejected().expect("rejected");
+    assert!(rejected.to_string().contains("no-cors"), "{rejected}");
+}
