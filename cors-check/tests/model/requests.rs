@@ -297,12 +297,21 @@ async fn a_no_cors_request_gets_an_opaque_response() {
     assert!(first.get("content-type").is_none(), "not a safelisted type");
     assert_eq!(post.exchanges().len(), 2, "the redirect is followed");
 
+    // The same request in mode cors is blocked, not opaque.
+    let cors = cors_check::check(&app)
+        .from(O)
+        .get("https://api.example/pixel")
+        .run()
+        .await;
+    assert!(cors.is_blocked() && !cors.is_opaque(), "{cors}");
+
     let put = cors_check::check(&app)
         .from(O)
         .put("https://api.example/pixel")
         .no_cors()
         .run()
         .await;
+    assert!(!put.is_opaque());
     let rejected = put.rejected().expect("rejected");
     assert!(rejected.to_string().contains("no-cors"), "{rejected}");
 }
