@@ -1009,7 +1009,9 @@ struct Verdict {
     stage: Option<&'static str>,
     /// The readable response headers' names, lowercase and sorted.
     readable: Vec<String>,
+    /// Preflights and other requests that reached the server.
     preflights: usize,
+    actuals: usize,
 }
 
 impl std::fmt::Display for Verdict {
@@ -1018,7 +1020,11 @@ impl std::fmt::Display for Verdict {
             (Blocked, Some(stage)) => format!("blocked at the {stage}"),
             (outcome, _) => format!("{outcome:?}").to_lowercase(),
         };
-        write!(f, "{outcome}, {} preflight(s)", self.preflights)?;
+        write!(
+            f,
+            "{outcome}, {} preflight(s), {} request(s)",
+            self.preflights, self.actuals
+        )?;
         if !self.readable.is_empty() {
             write!(f, ", reads {}", self.readable.join(" "))?;
         }
@@ -1033,6 +1039,10 @@ impl Verdict {
         let outcome = match (self.outcome, self.stage) {
             (Blocked, Some(stage)) => format!("blocked ({stage})"),
             (outcome, _) => format!("{outcome:?}").to_lowercase(),
+        };
+        let outcome = match self.actuals {
+            1 => outcome,
+            n => format!("{outcome}, {n}R"),
         };
         match self.preflights {
             0 => outcome,
@@ -1069,7 +1079,7 @@ fn print_side_by_side(engine: Engine, cells: &[(&'static str, String)]) {
         }
         text.push('\n');
     }
-    eprintln!("Every engine so far, beside the model (P: preflights sent; \"/ model:\" where the model differs):\n{text}");
+    eprintln!("Every engine so far, beside the model (P: preflights, R: requests when not 1; \"/ model:\" where the model differs):\n{text}");
     let _ = std::fs::write(
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("agreement.md"),
         text,
@@ -1163,6 +1173,7 @@ fn engine_verdict(got: &Value, entry: &Entry) -> Option<Verdict> {
         stage,
         readable,
         preflights: entry.preflights(),
+        actuals: entry.actuals(),
     })
 }
 
@@ -1238,7 +1249,6 @@ async fn agreement(
             case.id
         );
         let mut last = None;
-        let mut preflights = 0;
         for _ in 0..case.repeat {
             let mut fetch = browser
                 .fetch(&client)
@@ -1256,15 +1266,10 @@ async fn agreement(
             if case.no_cors {
                 fetch = fetch.no_cors();
             }
-            let outcome = fetch.run().await;
-            preflights += outcome
-                .exchanges()
-                .iter()
-                .filter(|e| e.stage == cors_check::Stage::Preflight)
-                .count();
-            last = Some(outcome);
+            last = Some(fetch.run().await);
         }
         let Some(outcome) = last else { continue };
+        let model_entry = playground.log.entry(&format!("{model_run}-{}", case.id));
         let model = Verdict {
             outcome: match (outcome.is_allowed(), outcome.is_opaque()) {
                 (true, _) => Allowed,
@@ -1281,10 +1286,11 @@ async fn agreement(
                     .map(|r| r.names().to_vec())
                     .unwrap_or_default(),
             ),
-            preflights,
+            // As the server saw them, the same way as the engine's.
+            preflights: model_entry.preflights(),
+            actuals: model_entry.actuals(),
         };
         // What the browser put on the wire, request by request.
-        let model_entry = playground.log.entry(&format!("{model_run}-{}", case.id));
         let wire = wire_differences(&entry, &model_entry);
         let same_verdict = match &real {
             Some(real) if real.preflights != model.preflights => {

@@ -92,7 +92,13 @@ impl RequestBody {
     pub fn form_data<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> RequestBody {
         let mut body = String::new();
         for (name, value) in fields {
-            let name = name.replace('"', "%22").replace(['\r', '\n'], " ");
+            // HTML's multipart/form-data encoding: line breaks as CRLF, and
+            // in a name, CR, LF and `"` percent-encoded.
+            let name = crlf(name)
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+                .replace('"', "%22");
+            let value = crlf(value);
             body.push_str(&format!(
                 "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
             ));
@@ -105,7 +111,9 @@ impl RequestBody {
     }
 
     /// A `Blob` (or `File`) of `content_type` (`new Blob([bytes], { type })`):
-    /// that `Content-Type`, or none when the type is empty.
+    /// that `Content-Type`, lowercase, or none when the type is empty or
+    /// has a character outside U+0020 to U+007E (which makes the File API
+    /// drop it).
     ///
     /// # Example
     ///
@@ -118,7 +126,9 @@ impl RequestBody {
     pub fn blob(bytes: &[u8], content_type: &str) -> RequestBody {
         RequestBody {
             bytes: Bytes::copy_from_slice(bytes),
-            content_type: (!content_type.is_empty()).then(|| content_type.to_ascii_lowercase()),
+            content_type: (!content_type.is_empty()
+                && content_type.chars().all(|c| (' '..='~').contains(&c)))
+            .then(|| content_type.to_ascii_lowercase()),
         }
     }
 
@@ -147,6 +157,13 @@ impl RequestBody {
     pub(crate) fn to_bytes(&self) -> Bytes {
         self.bytes.clone()
     }
+}
+
+/// Every line break of `text` (CR, LF or CRLF) as CRLF.
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n")
 }
 
 /// The `application/x-www-form-urlencoded` serializer's byte encoding:
@@ -208,8 +225,9 @@ impl http_body::Body for ScriptBody {
 }
 
 /// The body of type `B` for `bytes`: the bytes themselves for the body
-/// types that can hold them ([`ScriptBody`], `String`, `Vec<u8>`,
-/// `Bytes`), `B::default()` for any other.
+/// types that can hold them ([`ScriptBody`], `Vec<u8>`, `Bytes`, and
+/// `String`, decoded as UTF-8 with invalid bytes replaced),
+/// `B::default()` for any other.
 pub(crate) fn service_body<B: Default + 'static>(bytes: Option<Bytes>) -> B {
     let Some(bytes) = bytes.filter(|bytes| !bytes.is_empty()) else {
         return B::default();

@@ -59,7 +59,8 @@ pub struct Browser {
     cache: PreflightCache,
     now: Duration,
     engine: Engine,
-    /// The cap on `Access-Control-Max-Age` (`None`: none).
+    /// A cap on `Access-Control-Max-Age` of one's own, which replaces the
+    /// engine's whatever the order they were set in.
     cap: Option<Duration>,
 }
 
@@ -90,8 +91,13 @@ impl Browser {
     /// ```
     pub fn engine(mut self, engine: Engine) -> Browser {
         self.engine = engine;
-        self.cap = engine.max_age_cap();
         self
+    }
+
+    /// The cap on `Access-Control-Max-Age` in force: one's own, or the
+    /// engine's (`None`: none).
+    fn cap(&self) -> Option<Duration> {
+        self.cap.or(self.engine.max_age_cap())
     }
 
     /// Whose rules this browser applies (see [`engine`](Browser::engine)).
@@ -106,7 +112,8 @@ impl Browser {
     }
 
     /// The same browser with `cap` as its limit on `Access-Control-Max-Age`
-    /// instead of its engine's (none for the Fetch Standard).
+    /// instead of its engine's (none for the Fetch Standard), whether the
+    /// engine is set before or after.
     ///
     /// # Example
     ///
@@ -284,8 +291,9 @@ impl<'a, S, B> Fetch<'a, S, B> {
     /// The request body type of a service that takes one body type (the
     /// default, [`ScriptBody`], suits services that take any). A
     /// [`body`](Fetch::body) reaches the service as [`ScriptBody`],
-    /// `String`, `Vec<u8>` or `Bytes`; a request of another type carries
-    /// its `Default` value.
+    /// `Vec<u8>`, `Bytes` or `String` (decoded as UTF-8, invalid bytes
+    /// replaced); a request of any other type carries its `Default` value,
+    /// empty.
     ///
     /// # Example
     ///
@@ -460,8 +468,9 @@ impl<'a, S, B> Fetch<'a, S, B> {
     }
 
     /// Mode `"no-cors"` (`fetch(url, { mode: "no-cors" })`): no preflight
-    /// and no CORS check; the script gets an opaque response
-    /// ([`Outcome::is_opaque`]). See [`BrowserRequest::no_cors`].
+    /// and no CORS check; from another origin the script gets an opaque
+    /// response ([`Outcome::is_opaque`]), from its own a readable one. See
+    /// [`BrowserRequest::no_cors`].
     ///
     /// # Example
     ///
@@ -535,12 +544,13 @@ impl<'a, S, B> Fetch<'a, S, B> {
             Err(why) => return self.refused(why, engine),
         };
         let browser = self.browser.get();
-        let outcome = exchange(browser, self.service, &request).await;
+        let (outcome, last) = exchange(browser, self.service, &request).await;
         // Fetch: a request that needed a preflight and ends in a network
-        // error (a CORS failure or a service error) clears what its
-        // preflights left in the cache.
-        if outcome.is_blocked() && request.needs_preflight() {
-            browser.cache.clear(&request);
+        // error (a CORS failure or a service error) clears the cache
+        // entries of its origin and current URL (the last of a redirect
+        // chain).
+        if outcome.is_blocked() && last.needs_preflight() {
+            browser.cache.clear(&last);
         }
         outcome
     }
@@ -588,9 +598,14 @@ impl<'a, S, B> Fetch<'a, S, B> {
 
 /// Sends `request` as the browser does: a preflight first when its cache
 /// does not cover the request, then, if it passed, the actual request; at
-/// a redirect, the same again for the request it turns into. Leaves
-/// clearing the cache after a failure to the caller.
-async fn exchange<S, B, R>(browser: &mut Browser, service: &S, request: &BrowserRequest) -> Outcome
+/// a redirect, the same again for the request it turns into. Returns the
+/// outcome and the last request (after redirects), and leaves clearing the
+/// cache after a failure to the caller.
+async fn exchange<S, B, R>(
+    browser: &mut Browser,
+    service: &S,
+    request: &BrowserRequest,
+) -> (Outcome, BrowserRequest)
 where
     S: Service<Request<B>, Response = Response<R>> + Clone,
     S::Error: Display,
@@ -610,25 +625,34 @@ where
     let mut redirects = 0;
     loop {
         if browser.cache.needs_preflight(&request, browser.now) {
-            let cap = browser.cap;
+            let cap = browser.cap();
             let check =
                 |status, headers: &HeaderMap| request.check_preflight_capped(status, headers, cap);
             match round_trip(service, &request, &mut journal, Stage::Preflight, check).await {
                 Ok((_, mut result)) => {
-                    journal.standard_blocks = result.standard_blocks.take();
+                    if journal.standard_blocks.is_none() {
+                        journal.standard_blocks = result.standard_blocks.take();
+                    }
                     if request.judged_by().caches_preflights_for_ip_hosts()
                         || !host_is_ip_address(request.url())
                     {
                         browser.cache.store(&request, &result, browser.now);
                     }
                 }
-                Err(blocked) => return Outcome::refused(journal, blocked),
+                Err(blocked) => return (Outcome::refused(journal, blocked), request),
             }
+        } else if journal.standard_blocks.is_none() {
+            // A cached `*` let `Authorization` through where the engine
+            // allows it: the standard would have needed it by name.
+            journal.standard_blocks = browser
+                .cache
+                .wildcard_covered_authorization(&request, browser.now);
         }
         // The CORS check applies to a redirect too, before it is followed;
-        // a no-cors request has none.
+        // a cross-origin no-cors request has none, and is opaque.
+        let opaque = request.is_no_cors() && !request.is_same_origin();
         let check = |status, headers: &HeaderMap| {
-            let readable = match request.is_no_cors() {
+            let readable = match opaque {
                 true => None,
                 false => Some(request.check_response(status, headers)?),
             };
@@ -637,15 +661,16 @@ where
         let (status, location) =
             match round_trip(service, &request, &mut journal, Stage::Actual, check).await {
                 Ok((status, (Some(readable), None))) => {
-                    return Outcome::allowed(journal, status, readable)
+                    return (Outcome::allowed(journal, status, readable), request)
                 }
-                Ok((_, (None, None))) => return Outcome::opaque(journal),
+                Ok((_, (None, None))) => return (Outcome::opaque(journal), request),
                 Ok((status, (_, Some(location)))) => (status, location),
-                Err(blocked) => return Outcome::refused(journal, blocked),
+                Err(blocked) => return (Outcome::refused(journal, blocked), request),
             };
-        let next = match redirects < MAX_REDIRECTS {
-            true => request.redirected(status, &location),
-            false => Err(format!(
+        let next = match (redirects < MAX_REDIRECTS, location) {
+            (true, Ok(location)) => request.redirected(status, &location),
+            (true, Err(several)) => Err(several),
+            (false, _) => Err(format!(
                 "it would be redirect {}, and browsers follow {MAX_REDIRECTS}",
                 MAX_REDIRECTS + 1
             )),
@@ -655,7 +680,7 @@ where
             Ok(next) => request = next,
             Err(why) => {
                 let blocked = request.blocked(Stage::Actual, Rule::RedirectNotFollowed(why), None);
-                return Outcome::refused(journal, blocked);
+                return (Outcome::refused(journal, blocked), request);
             }
         }
     }
@@ -667,14 +692,17 @@ const MAX_REDIRECTS: usize = 20;
 
 /// The `Location` of a redirect status (301, 302, 303, 307, 308); `None`
 /// for any other status or without `Location`, when the response is the
-/// script's, as Fetch has it.
-fn redirect_location(status: StatusCode, headers: &HeaderMap) -> Option<Vec<u8>> {
-    match status.as_u16() {
-        301 | 302 | 303 | 307 | 308 => headers
-            .get(http::header::LOCATION)
-            .map(|location| location.as_bytes().to_vec()),
-        _ => None,
+/// script's, as Fetch has it; an error for several `Location` lines.
+fn redirect_location(status: StatusCode, headers: &HeaderMap) -> Option<Result<Vec<u8>, String>> {
+    if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
     }
+    let mut lines = headers.get_all(http::header::LOCATION).iter();
+    let first = lines.next()?;
+    Some(match lines.next() {
+        None => Ok(first.as_bytes().to_vec()),
+        Some(_) => Err("it has several Location headers".to_owned()),
+    })
 }
 
 /// Whether the URL's host is an IPv4 or (bracketed) IPv6 address rather

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::blocked::{Blocked, Hints, Rule, Stage};
 use super::cors::PreflightResult;
 use super::request::BrowserRequest;
 use super::safelist::is_safelisted_method;
@@ -86,6 +87,37 @@ impl PreflightCache {
             })
         });
         !(method_hit && headers_hit)
+    }
+
+    /// Where the cache let `request` carry `Authorization` by a `*` entry
+    /// alone (the engine lets `*` cover it): the standard's refusal, as the
+    /// preflight's check gives it.
+    pub(crate) fn wildcard_covered_authorization(
+        &self,
+        request: &BrowserRequest,
+        now: Duration,
+    ) -> Option<Blocked> {
+        let asks = request
+            .unsafe_headers()
+            .contains(&http::header::AUTHORIZATION);
+        let key = Key::of(request);
+        let by_name = self.hit(
+            &key,
+            now,
+            |item| matches!(item, Item::Header(h) if h == "authorization"),
+        );
+        (asks && !by_name && request.needs_preflight()).then(|| {
+            request
+                .blocked(
+                    Stage::Preflight,
+                    Rule::AuthorizationNotCoveredByWildcard,
+                    Some("* (cached)".to_owned()),
+                )
+                .with_hints(Hints {
+                    star: true,
+                    ..Hints::default()
+                })
+        })
     }
 
     /// Whether an entry live at `now` for `key` holds an item that `wanted`

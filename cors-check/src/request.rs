@@ -246,6 +246,12 @@ impl BrowserRequest {
     ///
     /// See [`RequestBody`].
     pub fn body(mut self, body: RequestBody) -> BrowserRequest {
+        if matches!(self.method, Method::GET | Method::HEAD) {
+            self.invalid.get_or_insert(InvalidRequest::new(format!(
+                "a {} request cannot have a body",
+                self.method
+            )));
+        }
         if self.content_type_from_body {
             self.headers
                 .retain(|(name, _)| name != http::header::CONTENT_TYPE);
@@ -270,8 +276,9 @@ impl BrowserRequest {
     /// no-cors request may carry (`Accept`, `Accept-Language`,
     /// `Content-Language`, and `Content-Type` of a form or text type; the
     /// others are dropped, as browsers drop them), and the script gets an
-    /// opaque response: status 0, no headers, no body. Only `GET`, `HEAD`
-    /// and `POST` are allowed; `fetch()` rejects any other method.
+    /// opaque response from another origin (status 0, no headers, no body)
+    /// and a readable one from its own. Only `GET`, `HEAD` and `POST` are
+    /// allowed; `fetch()` rejects any other method.
     ///
     /// # Example
     ///
@@ -585,6 +592,20 @@ impl BrowserRequest {
             }
             headers.append(name.clone(), value.clone());
         }
+        // A no-cors request drops a script's Content-Type it may not carry;
+        // the body's own then comes in its place, if it may.
+        let body_type = self.body.as_ref().and_then(RequestBody::content_type);
+        if let (true, false, Some(body_type)) = (
+            self.no_cors,
+            headers.contains_key(http::header::CONTENT_TYPE),
+            body_type,
+        ) {
+            if is_no_cors_safelisted("content-type", body_type.as_bytes()) {
+                if let Ok(value) = HeaderValue::from_str(body_type) {
+                    headers.insert(http::header::CONTENT_TYPE, value);
+                }
+            }
+        }
         if !headers.contains_key(http::header::ACCEPT) {
             headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
         }
@@ -710,17 +731,30 @@ impl BrowserRequest {
         location: &[u8],
     ) -> Result<BrowserRequest, String> {
         let shown = bounded(location);
-        let url = std::str::from_utf8(location)
+        let not_a_url = || format!("its Location `{shown}` is not a URL");
+        let base = url::Url::parse(&self.uri.to_string()).map_err(|_| not_a_url())?;
+        let mut url = std::str::from_utf8(location)
             .ok()
-            .and_then(|location| resolve(&self.uri, location))
-            .ok_or_else(|| format!("its Location `{shown}` is not a URL"))?;
-        let scheme = url
-            .split_once("://")
-            .map(|(scheme, _)| scheme.to_ascii_lowercase());
-        if !matches!(scheme.as_deref(), Some("http" | "https")) {
+            .and_then(|location| base.join(location).ok())
+            .ok_or_else(not_a_url)?;
+        url.set_fragment(None);
+        if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("its Location `{shown}` is not an http(s) URL"));
         }
-        let (uri, target_origin) = parse_url(&url).map_err(|refused| refused.to_string())?;
+        let target_origin = url.origin().ascii_serialization();
+        if !url.username().is_empty() || url.password().is_some() {
+            // Fetch refuses credentials in a Location where CORS applies:
+            // a cors request to another origin, or once it crossed one.
+            let cors_tainted = !self.no_cors && (!self.is_same_origin() || self.tainted);
+            let to_other_origin = !self.no_cors && self.origin() != target_origin;
+            if cors_tainted || to_other_origin {
+                return Err(format!("its Location `{shown}` has credentials in it"));
+            }
+            // Followed; the credentials themselves are not modelled.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
+        let uri: Uri = url.as_str().parse().map_err(|_| not_a_url())?;
         let mut next = self.clone();
         let to_get = match status.as_u16() {
             301 | 302 => self.method == Method::POST,
@@ -787,36 +821,6 @@ fn is_request_body_header(name: &str) -> bool {
         name,
         "content-encoding" | "content-language" | "content-location" | "content-type"
     )
-}
-
-/// `location` resolved against `base` as a URL parser does for the forms
-/// servers send: absolute (`https://b.example/x`), scheme-relative
-/// (`//b.example/x`), path-absolute (`/x`), query (`?q`) and
-/// path-relative (`x`); a fragment is dropped. `None` when `base` has no
-/// scheme or authority.
-fn resolve(base: &Uri, location: &str) -> Option<String> {
-    let location = location.split('#').next().unwrap_or_default().trim();
-    let scheme = base.scheme_str()?;
-    let authority = base.authority()?.as_str();
-    let has_scheme = location.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    });
-    Some(if has_scheme {
-        location.to_owned()
-    } else if location.starts_with("//") {
-        format!("{scheme}:{location}")
-    } else if location.starts_with('/') {
-        format!("{scheme}://{authority}{location}")
-    } else if location.starts_with('?') {
-        format!("{scheme}://{authority}{}{location}", base.path())
-    } else {
-        let path = base.path();
-        let directory = path.rsplit_once('/').map_or("", |(directory, _)| directory);
-        format!("{scheme}://{authority}{directory}/{location}")
-    })
 }
 
 /// Fetch Metadata, which browsers send with every `fetch()` to a

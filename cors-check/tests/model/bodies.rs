@@ -304,3 +304,68 @@ async fn a_rejected_request_says_what_the_script_asked_for() {
         "{outcome}"
     );
 }
+
+#[tokio::test]
+async fn a_get_or_head_with_a_body_is_rejected() {
+    let api = echo();
+    for method in ["GET", "HEAD"] {
+        let outcome = check(&api)
+            .from(APP)
+            .method(method, "/items")
+            .body(RequestBody::text("x"))
+            .run()
+            .await;
+        let why = outcome.rejected().expect("rejected");
+        assert!(why.to_string().contains("cannot have a body"), "{why}");
+    }
+}
+
+/// In mode no-cors the script's Content-Type that such a request may not
+/// carry is dropped, and the body's own comes in its place if it may.
+#[test]
+fn a_no_cors_request_sends_the_content_type_it_may() {
+    use cors_check::BrowserRequest;
+    let content_type = |request: BrowserRequest| {
+        request
+            .actual()
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let base = || BrowserRequest::new(APP, "POST", "https://api.example.com/items").unwrap();
+    let json_text = base()
+        .header("Content-Type", "application/json")
+        .body(RequestBody::text("{}"))
+        .no_cors();
+    assert_eq!(
+        content_type(json_text).as_deref(),
+        Some("text/plain;charset=UTF-8")
+    );
+    let json_blob = base()
+        .body(RequestBody::blob(b"{}", "application/json"))
+        .no_cors();
+    assert_eq!(content_type(json_blob), None);
+    let form = base()
+        .header("Content-Type", "text/plain")
+        .body(RequestBody::form_data([("a", "1")]))
+        .no_cors();
+    assert_eq!(content_type(form).as_deref(), Some("text/plain"));
+}
+
+#[test]
+fn form_data_writes_line_breaks_as_html_does() {
+    let body = RequestBody::form_data([("a\rb\nc\"d", "x\ny\rz\r\nw")]);
+    let text = String::from_utf8(body.bytes().to_vec()).unwrap();
+    assert!(text.contains("name=\"a%0D%0Ab%0D%0Ac%22d\""), "{text:?}");
+    assert!(text.contains("\r\n\r\nx\r\ny\r\nz\r\nw\r\n"), "{text:?}");
+}
+
+#[test]
+fn a_blob_type_outside_printable_ascii_is_dropped() {
+    assert_eq!(RequestBody::blob(b"x", "image/png\n").content_type(), None);
+    assert_eq!(RequestBody::blob(b"x", "text/é").content_type(), None);
+    assert_eq!(
+        RequestBody::blob(b"x", "Text/Plain ; x=1").content_type(),
+        Some("text/plain ; x=1")
+    );
+}

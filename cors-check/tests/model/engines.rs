@@ -170,7 +170,7 @@ async fn a_cached_star_covers_authorization_where_the_engine_lets_it() {
 }
 
 #[tokio::test]
-async fn firefox_never_reuses_a_preflight_for_an_ip_address_host() {
+async fn firefox_does_not_reuse_a_preflight_for_an_ip_address_host() {
     let api = star_headers_api();
     for (url, host_is_ip) in [
         ("http://127.0.0.1:8080/items", true),
@@ -289,29 +289,103 @@ async fn max_ages_just_over_a_cap_are_cut_to_it() {
         ("7201", Engine::Firefox, 7201),
         ("7201", Engine::Standard, 7201),
     ];
+    async fn preflighted(browser: &mut Browser, api: &Router) -> bool {
+        browser
+            .fetch(api)
+            .from(APP)
+            .put("/items")
+            .run()
+            .await
+            .preflight_sent()
+    }
     for (max_age, engine, cached) in rows {
         let api = api(max_age);
         let mut browser = Browser::new().engine(engine);
-        let preflighted = async |browser: &mut Browser| {
-            browser
-                .fetch(&api)
-                .from(APP)
-                .put("/items")
-                .run()
-                .await
-                .preflight_sent()
-        };
-        assert!(preflighted(&mut browser).await);
+        assert!(preflighted(&mut browser, &api).await);
         browser.advance(Duration::from_secs(cached - 1));
         assert!(
-            !preflighted(&mut browser).await,
+            !preflighted(&mut browser, &api).await,
             "{engine}, {max_age}: cached at {}",
             cached - 1
         );
         browser.advance(Duration::from_secs(1));
         assert!(
-            preflighted(&mut browser).await,
+            preflighted(&mut browser, &api).await,
             "{engine}, {max_age}: expired at {cached}"
+        );
+    }
+}
+
+/// The standard's verdict stays with the outcome when the engine let `*`
+/// cover `Authorization` from its cache, and across a redirect's second
+/// preflight.
+#[tokio::test]
+async fn the_standards_verdict_is_kept_from_the_cache_and_across_hops() {
+    let api = star_headers_api();
+    let mut chromium = Browser::new().engine(Engine::Chromium);
+    let first = chromium
+        .fetch(&api)
+        .from(APP)
+        .put("/items")
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(first.standard_blocks().is_none(), "{first}");
+    let cached = chromium
+        .fetch(&api)
+        .from(APP)
+        .put("/items")
+        .header("authorization", "Bearer t0ken")
+        .run()
+        .await;
+    assert!(cached.is_allowed() && !cached.preflight_sent(), "{cached}");
+    let standard = cached.standard_blocks().expect("the standard's verdict");
+    assert_eq!(standard.rule(), &Rule::AuthorizationNotCoveredByWildcard);
+    // Listed by name in the cache: no deviation.
+    let listed = put_api([
+        ("access-control-allow-origin", "*"),
+        ("access-control-allow-methods", "PUT"),
+        ("access-control-allow-headers", "authorization"),
+        ("access-control-max-age", "600"),
+    ]);
+    let mut firefox = Browser::new().engine(Engine::Firefox);
+    for _ in 0..2 {
+        let outcome = firefox
+            .fetch(&listed)
+            .from(APP)
+            .put("/items")
+            .header("authorization", "Bearer t0ken")
+            .run()
+            .await;
+        assert!(
+            outcome.is_allowed() && outcome.standard_blocks().is_none(),
+            "{outcome}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn ones_own_cap_wins_in_either_order() {
+    async fn preflighted(browser: &mut Browser, api: &Router) -> bool {
+        browser
+            .fetch(api)
+            .from(APP)
+            .put("/items")
+            .run()
+            .await
+            .preflight_sent()
+    }
+    let api = star_headers_api();
+    let minute = Duration::from_secs(60);
+    for mut browser in [
+        Browser::new().max_age_cap(minute).engine(Engine::Chromium),
+        Browser::new().engine(Engine::Chromium).max_age_cap(minute),
+    ] {
+        assert!(preflighted(&mut browser, &api).await);
+        browser.advance(minute);
+        assert!(
+            preflighted(&mut browser, &api).await,
+            "expired at 60 s, not at Chromium's 7200 s"
         );
     }
 }

@@ -222,14 +222,16 @@ async fn redirects_the_browser_does_not_follow() {
         ),
         (
             format!("{API}/to/302/https:~~user:pw@other.example.com~x"),
-            "credentials",
+            "has credentials in it",
         ),
         (format!("{API}/loop"), "browsers follow 20"),
     ] {
         let outcome = check(&api).from(APP).get(&url).run().await;
         let blocked = outcome.blocked().expect("blocked");
-        assert_eq!(blocked.rule().name(), "redirect-not-followed", "{url}");
-        assert!(blocked.to_string().contains(why), "{url}: {blocked}");
+        let Rule::RedirectNotFollowed(reason) = blocked.rule() else {
+            panic!("{url}: {blocked}");
+        };
+        assert!(reason.contains(why), "{url}: {reason}");
     }
     let looped = check(&api)
         .from(APP)
@@ -434,4 +436,115 @@ async fn fetch_metadata_after_a_redirect_in_each_engine() {
         );
         assert_eq!(sent["origin"], "null", "{engine}");
     }
+}
+
+/// What the URL Standard's parser does with a Location that a naive
+/// resolver gets wrong.
+#[tokio::test]
+async fn locations_the_url_standard_normalizes() {
+    let api = api();
+    for (location, url) in [
+        ("../items", format!("{API}/items")),
+        ("/a/./b/../items", format!("{API}/a/items")),
+        ("/\\evil.example/x", "https://evil.example/x".to_owned()),
+        ("/a b/c", format!("{API}/a%20b/c")),
+        ("", format!("{API}/jump/here")),
+    ] {
+        let outcome = check(&api)
+            .from(APP)
+            .get(&format!("{API}/jump/here"))
+            .header("x-location", location)
+            .run()
+            .await;
+        let urls: Vec<String> = outcome
+            .exchanges()
+            .iter()
+            .filter(|e| e.stage == Stage::Actual)
+            .map(|e| e.request.uri().to_string())
+            .collect();
+        assert_eq!(urls.get(1), Some(&url), "{location:?}: {outcome}");
+    }
+}
+
+#[tokio::test]
+async fn several_locations_are_not_followed() {
+    let api: Router = Router::new().route(
+        "/twice",
+        any(|| async {
+            let mut headers = HeaderMap::new();
+            headers.insert("access-control-allow-origin", "*".parse().unwrap());
+            headers.append("location", "/a".parse().unwrap());
+            headers.append("location", "/b".parse().unwrap());
+            (StatusCode::FOUND, headers)
+        }),
+    );
+    let outcome = check(&api).from(APP).get("/twice").run().await;
+    let Some(Rule::RedirectNotFollowed(why)) = outcome.blocked().map(|b| b.rule()) else {
+        panic!("{outcome}");
+    };
+    assert!(why.contains("several Location"), "{why}");
+}
+
+/// Credentials in a Location are refused only where CORS applies: a
+/// same-origin request follows them to its own origin.
+#[tokio::test]
+async fn credentials_in_a_location_of_the_pages_own_origin_are_followed() {
+    let api = api();
+    let same_origin = check(&api)
+        .from(API)
+        .get(&format!(
+            "{API}/to/302/https:~~user:pw@api.example.com~items"
+        ))
+        .run()
+        .await;
+    assert!(same_origin.is_allowed(), "{same_origin}");
+    let last = same_origin.exchanges().last().unwrap();
+    assert_eq!(last.request.uri().to_string(), format!("{API}/items"));
+
+    let cross_origin = check(&api)
+        .from(APP)
+        .get(&format!(
+            "{API}/to/302/https:~~user:pw@api.example.com~items"
+        ))
+        .run()
+        .await;
+    assert_eq!(
+        cross_origin.blocked().map(|b| b.rule().name()),
+        Some("redirect-not-followed")
+    );
+}
+
+/// A request that needed a preflight and failed after a redirect clears
+/// the cache entries of the URL where it failed, not of the first one.
+#[tokio::test]
+async fn a_failure_after_a_redirect_clears_the_entries_of_the_last_url() {
+    let api = api();
+    let mut browser = cors_check::Browser::new();
+    // Cache entries for /items (a day) by a PUT there.
+    let direct = browser
+        .fetch(&api)
+        .from(APP)
+        .put(&format!("{API}/items"))
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(direct.is_allowed(), "{direct}");
+    let entries = browser.cached_entries();
+    assert!(entries > 0);
+    // A PUT to /to/307/~bare~x: its own preflight passes, the redirect to
+    // /bare/x is preflighted and refused there (no CORS headers).
+    let redirected = browser
+        .fetch(&api)
+        .from(APP)
+        .put(&format!("{API}/to/307/~bare~x"))
+        .header("x-custom", "1")
+        .run()
+        .await;
+    assert!(redirected.is_blocked(), "{redirected}");
+    // /items's entries and the first hop's are still there.
+    assert!(
+        browser.cached_entries() >= entries + 2,
+        "{}",
+        browser.cached_entries()
+    );
 }

@@ -315,3 +315,19 @@ async fn a_no_cors_request_gets_an_opaque_response() {
     let rejected = put.rejected().expect("rejected");
     assert!(rejected.to_string().contains("no-cors"), "{rejected}");
 }
+
+/// A no-cors request to the page's own origin gets a readable response.
+#[tokio::test]
+async fn a_same_origin_no_cors_request_is_readable() {
+    use axum::routing::get;
+    use axum::Router;
+    let app: Router = Router::new().route("/own", get(|| async { ([("x-own", "1")], "mine") }));
+    let outcome = cors_check::check(&app)
+        .from("https://api.example")
+        .get("https://api.example/own")
+        .no_cors()
+        .run()
+        .await;
+    assert!(outcome.is_allowed() && !outcome.is_opaque(), "{outcome}");
+    assert_eq!(outcome.header("x-own"), Some("1"));
+}
