@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::blocked::{Blocked, Hints, Rule, Stage};
+use super::blocked::{Blocked, Rule, Stage};
 use super::cors::PreflightResult;
 use super::request::BrowserRequest;
 use super::safelist::is_safelisted_method;
@@ -107,16 +107,11 @@ impl PreflightCache {
             |item| matches!(item, Item::Header(h) if h == "authorization"),
         );
         (asks && !by_name && request.needs_preflight()).then(|| {
-            request
-                .blocked(
-                    Stage::Preflight,
-                    Rule::AuthorizationNotCoveredByWildcard,
-                    Some("* (cached)".to_owned()),
-                )
-                .with_hints(Hints {
-                    star: true,
-                    ..Hints::default()
-                })
+            request.blocked(
+                Stage::Preflight,
+                Rule::AuthorizationNotCoveredByWildcard,
+                Some("* (cached)".to_owned()),
+            )
         })
     }
 

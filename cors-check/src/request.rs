@@ -744,8 +744,9 @@ impl BrowserRequest {
         let target_origin = url.origin().ascii_serialization();
         if !url.username().is_empty() || url.password().is_some() {
             // Fetch refuses credentials in a Location where CORS applies:
-            // a cors request to another origin, or once it crossed one.
-            let cors_tainted = !self.no_cors && (!self.is_same_origin() || self.tainted);
+            // a cors request to another origin, or once it crossed one (a
+            // tainted request is never same-origin).
+            let cors_tainted = !self.no_cors && !self.is_same_origin();
             let to_other_origin = !self.no_cors && self.origin() != target_origin;
             if cors_tainted || to_other_origin {
                 return Err(format!("its Location `{shown}` has credentials in it"));

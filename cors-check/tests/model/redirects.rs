@@ -501,16 +501,35 @@ async fn credentials_in_a_location_of_the_pages_own_origin_are_followed() {
     let last = same_origin.exchanges().last().unwrap();
     assert_eq!(last.request.uri().to_string(), format!("{API}/items"));
 
-    let cross_origin = check(&api)
+    // Refused: a cross-origin request (even back to the page's origin, or
+    // with a password alone), and a same-origin one sent to another origin.
+    for (page, location) in [
+        (APP, "https:~~user:pw@api.example.com~items"),
+        (APP, "https:~~:pw@api.example.com~items"),
+        (APP, "https:~~user:pw@app.example.com~x"),
+        (API, "https:~~user:pw@other.example.com~x"),
+    ] {
+        let outcome = check(&api)
+            .from(page)
+            .get(&format!("{API}/to/302/{location}"))
+            .run()
+            .await;
+        assert_eq!(
+            outcome.blocked().map(|b| b.rule().name()),
+            Some("redirect-not-followed"),
+            "{page} {location}: {outcome}"
+        );
+    }
+    // A no-cors request follows them anywhere: no CORS applies.
+    let no_cors = check(&api)
         .from(APP)
-        .get(&format!(
-            "{API}/to/302/https:~~user:pw@api.example.com~items"
-        ))
+        .get(&format!("{API}/to/302/https:~~user:pw@other.example.com~x"))
+        .no_cors()
         .run()
         .await;
-    assert_eq!(
-        cross_origin.blocked().map(|b| b.rule().name()),
-        Some("redirect-not-followed")
+    assert!(
+        no_cors.is_opaque() && no_cors.exchanges().len() == 2,
+        "{no_cors}"
     );
 }
 
