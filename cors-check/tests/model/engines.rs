@@ -9,6 +9,8 @@ use axum::routing::put;
 use axum::Router;
 use cors_check::{check, Browser, BrowserRequest, Engine, Rule};
 
+use crate::support::EVERY_ENGINE;
+
 /// A hand-written API: `PUT /items` and its preflight, both answered
 /// with the CORS headers `allow`.
 fn put_api<const N: usize>(allow: [(&'static str, &'static str); N]) -> Router {
@@ -39,15 +41,21 @@ fn star_headers_api() -> Router {
 
 const APP: &str = "https://app.example.com";
 
+/// Whether a `PUT /items` from `browser` needs a preflight.
+async fn preflighted(browser: &mut Browser, api: &Router) -> bool {
+    browser
+        .fetch(api)
+        .from(APP)
+        .put("/items")
+        .run()
+        .await
+        .preflight_sent()
+}
+
 #[tokio::test]
 async fn star_covers_authorization_in_every_engine_but_not_in_the_standard() {
     let api = star_headers_api();
-    for engine in [
-        Engine::Standard,
-        Engine::Chromium,
-        Engine::Firefox,
-        Engine::WebKit,
-    ] {
+    for engine in EVERY_ENGINE {
         let outcome = check(&api)
             .engine(engine)
             .from(APP)
@@ -127,46 +135,6 @@ async fn with_credentials_star_covers_nothing_in_any_engine() {
             "{outcome}"
         );
     }
-}
-
-#[tokio::test]
-async fn a_cached_star_covers_authorization_where_the_engine_lets_it() {
-    let api = star_headers_api();
-    let mut chromium = Browser::new().engine(Engine::Chromium);
-    let first = chromium
-        .fetch(&api)
-        .from(APP)
-        .put("/items")
-        .header("x-custom", "1")
-        .run()
-        .await;
-    assert!(first.preflight_sent(), "{first}");
-    let second = chromium
-        .fetch(&api)
-        .from(APP)
-        .put("/items")
-        .header("authorization", "Bearer t0ken")
-        .run()
-        .await;
-    assert!(second.is_allowed() && !second.preflight_sent(), "{second}");
-
-    // The standard's browser needs a preflight, whose answer blocks it.
-    let mut standard = Browser::new();
-    let _ = standard
-        .fetch(&api)
-        .from(APP)
-        .put("/items")
-        .header("x-custom", "1")
-        .run()
-        .await;
-    let second = standard
-        .fetch(&api)
-        .from(APP)
-        .put("/items")
-        .header("authorization", "Bearer t0ken")
-        .run()
-        .await;
-    assert!(second.preflight_sent() && second.is_blocked(), "{second}");
 }
 
 #[tokio::test]
@@ -289,15 +257,6 @@ async fn max_ages_just_over_a_cap_are_cut_to_it() {
         ("7201", Engine::Firefox, 7201),
         ("7201", Engine::Standard, 7201),
     ];
-    async fn preflighted(browser: &mut Browser, api: &Router) -> bool {
-        browser
-            .fetch(api)
-            .from(APP)
-            .put("/items")
-            .run()
-            .await
-            .preflight_sent()
-    }
     for (max_age, engine, cached) in rows {
         let api = api(max_age);
         let mut browser = Browser::new().engine(engine);
@@ -321,26 +280,38 @@ async fn max_ages_just_over_a_cap_are_cut_to_it() {
 /// preflight.
 #[tokio::test]
 async fn the_standards_verdict_is_kept_from_the_cache_and_across_hops() {
+    async fn put(browser: &mut Browser, api: &Router, header: &str) -> cors_check::Outcome {
+        let value = if header == "authorization" {
+            "Bearer t0ken"
+        } else {
+            "1"
+        };
+        browser
+            .fetch(api)
+            .from(APP)
+            .put("/items")
+            .header(header, value)
+            .run()
+            .await
+    }
     let api = star_headers_api();
+    // Chromium: a cached `*` lets Authorization through, without a
+    // preflight, and the standard's verdict comes with it.
     let mut chromium = Browser::new().engine(Engine::Chromium);
-    let first = chromium
-        .fetch(&api)
-        .from(APP)
-        .put("/items")
-        .header("x-custom", "1")
-        .run()
-        .await;
-    assert!(first.standard_blocks().is_none(), "{first}");
-    let cached = chromium
-        .fetch(&api)
-        .from(APP)
-        .put("/items")
-        .header("authorization", "Bearer t0ken")
-        .run()
-        .await;
+    let first = put(&mut chromium, &api, "x-custom").await;
+    assert!(
+        first.preflight_sent() && first.standard_blocks().is_none(),
+        "{first}"
+    );
+    let cached = put(&mut chromium, &api, "authorization").await;
     assert!(cached.is_allowed() && !cached.preflight_sent(), "{cached}");
     let standard = cached.standard_blocks().expect("the standard's verdict");
     assert_eq!(standard.rule(), &Rule::AuthorizationNotCoveredByWildcard);
+    // The standard's browser needs a preflight, whose answer blocks it.
+    let mut by_the_standard = Browser::new();
+    let _ = put(&mut by_the_standard, &api, "x-custom").await;
+    let second = put(&mut by_the_standard, &api, "authorization").await;
+    assert!(second.preflight_sent() && second.is_blocked(), "{second}");
     // Listed by name in the cache: no deviation.
     let listed = put_api([
         ("access-control-allow-origin", "*"),
@@ -366,15 +337,6 @@ async fn the_standards_verdict_is_kept_from_the_cache_and_across_hops() {
 
 #[tokio::test]
 async fn ones_own_cap_wins_in_either_order() {
-    async fn preflighted(browser: &mut Browser, api: &Router) -> bool {
-        browser
-            .fetch(api)
-            .from(APP)
-            .put("/items")
-            .run()
-            .await
-            .preflight_sent()
-    }
     let api = star_headers_api();
     let minute = Duration::from_secs(60);
     for mut browser in [

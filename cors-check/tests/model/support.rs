@@ -205,3 +205,11 @@ pub(crate) fn response_headers(extra: &[(&'static str, &'static str)]) -> Header
     }
     headers
 }
+
+/// The standard and the three engines, each profile the model has.
+pub const EVERY_ENGINE: [cors_check::Engine; 4] = [
+    cors_check::Engine::Standard,
+    cors_check::Engine::Chromium,
+    cors_check::Engine::Firefox,
+    cors_check::Engine::WebKit,
+];
