@@ -208,7 +208,7 @@ async fn correct_route(method: Method, headers: HeaderMap) -> Response {
     correct("/correct", &method, &headers)
 }
 
-fn app() -> Router {
+pub fn app() -> Router {
     Router::new()
         .route("/two-origins", any(two_origins))
         .route("/star-with-credentials", any(star_with_credentials))

@@ -95,7 +95,7 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn app(cors: CorsLayer) -> Router {
+pub fn app(cors: CorsLayer) -> Router {
     Router::new()
         .route("/simple", get(simple).put(simple))
         .route("/upstream", get(upstream))

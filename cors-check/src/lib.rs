@@ -21,8 +21,9 @@
 //!   clock, with an engine's cap on `Access-Control-Max-Age`.
 //! - [`BrowserRequest`] exposes the same steps without a service: it builds
 //!   the preflight and the actual request and checks answers that came by
-//!   any other way, such as real HTTP. The `cors-doctor` binary (feature
-//!   `cli`) does that against a live plain-HTTP server.
+//!   any other way, such as real HTTP. The `cors-doctor` command, in the
+//!   same repository, runs [`Browser`] over a real HTTP and TLS client
+//!   against live servers.
 //!
 //! [`Rule::name`] gives every rule a stable identifier
 //! (`"missing-allow-origin"`, `"preflight-status-not-ok"`...) that tests
@@ -95,13 +96,6 @@
 //! assert!(outcome.readable().is_none());
 //! # });
 //! ```
-//!
-//! # Features
-//!
-//! - `cli`: the `cors-doctor` binary, which sends a live plain-HTTP server
-//!   the requests a browser would send and prints the verdict
-//!   (`cargo install --path cors-check --features cli`). The library needs
-//!   no feature.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -1,0 +1,204 @@
+//! `cors-doctor check FILE`: a line per expectation, a summary, exit code
+//! 0 when every expectation is met, 1 when one is not, 2 for a file it
+//! cannot read; `--junit` writes one `<testcase>` per expectation and a
+//! `<failure>` with the reason for each one not met.
+
+use std::path::{Path, PathBuf};
+
+use super::{ca_file, doctor_in, https_url, Run, ORIGIN};
+
+/// A scratch directory of this test's own.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cors-doctor-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `check` on a file with `contents` (`{ok}` stands for the URL of
+/// `/ok` over HTTPS, `{bare}` for `/bare`), with `extra` options, in
+/// `dir`.
+fn check(dir: &Path, contents: &str, extra: &[&str]) -> Run {
+    let contents = contents
+        .replace("{ok}", &https_url("/ok"))
+        .replace("{bare}", &https_url("/bare"))
+        .replace("{origin}", ORIGIN);
+    std::fs::write(dir.join("cors.toml"), contents).unwrap();
+    let mut args = vec!["check", "cors.toml", "--cacert", ca_file()];
+    args.extend_from_slice(extra);
+    doctor_in(Some(dir), &args)
+}
+
+const MIXED: &str = r#"
+[[expect]]
+name = "items can be saved"
+url = "{ok}"
+origin = "{origin}"
+method = "PUT"
+headers = { x-stage = "1" }
+allowed = true
+readable = ["x-request-id"]
+
+[[expect]]
+url = "{bare}"
+origin = "{origin}"
+allowed = true
+
+[[expect]]
+name = "no CORS for bare"
+url = "{bare}"
+origin = "{origin}"
+allowed = false
+
+[[expect]]
+name = "the request id is readable with credentials"
+url = "{ok}"
+origin = "{origin}"
+credentials = true
+allowed = true
+readable = ["x-request-id"]
+
+[[expect]]
+name = "a secret header stays hidden"
+url = "{ok}"
+origin = "{origin}"
+allowed = true
+readable = ["x-secret"]
+"#;
+
+#[test]
+fn a_file_with_unmet_expectations_exits_1_and_says_why_each_failed() {
+    let dir = scratch("mixed");
+    let run = check(&dir, MIXED, &["--junit", "report.xml"]);
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(
+        run.has_line("ok    items can be saved: allowed, reads x-request-id"),
+        "{run}"
+    );
+    let bare = https_url("/bare");
+    assert!(
+        run.line_starts(&format!(
+            "FAIL  GET {bare} from {ORIGIN}: expected allowed, but blocked at the actual request: the response has no Access-Control-Allow-Origin."
+        )),
+        "{run}"
+    );
+    assert!(
+        run.line_starts("ok    no CORS for bare: blocked at the actual request"),
+        "{run}"
+    );
+    assert!(
+        run.line_starts("FAIL  the request id is readable with credentials: expected allowed, but blocked at the actual request: the response's Access-Control-Allow-Origin is *"),
+        "{run}"
+    );
+    assert!(
+        run.line_starts(
+            "FAIL  a secret header stays hidden: allowed, but the script cannot read x-secret"
+        ),
+        "{run}"
+    );
+    assert!(
+        run.line_starts(&format!(
+            "      see the exchanges: cors-doctor '{bare}' --origin '{ORIGIN}'"
+        )),
+        "{run}"
+    );
+    assert!(run.has_line("5 expectations: 2 met, 3 not met"), "{run}");
+
+    let xml = std::fs::read_to_string(dir.join("report.xml")).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
+    assert_eq!(xml.matches("<failure").count(), 3, "{xml}");
+    assert!(
+        xml.contains(
+            r#"<testsuite name="cors.toml" tests="5" disabled="0" errors="0" failures="3""#
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase name="items can be saved" classname="cors-doctor.spec""#),
+        "{xml}"
+    );
+    assert!(xml.contains("the script cannot read x-secret"), "{xml}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_whose_expectations_all_hold_exits_0() {
+    let dir = scratch("passing");
+    let contents = r#"
+[[expect]]
+url = "{ok}"
+origin = "{origin}"
+method = "PUT"
+headers = { x-stage = "1" }
+allowed = true
+readable = ["x-request-id", "content-type"]
+
+[[expect]]
+url = "{ok}"
+origin = "{origin}"
+method = "PUT"
+headers = { x-custom = "1" }
+allowed = false
+engine = "webkit"
+"#;
+    let run = check(
+        &dir,
+        contents,
+        &["--junit", "report.xml", "--engine", "chromium"],
+    );
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.has_line("2 expectations: 2 met, 0 not met"), "{run}");
+    let xml = std::fs::read_to_string(dir.join("report.xml")).unwrap();
+    assert!(!xml.contains("<failure"), "{xml}");
+    assert!(xml.contains(r#"classname="cors-doctor.chromium""#), "{xml}");
+    assert!(xml.contains(r#"classname="cors-doctor.webkit""#), "{xml}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unreachable_server_is_an_error_in_the_report() {
+    let dir = scratch("unreachable");
+    let contents = r#"
+[[expect]]
+url = "https://localhost:1/items"
+origin = "{origin}"
+allowed = true
+"#;
+    let run = check(&dir, contents, &["--junit", "report.xml", "--timeout", "2"]);
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(run.line_starts("FAIL  GET https://localhost:1/items from http://www.cors.com: network error: cannot reach"), "{run}");
+    assert!(
+        run.has_line("1 expectation: 0 met, 1 not met (1 by a network error)"),
+        "{run}"
+    );
+    let xml = std::fs::read_to_string(dir.join("report.xml")).unwrap();
+    assert!(xml.contains("<error"), "{xml}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_it_cannot_use_exits_2_naming_the_problem() {
+    let dir = scratch("invalid");
+    for (contents, problem) in [
+        ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\n", "missing field `allowed`"),
+        ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nallowed = true\nallow = true\n", "unknown field `allow`"),
+        ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nallowed = true\nengine = \"opera\"\n", "unknown variant `opera`"),
+        ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nmethod = \"TRACE\"\nallowed = false\n", "expectation 1 (TRACE "),
+        ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nallowed = false\nreadable = [\"x\"]\n", "readable headers are listed, but allowed = false"),
+        ("", "no [[expect]] table"),
+        ("[[expect]\n", "cors.toml"),
+    ] {
+        let run = check(&dir, contents, &["--junit", "report.xml"]);
+        assert_eq!(run.code, Some(2), "{contents}: {run}");
+        assert!(run.stderr.contains(problem), "{contents}: {run}");
+        assert!(run.stdout.is_empty(), "{contents}: {run}");
+        assert!(!dir.join("report.xml").exists(), "{contents}: no report");
+    }
+    let run = doctor_in(Some(&dir), &["check", "no-such-file.toml"]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(
+        run.stderr.contains("no-such-file.toml: cannot read it"),
+        "{run}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,68 @@
+//! Bounded time and size: a server that accepts the connection and never
+//! answers is a network error after `--timeout`; a 10 MB body is read up
+//! to the doctor's limit and no further.
+
+use std::net::{Ipv4Addr, TcpListener};
+
+use axum::routing::get;
+use axum::Router;
+
+use super::{ca_file, doctor, https_url, ANY, ORIGIN};
+
+/// `/large`: ten megabytes with `Access-Control-Allow-Origin: *`.
+pub(super) fn routes() -> Router {
+    Router::new().route("/large", get(|| async { ([ANY], vec![b'.'; 10_000_000]) }))
+}
+
+/// A listener that accepts connections and never reads or answers.
+fn silent_server() -> u16 {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_network_error_after_the_timeout() {
+    let port = silent_server();
+    for url in [
+        format!("http://127.0.0.1:{port}/"),
+        format!("https://localhost:{port}/"),
+    ] {
+        let run = doctor(&[&url, "--origin", ORIGIN, "--timeout", "1"]);
+        assert_eq!(run.code, Some(2), "{url}: {run}");
+        assert!(
+            run.has_line(&format!(
+                "NETWORK ERROR: {url}: no answer within 1 s (--timeout)"
+            )),
+            "{url}: {run}"
+        );
+    }
+    // Fractions of a second.
+    let url = format!("http://127.0.0.1:{port}/");
+    let run = doctor(&[&url, "--origin", ORIGIN, "--timeout", "0.5"]);
+    assert!(
+        run.has_line(&format!(
+            "NETWORK ERROR: {url}: no answer within 0.5 s (--timeout)"
+        )),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_body_is_read_up_to_the_limit() {
+    let url = https_url("/large");
+    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.has_line("< content-length: 10000000"), "{run}");
+    assert!(
+        run.line_starts("< (the first 1048576 bytes of body read, the rest left unread"),
+        "{run}"
+    );
+    assert!(run.line_starts("ALLOWED"), "{run}");
+}
