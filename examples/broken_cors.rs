@@ -6,7 +6,7 @@
 //! PORT=0 cargo run --example broken_cors     # any free port
 //! ```
 //!
-//! On start-up it prints the `cargo run -p cors-check --features cli --bin cors-doctor -- ...` command
+//! On start-up it prints the `cargo run -p cors-doctor -- ...` command
 //! lines to paste into another terminal, one per route.
 //!
 //! Every route starts from a correct answer (the page's origin echoed,
@@ -224,7 +224,7 @@ pub fn app() -> Router {
 
 fn print_commands(addr: SocketAddr) {
     let base = format!("http://{addr}");
-    let doctor = "cargo run -p cors-check --features cli --bin cors-doctor --";
+    let doctor = "cargo run -p cors-doctor --";
     println!("listening on {base}");
     println!();
     let tries = [

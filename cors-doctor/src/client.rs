@@ -266,8 +266,7 @@ impl Client {
             _ => with_causes(error),
         };
         let mut message = format!("cannot reach {url}: {causes}");
-        let lowercase = message.to_ascii_lowercase();
-        if lowercase.contains("certificate") || lowercase.contains("unknownissuer") {
+        if message.contains("UnknownIssuer") {
             message.push_str(
                 " (a server with a private CA: give the CA's certificate with --cacert FILE; \
                  --insecure skips the check)",

@@ -181,8 +181,9 @@ fn lowercase_verdict(line: &str) -> String {
     }
 }
 
-/// The doctor's command line for one expectation, to see its exchanges.
-fn command_line(expectation: &Expectation, engine: Engine) -> String {
+/// The doctor's command line for one expectation, to see its exchanges
+/// (with `connection`, the options of `check` that apply to it).
+fn command_line(expectation: &Expectation, engine: Engine, connection: &str) -> String {
     let mut line = format!(
         "cors-doctor '{}' --origin '{}'",
         expectation.url, expectation.origin
@@ -202,12 +203,22 @@ fn command_line(expectation: &Expectation, engine: Engine) -> String {
     if engine != Engine::Standard {
         let _ = write!(line, " --engine {}", engine_id(engine));
     }
+    line.push_str(connection);
     line
 }
 
 /// Runs the file; the exit code (0 every expectation met, 1 some not, 2 a
 /// usage or file error).
-pub async fn run(path: &Path, client: &Client, engine: Engine, junit: Option<&Path>) -> u8 {
+///
+/// `connection` is the connection options as given (` --cacert FILE`...),
+/// for the command lines that show a failed expectation's exchanges.
+pub async fn run(
+    path: &Path,
+    client: &Client,
+    engine: Engine,
+    junit: Option<&Path>,
+    connection: &str,
+) -> u8 {
     let expectations = match read(path) {
         Ok(expectations) => expectations,
         Err(e) => {
@@ -227,7 +238,7 @@ pub async fn run(path: &Path, client: &Client, engine: Engine, junit: Option<&Pa
         let status = match &result {
             Result::Passed(how) => {
                 passed += 1;
-                println!("ok    {name}: {how}");
+                say!("ok    {name}: {how}");
                 TestCaseStatus::success()
             }
             Result::Failed(why) | Result::Error(why) => {
@@ -241,9 +252,9 @@ pub async fn run(path: &Path, client: &Client, engine: Engine, junit: Option<&Pa
                         NonSuccessKind::Failure
                     }
                 };
-                println!("FAIL  {name}: {why}");
-                let again = command_line(expectation, engine);
-                println!("      see the exchanges: {again}");
+                say!("FAIL  {name}: {why}");
+                let again = command_line(expectation, engine, connection);
+                say!("      see the exchanges: {again}");
                 let mut status = TestCaseStatus::non_success(kind);
                 status.set_message(why.clone());
                 status.set_description(format!("{why}\n\nsee the exchanges: {again}"));
@@ -257,8 +268,8 @@ pub async fn run(path: &Path, client: &Client, engine: Engine, junit: Option<&Pa
     }
     suite.set_time(started.elapsed());
     let total = expectations.len();
-    println!();
-    println!(
+    say!();
+    say!(
         "{total} expectation{}: {passed} met, {} not met{}",
         if total == 1 { "" } else { "s" },
         failed + errors,

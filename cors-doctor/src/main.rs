@@ -21,6 +21,15 @@ use clap::{Args, Parser, ValueEnum};
 use cors_check::Engine;
 use serde::Deserialize;
 
+/// `println!` that does not panic when stdout is closed (`cors-doctor ...
+/// | head`): what cannot be written is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod client;
 mod contract;
 mod diagnose;
@@ -102,6 +111,9 @@ struct FetchArgs {
     connection: Connection,
 }
 
+/// The time limit of an exchange, in seconds, unless `--timeout` says.
+const DEFAULT_TIMEOUT: &str = "10";
+
 /// What judges the answers, and how the doctor connects.
 #[derive(Debug, Args)]
 struct Connection {
@@ -118,8 +130,26 @@ struct Connection {
     insecure: bool,
     /// How long one exchange may take, in seconds, from connecting to the
     /// end of its body.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = parse_timeout)]
     timeout: Duration,
+}
+
+impl Connection {
+    /// The options that set how to connect, as a command line would give
+    /// them (` --cacert 'FILE' --timeout 5`), the defaults left out.
+    fn options(&self) -> String {
+        let mut options = String::new();
+        if let Some(cacert) = &self.cacert {
+            options.push_str(&format!(" --cacert '{}'", cacert.display()));
+        }
+        if self.insecure {
+            options.push_str(" --insecure");
+        }
+        if Ok(self.timeout) != parse_timeout(DEFAULT_TIMEOUT) {
+            options.push_str(&format!(" --timeout {}", self.timeout.as_secs_f64()));
+        }
+        options
+    }
 }
 
 /// An engine on the command line and in contract files.
@@ -209,9 +239,9 @@ async fn fetch(args: FetchArgs) -> u8 {
     let diagnosis = diagnose::diagnose(&client, &script, engine, true).await;
     if args.json {
         let json = json::diagnosis(&script, &diagnosis);
-        println!("{json:#}");
+        say!("{json:#}");
     } else {
-        print!("{}", report::text(&script, &diagnosis));
+        say!("{}", report::text(&script, &diagnosis).trim_end_matches('\n'));
     }
     if diagnosis.outcome.rejected().is_some() || diagnosis.network_error().is_some() {
         return 2;
@@ -232,7 +262,9 @@ async fn main() -> ExitCode {
             match client(&check.connection) {
                 Ok(client) => {
                     let engine = check.connection.engine.into();
-                    contract::run(&check.file, &client, engine, check.junit.as_deref()).await
+                    let options = check.connection.options();
+                    let junit = check.junit.as_deref();
+                    contract::run(&check.file, &client, engine, junit, &options).await
                 }
                 Err(e) => {
                     eprintln!("cors-doctor: {e}");

@@ -295,7 +295,7 @@ fn verdict(
             let _ = writeln!(out, "{}", blocked_line(why));
             let _ = writeln!(out, "fix: {}", why.fix());
             if let (Some(answer), Some(request)) = (answers.last(), request) {
-                blocked_notes(out, why, answer, request);
+                blocked_notes(out, why, &diagnosis.wire, answer, request);
             }
         }
         _ => {
@@ -330,7 +330,13 @@ fn standard_words(standard: &Blocked) -> String {
 }
 
 /// Notes on a blocked request that the answer's shape suggests.
-fn blocked_notes(out: &mut String, why: &Blocked, answer: &Answer, request: &BrowserRequest) {
+fn blocked_notes(
+    out: &mut String,
+    why: &Blocked,
+    wire: &[Wire],
+    answer: &Answer,
+    request: &BrowserRequest,
+) {
     let said = layer_says(&answer.headers);
     let preflight = why.stage() == Stage::Preflight;
     let has_cors_headers = answer
@@ -358,6 +364,21 @@ fn blocked_notes(out: &mut String, why: &Blocked, answer: &Answer, request: &Bro
              the request.",
             request.origin(),
             request.method()
+        );
+    }
+    let sent_null = |wire: &&Wire| {
+        wire.request
+            .headers()
+            .get(http::header::ORIGIN)
+            .is_some_and(|origin| origin == "null")
+    };
+    if request.origin() != "null" && wire.last().filter(sent_null).is_some() {
+        let _ = writeln!(
+            out,
+            "note: the request was redirected from one origin to another, so the browser sent \
+             Origin: null (Fetch's tainted origin). Let the page fetch the last URL directly, \
+             redirect within one origin, or answer Access-Control-Allow-Origin: * where no \
+             credentials are needed; allowing the origin null lets sandboxed documents in too."
         );
     }
     if preflight && matches!(answer.status.as_u16(), 404 | 405) {

@@ -164,7 +164,12 @@ url = "https://localhost:1/items"
 origin = "{origin}"
 allowed = true
 "#;
-    let run = check(&dir, contents, &["--junit", "report.xml", "--timeout", "2"]);
+    let run = check(
+        &dir,
+        contents,
+        &["--junit", "report.xml", "--timeout", "2.5"],
+    );
+    assert!(run.stdout.contains("--timeout 2.5\n"), "{run}");
     assert_eq!(run.code, Some(1), "{run}");
     assert!(run.line_starts("FAIL  GET https://localhost:1/items from http://www.cors.com: network error: cannot reach"), "{run}");
     assert!(

@@ -164,3 +164,27 @@ fn a_redirected_preflight_fails_and_is_not_followed() {
     assert!(!run.stdout.contains("> PUT"), "{run}");
     assert!(!run.stdout.contains("after redirect"), "{run}");
 }
+
+#[test]
+fn a_block_after_a_hop_to_another_origin_explains_origin_null() {
+    // `/ok` answers `*`; `/bare` nothing, so the null origin is refused.
+    let next = format!("https://127.0.0.1:{}/bare", tls_server(H2).port());
+    let url = https_url(&format!("/hop/to?url={next}"));
+    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(run.has_line("> origin: null"), "{run}");
+    assert!(
+        run.line_starts("note: the request was redirected from one origin to another, so the browser sent Origin: null"),
+        "{run}"
+    );
+    // Without a hop to another origin there is no such note.
+    let run = doctor(&[
+        &https_url("/bare"),
+        "--origin",
+        ORIGIN,
+        "--cacert",
+        ca_file(),
+    ]);
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(!run.stdout.contains("Origin: null"), "{run}");
+}
