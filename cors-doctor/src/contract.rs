@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use crate::client::Client;
 use crate::diagnose::{diagnose, Diagnosis, Script};
-use crate::report::{blocked_line, engine_id};
-use crate::EngineArg;
+use crate::engine::{engine_id, EngineArg};
+use crate::report::blocked_line;
 
 /// The file: `[[expect]]` tables.
 #[derive(Debug, Deserialize)]

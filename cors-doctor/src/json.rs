@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 
 use crate::client::{BodyRead, Wire};
 use crate::diagnose::{Diagnosis, Judgement, Script};
-use crate::report::{engine_id, is_preflight, shown, version_name, REFUSAL_HEADER};
+use crate::engine::engine_id;
+use crate::report::{is_preflight, shown, version_name, REFUSAL_HEADER};
 
 /// The diagnosis as JSON.
 pub fn diagnosis(script: &Script, diagnosis: &Diagnosis) -> Value {

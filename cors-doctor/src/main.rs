@@ -17,9 +17,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, Parser};
 use cors_check::Engine;
-use serde::Deserialize;
+
+use crate::engine::EngineArg;
 
 /// `println!` that does not panic when stdout is closed (`cors-doctor ...
 /// | head`): what cannot be written is dropped.
@@ -33,6 +34,7 @@ macro_rules! say {
 mod client;
 mod contract;
 mod diagnose;
+mod engine;
 mod json;
 mod report;
 
@@ -55,28 +57,20 @@ struct Cli {
     fetch: FetchArgs,
 }
 
-/// Runs a TOML file of expectations ([[expect]] tables) against live
-/// servers: one line per expectation, a summary; exit code 0 all met, 1
-/// some not met, 2 usage or file error.
-///
-/// [[expect]]
-/// url = "https://api.example.com/items"
-/// origin = "https://app.example.com"
-/// method = "PUT"                # default GET
-/// headers = { x-custom = "1" }  # default none
-/// credentials = true            # default false
-/// allowed = true                # the script must be able to read the answer
-/// readable = ["x-request-id"]   # optional: headers the script must read
-///
-/// Optional too: name (for reports), body (a string body), engine (spec,
-/// chromium, firefox or webkit, instead of --engine).
+/// `cors-doctor check FILE`: runs a file of expectations.
 #[derive(Debug, Parser)]
-#[command(name = "cors-doctor check", version, verbatim_doc_comment)]
+#[command(
+    name = "cors-doctor check",
+    bin_name = "cors-doctor check",
+    version,
+    about = "Runs a TOML file of expectations against live servers",
+    long_about = CHECK_HELP
+)]
 struct Check {
     /// The TOML file of expectations.
     file: PathBuf,
-    /// Writes a JUnit XML report to this file: one <testcase> per
-    /// expectation, a <failure> with its reason for each one not met.
+    /// Writes a JUnit XML report to this file: one `<testcase>` per
+    /// expectation, a `<failure>` with its reason for each one not met.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     #[command(flatten)]
@@ -87,7 +81,7 @@ struct Check {
 struct FetchArgs {
     /// The URL the page fetches (http:// or https://).
     url: String,
-    /// The origin of the page that calls fetch(), e.g. https://app.example.com.
+    /// The origin of the page that calls fetch(), e.g. `https://app.example.com`.
     #[arg(long)]
     origin: String,
     /// The request's method, as the script writes it (`patch` is not `PATCH`).
@@ -110,6 +104,23 @@ struct FetchArgs {
     #[command(flatten)]
     connection: Connection,
 }
+
+/// `cors-doctor check --help`: the file's shape.
+const CHECK_HELP: &str = r#"Runs a TOML file of expectations ([[expect]] tables) against live
+servers: one line per expectation, a summary; exit code 0 all met, 1
+some not met, 2 usage or file error.
+
+[[expect]]
+url = "https://api.example.com/items"
+origin = "https://app.example.com"
+method = "PUT"                # default GET
+headers = { x-custom = "1" }  # default none
+credentials = true            # default false
+allowed = true                # the script must be able to read the answer
+readable = ["x-request-id"]   # optional: headers the script must read
+
+Optional too: name (for reports), body (a string body), engine (spec,
+chromium, firefox or webkit, instead of --engine)."#;
 
 /// The time limit of an exchange, in seconds, unless `--timeout` says.
 const DEFAULT_TIMEOUT: &str = "10";
@@ -149,31 +160,6 @@ impl Connection {
             options.push_str(&format!(" --timeout {}", self.timeout.as_secs_f64()));
         }
         options
-    }
-}
-
-/// An engine on the command line and in contract files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum EngineArg {
-    /// The Fetch Standard.
-    Spec,
-    /// Chromium (Chrome, Edge, Opera).
-    Chromium,
-    /// Firefox.
-    Firefox,
-    /// WebKit (Safari).
-    Webkit,
-}
-
-impl From<EngineArg> for Engine {
-    fn from(engine: EngineArg) -> Engine {
-        match engine {
-            EngineArg::Spec => Engine::Standard,
-            EngineArg::Chromium => Engine::Chromium,
-            EngineArg::Firefox => Engine::Firefox,
-            EngineArg::Webkit => Engine::WebKit,
-        }
     }
 }
 
@@ -241,7 +227,10 @@ async fn fetch(args: FetchArgs) -> u8 {
         let json = json::diagnosis(&script, &diagnosis);
         say!("{json:#}");
     } else {
-        say!("{}", report::text(&script, &diagnosis).trim_end_matches('\n'));
+        say!(
+            "{}",
+            report::text(&script, &diagnosis).trim_end_matches('\n')
+        );
     }
     if diagnosis.outcome.rejected().is_some() || diagnosis.network_error().is_some() {
         return 2;

@@ -3,11 +3,12 @@
 
 use std::fmt::Write as _;
 
-use cors_check::{Blocked, BrowserRequest, Engine, Outcome, Stage};
+use cors_check::{Blocked, BrowserRequest, Outcome, Stage};
 use http::{HeaderMap, HeaderValue, Request, Version};
 
 use crate::client::{Answer, BodyRead, Wire, BODY_LIMIT};
 use crate::diagnose::{Diagnosis, Judgement, Script};
+use crate::engine::{engine_id, engine_label};
 
 /// The response header in which a server's CORS layer explains a refusal
 /// (tower-cors's debug mode puts its reason there).
@@ -46,14 +47,6 @@ pub fn is_preflight(request: &Request<()>) -> bool {
         && request
             .headers()
             .contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD)
-}
-
-/// The engine as people name it, with the version its profile records.
-pub fn engine_label(engine: Engine) -> String {
-    match engine.checked_version() {
-        Some(version) => format!("{engine} {version}"),
-        None => engine.to_string(),
-    }
 }
 
 /// The whole diagnosis, as the doctor prints it.
@@ -433,16 +426,5 @@ fn engines(out: &mut String, script: &Script, diagnosis: &Diagnosis) {
     if !same.is_empty() {
         let names: Vec<String> = same.iter().map(|j| engine_label(j.engine)).collect();
         let _ = writeln!(out, "  {}: as above", names.join(", "));
-    }
-}
-
-/// The engine's name on the command line: `spec`, `chromium`, `firefox`,
-/// `webkit`.
-pub fn engine_id(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Chromium => "chromium",
-        Engine::Firefox => "firefox",
-        Engine::WebKit => "webkit",
-        _ => "spec",
     }
 }

@@ -1,0 +1,51 @@
+//! The browser engines by name: on the command line and in contract files
+//! (`spec`, `chromium`, `firefox`, `webkit`), and in what the doctor
+//! prints (`Chromium 156`).
+
+use clap::ValueEnum;
+use cors_check::Engine;
+use serde::Deserialize;
+
+/// An engine on the command line and in contract files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineArg {
+    /// The Fetch Standard.
+    Spec,
+    /// Chromium (Chrome, Edge, Opera).
+    Chromium,
+    /// Firefox.
+    Firefox,
+    /// WebKit (Safari).
+    Webkit,
+}
+
+impl From<EngineArg> for Engine {
+    fn from(engine: EngineArg) -> Engine {
+        match engine {
+            EngineArg::Spec => Engine::Standard,
+            EngineArg::Chromium => Engine::Chromium,
+            EngineArg::Firefox => Engine::Firefox,
+            EngineArg::Webkit => Engine::WebKit,
+        }
+    }
+}
+
+/// The engine as people name it, with the version its profile records.
+pub fn engine_label(engine: Engine) -> String {
+    match engine.checked_version() {
+        Some(version) => format!("{engine} {version}"),
+        None => engine.to_string(),
+    }
+}
+
+/// The engine's name on the command line: `spec`, `chromium`, `firefox`,
+/// `webkit`.
+pub fn engine_id(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Chromium => "chromium",
+        Engine::Firefox => "firefox",
+        Engine::WebKit => "webkit",
+        _ => "spec",
+    }
+}
