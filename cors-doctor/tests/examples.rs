@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 
-use super::{ca_file, doctor, serve, H2};
+use super::{doctor_tls, serve, H2};
 
 // Each example brings its own copy of `examples/support`, as each example
 // binary does.
@@ -39,17 +39,7 @@ const BROKEN_PAGE: &str = "http://localhost:5173";
 #[test]
 fn the_gateway_preset_over_https_allows_its_headers_and_refuses_others() {
     let url = gateway_url("/simple");
-    let run = doctor(&[
-        &url,
-        "--origin",
-        GATEWAY_PAGE,
-        "-X",
-        "PUT",
-        "-H",
-        "x-stage: 1",
-        "--cacert",
-        ca_file(),
-    ]);
+    let run = doctor_tls(&url, GATEWAY_PAGE, &["-X", "PUT", "-H", "x-stage: 1"]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.has_line("< access-control-max-age: 172800"), "{run}");
     assert!(
@@ -61,17 +51,7 @@ fn the_gateway_preset_over_https_allows_its_headers_and_refuses_others() {
         "{run}"
     );
 
-    let run = doctor(&[
-        &url,
-        "--origin",
-        GATEWAY_PAGE,
-        "-X",
-        "PUT",
-        "-H",
-        "x-custom: 1",
-        "--cacert",
-        ca_file(),
-    ]);
+    let run = doctor_tls(&url, GATEWAY_PAGE, &["-X", "PUT", "-H", "x-custom: 1"]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(run.line_starts("< HTTP/2 403"), "{run}");
     assert!(
@@ -99,9 +79,7 @@ fn each_mistake_of_broken_cors_over_https_is_named() {
     ];
     for (path, options, code, verdict) in cases {
         let url = broken_url(path);
-        let mut args = vec![url.as_str(), "--origin", BROKEN_PAGE, "--cacert", ca_file()];
-        args.extend_from_slice(options);
-        let run = doctor(&args);
+        let run = doctor_tls(&url, BROKEN_PAGE, options);
         assert_eq!(run.code, Some(code), "{path}: {run}");
         assert!(run.line_starts(verdict), "{path}: {run}");
         assert!(run.line_starts("< HTTP/2 "), "{path}: {run}");
@@ -112,18 +90,8 @@ fn each_mistake_of_broken_cors_over_https_is_named() {
 fn where_engines_differ_the_doctor_says_so() {
     // `*` covers Authorization in every shipping engine, not in the standard.
     let url = broken_url("/star-authorization");
-    let args = [
-        url.as_str(),
-        "--origin",
-        BROKEN_PAGE,
-        "-X",
-        "PUT",
-        "-H",
-        "authorization: Bearer abc",
-        "--cacert",
-        ca_file(),
-    ];
-    let run = doctor(&args);
+    let options = ["-X", "PUT", "-H", "authorization: Bearer abc"];
+    let run = doctor_tls(&url, BROKEN_PAGE, &options);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(
         run.has_line("engines: where they differ on these answers"),
@@ -143,9 +111,9 @@ fn where_engines_differ_the_doctor_says_so() {
         "a PUT is never sent for a comparison: {run}"
     );
 
-    let mut chromium = args.to_vec();
+    let mut chromium = options.to_vec();
     chromium.extend(["--engine", "chromium"]);
-    let run = doctor(&chromium);
+    let run = doctor_tls(&url, BROKEN_PAGE, &chromium);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.has_line("judged by: Chromium 156"), "{run}");
     assert!(run.has_line("> PUT /star-authorization HTTP/2"), "{run}");

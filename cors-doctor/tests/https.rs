@@ -3,22 +3,12 @@
 //! the hint), or accepted with `--insecure`; HTTP/2 and HTTP/1.1 as ALPN
 //! negotiates them.
 
-use super::{ca_file, doctor, https_url, tls_server, H1, ORIGIN};
+use super::{doctor, doctor_tls, https_url, tls_server, H1, ORIGIN};
 
 #[test]
 fn a_private_ca_is_trusted_with_cacert_and_http2_is_negotiated() {
     let url = https_url("/ok");
-    let run = doctor(&[
-        &url,
-        "--origin",
-        ORIGIN,
-        "-X",
-        "PUT",
-        "-H",
-        "x-stage: 1",
-        "--cacert",
-        ca_file(),
-    ]);
+    let run = doctor_tls(&url, ORIGIN, &["-X", "PUT", "-H", "x-stage: 1"]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.has_line("> OPTIONS /ok HTTP/2"), "{run}");
     assert!(run.line_starts("< HTTP/2 204"), "{run}");
@@ -33,7 +23,7 @@ fn a_private_ca_is_trusted_with_cacert_and_http2_is_negotiated() {
 #[test]
 fn a_server_offering_only_http1_is_spoken_to_in_http1() {
     let url = format!("https://localhost:{}/ok", tls_server(H1).port());
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.has_line("> GET /ok HTTP/1.1"), "{run}");
     assert!(run.line_starts("< HTTP/1.1 200"), "{run}");
@@ -42,7 +32,7 @@ fn a_server_offering_only_http1_is_spoken_to_in_http1() {
 #[test]
 fn the_certificate_names_the_host_an_ip_address_too() {
     let url = format!("https://127.0.0.1:{}/ok", tls_server(H1).port());
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(0), "{run}");
 }
 

@@ -6,8 +6,12 @@ use serde_json::Value;
 
 use super::{ca_file, doctor, https_url, ORIGIN};
 
-fn json(args: &[&str]) -> (Option<i32>, Value) {
-    let run = doctor(args);
+/// The doctor's `--json` object for `url` from [`ORIGIN`], with `options`
+/// (`--cacert` among them, where the test CA is to be trusted).
+fn json(url: &str, options: &[&str]) -> (Option<i32>, Value) {
+    let mut args = vec![url, "--origin", ORIGIN, "--json"];
+    args.extend_from_slice(options);
+    let run = doctor(&args);
     let value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run}"));
     (run.code, value)
 }
@@ -15,18 +19,10 @@ fn json(args: &[&str]) -> (Option<i32>, Value) {
 #[test]
 fn an_allowed_request_as_json() {
     let url = https_url("/ok");
-    let (code, v) = json(&[
+    let (code, v) = json(
         &url,
-        "--origin",
-        ORIGIN,
-        "-X",
-        "PUT",
-        "-H",
-        "x-stage: 1",
-        "--cacert",
-        ca_file(),
-        "--json",
-    ]);
+        &["-X", "PUT", "-H", "x-stage: 1", "--cacert", ca_file()],
+    );
     assert_eq!(code, Some(0), "{v:#}");
     assert_eq!(
         v["fetch"],
@@ -79,18 +75,10 @@ fn an_allowed_request_as_json() {
 #[test]
 fn a_blocked_request_and_a_network_error_as_json() {
     let url = https_url("/ok");
-    let (code, v) = json(&[
+    let (code, v) = json(
         &url,
-        "--origin",
-        ORIGIN,
-        "-X",
-        "PUT",
-        "-H",
-        "x-custom: 1",
-        "--cacert",
-        ca_file(),
-        "--json",
-    ]);
+        &["-X", "PUT", "-H", "x-custom: 1", "--cacert", ca_file()],
+    );
     assert_eq!(code, Some(1), "{v:#}");
     let blocked = &v["verdict"]["blocked"];
     assert_eq!(v["verdict"]["result"], "blocked");
@@ -108,7 +96,7 @@ fn a_blocked_request_and_a_network_error_as_json() {
         "{v:#}"
     );
 
-    let (code, v) = json(&[&url, "--origin", ORIGIN, "--json"]);
+    let (code, v) = json(&url, &[]);
     assert_eq!(code, Some(2), "{v:#}");
     assert_eq!(v["verdict"]["result"], "network-error");
     assert!(

@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, TcpListener};
 use axum::routing::get;
 use axum::Router;
 
-use super::{ca_file, doctor, https_url, ANY, ORIGIN};
+use super::{doctor, doctor_tls, https_url, ANY, ORIGIN};
 
 /// `/large`: ten megabytes with `Access-Control-Allow-Origin: *`.
 pub(super) fn routes() -> Router {
@@ -57,7 +57,7 @@ fn a_server_that_never_answers_is_a_network_error_after_the_timeout() {
 #[test]
 fn a_ten_megabyte_body_is_read_up_to_the_limit() {
     let url = https_url("/large");
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.has_line("< content-length: 10000000"), "{run}");
     assert!(

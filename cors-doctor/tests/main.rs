@@ -274,6 +274,14 @@ fn doctor(args: &[&str]) -> Run {
     doctor_in(None, args)
 }
 
+/// Runs the doctor on `url` for a page of `origin`, trusting the test CA,
+/// with `options` after.
+fn doctor_tls(url: &str, origin: &str, options: &[&str]) -> Run {
+    let mut args = vec![url, "--origin", origin, "--cacert", ca_file()];
+    args.extend_from_slice(options);
+    doctor(&args)
+}
+
 /// A URL of the test app over HTTPS (HTTP/2 offered), by host name.
 fn https_url(path: &str) -> String {
     format!("https://localhost:{}{path}", tls_server(H2).port())

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{any, get};
 use axum::Router;
 
-use super::{ca_file, doctor, https_url, tls_server, ANY, H2, ORIGIN};
+use super::{doctor_tls, https_url, tls_server, ANY, H2, ORIGIN};
 
 /// `/hop/same`: a `307` to `/ok`; `/hop/to?url=U`: a `302` to `U`;
 /// `/hop/loop`: a `307` to itself; `/hop/preflight`: a `301` to `/ok`
@@ -67,7 +67,7 @@ pub(super) fn routes() -> Router {
 #[test]
 fn a_same_origin_redirect_keeps_the_origin_and_is_printed() {
     let url = https_url("/hop/same");
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.line_starts("< HTTP/2 307"), "{run}");
     assert!(
@@ -95,7 +95,7 @@ fn after_a_hop_to_another_origin_the_origin_is_null() {
     // localhost and 127.0.0.1: one server, two origins.
     let next = format!("https://127.0.0.1:{}/echo-origin", tls_server(H2).port());
     let url = https_url(&format!("/hop/to?url={next}"));
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(
         run.has_line(&format!("redirect (302): the browser follows it to {next}")),
@@ -127,7 +127,7 @@ fn a_redirect_to_a_url_with_credentials_fails() {
     let url = https_url(&format!(
         "/hop/to?url=https://user:secret@localhost:{port}/ok"
     ));
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(run.line_starts("BLOCKED at the actual request: "), "{run}");
     assert!(run.stdout.contains("credentials"), "{run}");
@@ -140,7 +140,7 @@ fn a_redirect_to_a_url_with_credentials_fails() {
 #[test]
 fn the_twenty_first_redirect_is_not_followed() {
     let url = https_url("/hop/loop");
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(
         run.has_line("== actual request, after redirect 20 =="),
@@ -154,7 +154,7 @@ fn the_twenty_first_redirect_is_not_followed() {
 #[test]
 fn a_redirected_preflight_fails_and_is_not_followed() {
     let url = https_url("/hop/preflight");
-    let run = doctor(&[&url, "--origin", ORIGIN, "-X", "PUT", "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &["-X", "PUT"]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(run.line_starts("< HTTP/2 301"), "{run}");
     assert!(
@@ -170,7 +170,7 @@ fn a_block_after_a_hop_to_another_origin_explains_origin_null() {
     // `/ok` answers `*`; `/bare` nothing, so the null origin is refused.
     let next = format!("https://127.0.0.1:{}/bare", tls_server(H2).port());
     let url = https_url(&format!("/hop/to?url={next}"));
-    let run = doctor(&[&url, "--origin", ORIGIN, "--cacert", ca_file()]);
+    let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(run.has_line("> origin: null"), "{run}");
     assert!(
@@ -178,13 +178,7 @@ fn a_block_after_a_hop_to_another_origin_explains_origin_null() {
         "{run}"
     );
     // Without a hop to another origin there is no such note.
-    let run = doctor(&[
-        &https_url("/bare"),
-        "--origin",
-        ORIGIN,
-        "--cacert",
-        ca_file(),
-    ]);
+    let run = doctor_tls(&https_url("/bare"), ORIGIN, &[]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(!run.stdout.contains("Origin: null"), "{run}");
 }
