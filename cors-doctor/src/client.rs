@@ -52,9 +52,15 @@ pub fn build(settings: &Settings) -> Result<Client, String> {
     if settings.insecure {
         builder = builder.danger_accept_invalid_certs(true);
     }
-    let http = builder
-        .build()
-        .map_err(|e| format!("cannot start the HTTP client: {}", with_causes(&e)))?;
+    let http = builder.build().map_err(|e| match &settings.cacert {
+        // The certificates are parsed when the client is built.
+        Some(path) => format!(
+            "--cacert {}: a certificate in it cannot be used: {}",
+            path.display(),
+            with_causes(&e)
+        ),
+        None => format!("cannot start the HTTP client: {}", with_causes(&e)),
+    })?;
     Ok(Client {
         http,
         timeout: settings.timeout,
@@ -79,7 +85,7 @@ fn read_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>, String> {
 }
 
 /// How much of a response body was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyRead {
     /// All of it: this many bytes.
     Complete(usize),
@@ -87,6 +93,8 @@ pub enum BodyRead {
     Cut(usize),
     /// This many bytes, then the time limit ran out.
     Unfinished(usize),
+    /// This many bytes, then the connection failed (the error).
+    Broken(usize, String),
 }
 
 /// The head of an answer as it came over the wire, and how much of its
@@ -104,7 +112,7 @@ pub struct Answer {
 }
 
 /// One request sent and what came back: an answer, or why none did.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Wire {
     /// The request as sent (its body: `body_length` bytes).
     pub request: Request<()>,
@@ -117,19 +125,19 @@ pub struct Wire {
 
 /// The browser model's transport: a tower service over a shared HTTP
 /// client, recording every exchange. A client made by [`Client::replay`]
-/// answers the requests it has a record of from that record, without the
-/// network.
+/// answers from a record instead, and never sends anything.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     timeout: Duration,
     wire: Arc<Mutex<Vec<Wire>>>,
-    replay: Option<Arc<Vec<Wire>>>,
+    /// For a replaying client: the recorded exchanges not used yet.
+    replay: Option<Arc<Mutex<Vec<Wire>>>>,
 }
 
-/// The error of a replaying client for a request it has no record of and
-/// may not send again (see [`Client::replay`]).
-pub const NOT_SENT: &str = "not sent again";
+/// The error of a replaying client for a request it has no record of (see
+/// [`Client::replay`]).
+pub const NOT_SENT: &str = "not sent: no recorded answer";
 
 impl Client {
     /// The exchanges so far, taken out of the record.
@@ -137,31 +145,34 @@ impl Client {
         std::mem::take(&mut *self.wire.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// A client with an empty record that answers each request found in
-    /// `record` (same method, URL and headers) from it, sends the others
-    /// when they are `GET`, `HEAD` or `OPTIONS`, and fails any other
-    /// with [`NOT_SENT`]: a server is never sent a `PUT` or a `DELETE`
-    /// twice.
-    pub fn replay(&self, record: Arc<Vec<Wire>>) -> Client {
+    /// A client that answers from `record` alone: each request with the
+    /// next unused recorded exchange of the same method, URL and headers
+    /// (so a chain that comes back to a URL gets its later answer), and any
+    /// other with the error [`NOT_SENT`]. It sends nothing: a server is
+    /// never sent a request twice, nor one the doctor did not print.
+    pub fn replay(&self, record: &[Wire]) -> Client {
         Client {
             http: self.http.clone(),
             timeout: self.timeout,
             wire: Arc::default(),
-            replay: Some(record),
+            replay: Some(Arc::new(Mutex::new(record.to_vec()))),
         }
     }
 
-    /// The answer recorded for `request`, if any.
+    /// The recorded answer for `request`, used up; `None` without one.
     fn recorded(&self, request: &Request<()>) -> Option<Answer> {
-        self.replay.as_ref()?.iter().find_map(|wire| {
-            let same = wire.request.method() == request.method()
+        let mut records = self
+            .replay
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let at = records.iter().position(|wire| {
+            wire.answer.is_ok()
+                && wire.request.method() == request.method()
                 && wire.request.uri() == request.uri()
-                && wire.request.headers() == request.headers();
-            match (&wire.answer, same) {
-                (Ok(answer), true) => Some(answer.clone()),
-                _ => None,
-            }
-        })
+                && wire.request.headers() == request.headers()
+        })?;
+        records.remove(at).answer.ok()
     }
 
     fn record(&self, wire: Wire) {
@@ -186,11 +197,10 @@ impl Service<Request<Bytes>> for Client {
         Box::pin(async move {
             let (parts, body) = request.into_parts();
             let head = Request::from_parts(parts, ());
-            let safe = matches!(head.method().as_str(), "GET" | "HEAD" | "OPTIONS");
-            let answer = match (client.recorded(&head), client.replay.is_some() && !safe) {
-                (Some(answer), _) => Ok(answer),
-                (None, true) => Err(NOT_SENT.to_owned()),
-                (None, false) => client.send(&head, body.clone()).await,
+            let answer = match (client.replay.is_some(), client.recorded(&head)) {
+                (true, Some(answer)) => Ok(answer),
+                (true, None) => Err(NOT_SENT.to_owned()),
+                (false, _) => client.send(&head, body.clone()).await,
             };
             let response = match &answer {
                 Ok(answer) => {
@@ -240,7 +250,8 @@ impl Client {
                     }
                 }
                 Ok(None) => break BodyRead::Complete(read),
-                Err(_) => break BodyRead::Unfinished(read),
+                Err(e) if e.is_timeout() => break BodyRead::Unfinished(read),
+                Err(e) => break BodyRead::Broken(read, with_causes(&e)),
             }
         };
         Ok(Answer {
@@ -289,4 +300,57 @@ fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    /// A recorded `GET https://a.test/x` with `x-a: 1`, answered 200.
+    fn record() -> Vec<Wire> {
+        let request = Request::get("https://a.test/x")
+            .header("x-a", "1")
+            .body(())
+            .unwrap();
+        let answer = Answer {
+            version: Version::HTTP_2,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: BodyRead::Complete(0),
+        };
+        vec![Wire {
+            request,
+            body_length: 0,
+            answer: Ok(answer),
+        }]
+    }
+
+    fn client() -> Client {
+        let settings = Settings {
+            timeout: Duration::from_secs(1),
+            cacert: None,
+            insecure: false,
+        };
+        build(&settings).unwrap().replay(&record())
+    }
+
+    #[test]
+    fn a_recorded_answer_serves_only_the_same_method_url_and_headers() {
+        let client = client();
+        for other in [
+            Request::head("https://a.test/x").header("x-a", "1"),
+            Request::get("https://a.test/y").header("x-a", "1"),
+            Request::get("https://a.test/x").header("x-a", "2"),
+            Request::get("https://a.test/x"),
+        ] {
+            let other = other.body(()).unwrap();
+            assert!(client.recorded(&other).is_none(), "{other:?}");
+        }
+        // The same request, once: a record serves one request.
+        let same = || Request::get("https://a.test/x").header("x-a", "1");
+        assert!(client.recorded(&same().body(()).unwrap()).is_some());
+        assert!(client.recorded(&same().body(()).unwrap()).is_none());
+    }
 }

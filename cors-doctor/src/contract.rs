@@ -7,14 +7,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use cors_check::{BrowserRequest, Engine};
+use cors_check::Engine;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::Deserialize;
 
 use crate::client::Client;
 use crate::diagnose::{diagnose, Diagnosis, Script};
 use crate::engine::{engine_id, EngineArg};
-use crate::report::blocked_line;
+use crate::report::{blocked_line, terminal_safe};
 
 /// The file: `[[expect]]` tables.
 #[derive(Debug, Deserialize)]
@@ -75,24 +75,14 @@ impl Expectation {
             .unwrap_or_else(|| format!("{} {} from {}", self.method, self.url, self.origin))
     }
 
-    /// Why this expectation is not one the doctor can run: a request
-    /// `fetch()` refuses, or `readable` with `allowed = false`.
+    /// Why this expectation is not one the doctor can run: a URL that is
+    /// not http(s), a request `fetch()` refuses, or `readable` with
+    /// `allowed = false`.
     fn invalid(&self) -> Option<String> {
         if !self.allowed && !self.readable.is_empty() {
             return Some("readable headers are listed, but allowed = false".to_owned());
         }
-        let script = self.script();
-        let request = match BrowserRequest::new(&script.origin, &script.method, &script.url) {
-            Ok(request) => request,
-            Err(refused) => return Some(format!("fetch() would refuse it: {refused}")),
-        };
-        let mut request = request.credentials(script.credentials);
-        for (name, value) in &script.headers {
-            request = request.header(name, value);
-        }
-        request
-            .invalid()
-            .map(|refused| format!("fetch() would refuse it: {refused}"))
+        self.script().request().err()
     }
 }
 
@@ -132,6 +122,10 @@ fn read(path: &Path) -> std::result::Result<Vec<Expectation>, String> {
 fn judge(expectation: &Expectation, diagnosis: &Diagnosis) -> Result {
     if let Some(error) = diagnosis.network_error() {
         return Result::Error(format!("network error: {error}"));
+    }
+    // `read` refused these already; kept for a verdict that says so.
+    if let Some(refused) = diagnosis.outcome.rejected() {
+        return Result::Error(format!("fetch() would refuse it: {refused}"));
     }
     let outcome = &diagnosis.outcome;
     match (expectation.allowed, outcome.blocked(), outcome.readable()) {
@@ -181,21 +175,28 @@ fn lowercase_verdict(line: &str) -> String {
     }
 }
 
+/// `word` quoted for a POSIX shell: in single quotes, each single quote
+/// written `'\''`.
+pub fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 /// The doctor's command line for one expectation, to see its exchanges
-/// (with `connection`, the options of `check` that apply to it).
+/// (with `connection`, the options of `check` that apply to it, quoted).
 fn command_line(expectation: &Expectation, engine: Engine, connection: &str) -> String {
     let mut line = format!(
-        "cors-doctor '{}' --origin '{}'",
-        expectation.url, expectation.origin
+        "cors-doctor {} --origin {}",
+        shell_quote(&expectation.url),
+        shell_quote(&expectation.origin)
     );
     if expectation.method != "GET" {
-        let _ = write!(line, " -X '{}'", expectation.method);
+        let _ = write!(line, " -X {}", shell_quote(&expectation.method));
     }
     for (name, value) in &expectation.headers {
-        let _ = write!(line, " -H '{name}: {value}'");
+        let _ = write!(line, " -H {}", shell_quote(&format!("{name}: {value}")));
     }
     if let Some(body) = &expectation.body {
-        let _ = write!(line, " --data '{body}'");
+        let _ = write!(line, " --data {}", shell_quote(body));
     }
     if expectation.credentials {
         line.push_str(" --credentials");
@@ -238,7 +239,7 @@ pub async fn run(
         let status = match &result {
             Result::Passed(how) => {
                 passed += 1;
-                say!("ok    {name}: {how}");
+                say!("{}", terminal_safe(&format!("ok    {name}: {how}")));
                 TestCaseStatus::success()
             }
             Result::Failed(why) | Result::Error(why) => {
@@ -252,9 +253,9 @@ pub async fn run(
                         NonSuccessKind::Failure
                     }
                 };
-                say!("FAIL  {name}: {why}");
+                say!("{}", terminal_safe(&format!("FAIL  {name}: {why}")));
                 let again = command_line(expectation, engine, connection);
-                say!("      see the exchanges: {again}");
+                say!("      see the exchanges: {}", terminal_safe(&again));
                 let mut status = TestCaseStatus::non_success(kind);
                 status.set_message(why.clone());
                 status.set_description(format!("{why}\n\nsee the exchanges: {again}"));

@@ -2,10 +2,8 @@
 //! model: the exchanges, the verdict, and what each browser engine would
 //! make of the same answers.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
-use cors_check::{Browser, Engine, Outcome, RequestBody, Rule};
+use cors_check::{Browser, BrowserRequest, Engine, Outcome, RequestBody, Rule};
 
 use crate::client::{Client, Wire, NOT_SENT};
 
@@ -29,6 +27,33 @@ pub struct Script {
 }
 
 impl Script {
+    /// The script's request as the browser model has it, or why the doctor
+    /// cannot send it: not an absolute `http://` or `https://` URL, or a
+    /// request `fetch()` itself refuses (a forbidden method, a `GET` with
+    /// a body...).
+    pub fn request(&self) -> Result<BrowserRequest, String> {
+        if !is_http_url(&self.url) {
+            return Err(format!(
+                "{:?}: give an absolute http:// or https:// URL",
+                self.url
+            ));
+        }
+        let refused = |why: &dyn std::fmt::Display| format!("fetch() would refuse it: {why}");
+        let mut request = BrowserRequest::new(&self.origin, &self.method, &self.url)
+            .map_err(|why| refused(&why))?
+            .credentials(self.credentials);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = &self.body {
+            request = request.body(RequestBody::text(body));
+        }
+        match request.invalid() {
+            Some(why) => Err(refused(why)),
+            None => Ok(request),
+        }
+    }
+
     /// The script's call, as JavaScript.
     pub fn as_fetch_call(&self) -> String {
         let mut init = Vec::new();
@@ -85,18 +110,9 @@ pub struct Judgement {
     pub engine: Engine,
     /// Its outcome.
     pub outcome: Outcome,
-}
-
-impl Judgement {
-    /// Whether the engine would have sent a request that the doctor did
-    /// not send again (a `PUT` after a preflight only this engine lets
-    /// pass): its verdict on the actual request is unknown.
-    pub fn unsent(&self) -> bool {
-        matches!(
-            self.outcome.blocked().map(|blocked| blocked.rule()),
-            Some(Rule::NetworkError(error)) if error == NOT_SENT
-        )
-    }
+    /// The request this engine would have sent next that the doctor did
+    /// not send (its verdict then stops short of it).
+    pub unsent: Option<http::Request<()>>,
 }
 
 /// The diagnosis of one script: what went over the wire, the verdict of
@@ -127,8 +143,19 @@ impl Diagnosis {
     }
 }
 
+/// Whether `url` is an absolute `http://` or `https://` URL with a host.
+fn is_http_url(url: &str) -> bool {
+    url.parse::<http::Uri>().is_ok_and(|uri| {
+        let http = uri
+            .scheme_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+        http && uri.host().is_some_and(|host| !host.is_empty())
+    })
+}
+
 /// Sends `script` through `client` as `engine` would, then, with
-/// `compare`, judges the same answers as each other engine.
+/// `compare`, judges the same answers as each other engine (sending
+/// nothing more).
 pub async fn diagnose(
     client: &Client,
     script: &Script,
@@ -146,29 +173,24 @@ pub async fn diagnose(
     if !compare || diagnosis.outcome.rejected().is_some() || diagnosis.network_error().is_some() {
         return diagnosis;
     }
-    let record = Arc::new(std::mem::take(&mut diagnosis.wire));
-    let replaying = client.replay(Arc::clone(&record));
     for other in [Engine::Standard]
         .into_iter()
         .chain(Engine::BROWSERS)
         .filter(|&other| other != engine)
     {
+        let replaying = client.replay(&diagnosis.wire);
         let outcome = script.run(&replaying, other).await;
+        let unsent = match outcome.blocked().map(|blocked| blocked.rule()) {
+            Some(Rule::NetworkError(error)) if error == NOT_SENT => {
+                replaying.take_wire().pop().map(|wire| wire.request)
+            }
+            _ => None,
+        };
         diagnosis.others.push(Judgement {
             engine: other,
             outcome,
+            unsent,
         });
     }
-    drop(replaying);
-    diagnosis.wire = Arc::try_unwrap(record).unwrap_or_else(|shared| {
-        shared
-            .iter()
-            .map(|wire| Wire {
-                request: wire.request.clone(),
-                body_length: wire.body_length,
-                answer: wire.answer.clone(),
-            })
-            .collect()
-    });
     diagnosis
 }

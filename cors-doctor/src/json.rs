@@ -8,11 +8,12 @@ use serde_json::{json, Value};
 use crate::client::{BodyRead, Wire};
 use crate::diagnose::{Diagnosis, Judgement, Script};
 use crate::engine::engine_id;
-use crate::report::{is_preflight, shown, version_name, REFUSAL_HEADER};
+use crate::report::{is_preflight, shown, terminal_safe, version_name, REFUSAL_HEADER};
 
-/// The diagnosis as JSON.
-pub fn diagnosis(script: &Script, diagnosis: &Diagnosis) -> Value {
+/// The diagnosis as JSON (`insecure`: certificates were not checked).
+pub fn diagnosis(script: &Script, diagnosis: &Diagnosis, insecure: bool) -> Value {
     json!({
+        "insecure": insecure,
         "fetch": script.as_fetch_call(),
         "origin": script.origin,
         "url": script.url,
@@ -41,6 +42,7 @@ fn exchange(wire: &Wire) -> Value {
                 BodyRead::Complete(n) => (n, "complete"),
                 BodyRead::Cut(n) => (n, "cut"),
                 BodyRead::Unfinished(n) => (n, "unfinished"),
+                BodyRead::Broken(n, _) => (n, "broken"),
             };
             json!({
                 "version": version_name(answer.version),
@@ -94,7 +96,7 @@ fn verdict(diagnosis: &Diagnosis) -> Value {
         readable
             .names()
             .iter()
-            .map(|name| json!([name, readable.get(name)]))
+            .map(|name| json!([name, readable.get(name).map(terminal_safe)]))
             .collect::<Vec<_>>()
     });
     let layer_says: Vec<String> = diagnosis
@@ -120,16 +122,24 @@ fn verdict(diagnosis: &Diagnosis) -> Value {
 }
 
 fn judgement(judgement: &Judgement) -> Value {
-    let result = match judgement.unsent() {
-        true => "not-sent",
-        false => result(&judgement.outcome, false),
+    let unsent = judgement.unsent.as_ref().map(|request| {
+        json!({
+            "method": request.method().as_str(),
+            "url": request.uri().to_string(),
+            "stage": if is_preflight(request) { "preflight" } else { "actual" },
+        })
+    });
+    let (result, blocked_by) = match &unsent {
+        Some(_) => ("not-sent", None),
+        None => (
+            result(&judgement.outcome, false),
+            judgement.outcome.blocked().map(blocked),
+        ),
     };
     json!({
         "engine": engine_id(judgement.engine),
         "result": result,
-        "blocked": match judgement.unsent() {
-            true => None,
-            false => judgement.outcome.blocked().map(blocked),
-        },
+        "blocked": blocked_by,
+        "not_sent": unsent,
     })
 }

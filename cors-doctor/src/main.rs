@@ -151,7 +151,8 @@ impl Connection {
     fn options(&self) -> String {
         let mut options = String::new();
         if let Some(cacert) = &self.cacert {
-            options.push_str(&format!(" --cacert '{}'", cacert.display()));
+            let path = cacert.display().to_string();
+            options.push_str(&format!(" --cacert {}", contract::shell_quote(&path)));
         }
         if self.insecure {
             options.push_str(" --insecure");
@@ -189,23 +190,19 @@ fn client(connection: &Connection) -> Result<client::Client, String> {
     })
 }
 
-/// Whether `url` is an absolute `http://` or `https://` URL with a host.
-fn is_http_url(url: &str) -> bool {
-    url.parse::<http::Uri>().is_ok_and(|uri| {
-        let http = uri
-            .scheme_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
-        http && uri.host().is_some_and(|host| !host.is_empty())
-    })
-}
-
 async fn fetch(args: FetchArgs) -> u8 {
-    let FetchArgs { url, origin, .. } = &args;
-    if !is_http_url(url) {
-        eprintln!("cors-doctor: {url:?}: give an absolute http:// or https:// URL");
+    let script = diagnose::Script {
+        url: args.url,
+        origin: args.origin,
+        method: args.method,
+        headers: args.headers,
+        credentials: args.credentials,
+        body: args.body,
+    };
+    if let Err(why) = script.request() {
+        eprintln!("cors-doctor: {why}");
         return 2;
     }
-    let (url, origin) = (url.clone(), origin.clone());
     let client = match client(&args.connection) {
         Ok(client) => client,
         Err(e) => {
@@ -213,24 +210,14 @@ async fn fetch(args: FetchArgs) -> u8 {
             return 2;
         }
     };
-    let script = diagnose::Script {
-        url,
-        origin,
-        method: args.method,
-        headers: args.headers,
-        credentials: args.credentials,
-        body: args.body,
-    };
     let engine = Engine::from(args.connection.engine);
     let diagnosis = diagnose::diagnose(&client, &script, engine, true).await;
     if args.json {
-        let json = json::diagnosis(&script, &diagnosis);
+        let json = json::diagnosis(&script, &diagnosis, args.connection.insecure);
         say!("{json:#}");
     } else {
-        say!(
-            "{}",
-            report::text(&script, &diagnosis).trim_end_matches('\n')
-        );
+        let text = report::text(&script, &diagnosis, args.connection.insecure);
+        say!("{}", report::terminal_safe(text.trim_end_matches('\n')));
     }
     if diagnosis.outcome.rejected().is_some() || diagnosis.network_error().is_some() {
         return 2;

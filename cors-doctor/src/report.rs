@@ -49,14 +49,34 @@ pub fn is_preflight(request: &Request<()>) -> bool {
             .contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// The whole diagnosis, as the doctor prints it.
-pub fn text(script: &Script, diagnosis: &Diagnosis) -> String {
+/// `text` with every control character but the line break, and every
+/// character that reorders text on a terminal (bidirectional controls),
+/// written as `\u{..}`: what a server sends cannot disguise a line.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let reorders = matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\n') || reorders {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The whole diagnosis, as the doctor prints it (`insecure`: certificates
+/// were not checked).
+pub fn text(script: &Script, diagnosis: &Diagnosis, insecure: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "The page at {} runs:", script.origin);
     let _ = writeln!(out, "    {}", script.as_fetch_call());
     let _ = writeln!(out, "judged by: {}", engine_label(diagnosis.engine));
+    if insecure {
+        out.push_str("warning: --insecure: no server's certificate was checked\n");
+    }
     out.push('\n');
-    let request = browser_request(script);
+    let request = script.request().ok();
     match (&request, diagnosis.wire.first()) {
         (Some(request), _) if request.is_same_origin() => {
             out.push_str("Same origin: the browser applies no CORS rule to this request.\n\n")
@@ -76,15 +96,6 @@ pub fn text(script: &Script, diagnosis: &Diagnosis) -> String {
     exchanges(&mut out, &diagnosis.wire, judged.as_ref());
     verdict(&mut out, script, diagnosis, request.as_ref());
     out
-}
-
-/// The script's request for the model, if `fetch()` accepts it.
-fn browser_request(script: &Script) -> Option<BrowserRequest> {
-    let mut request = BrowserRequest::new(&script.origin, &script.method, &script.url).ok()?;
-    for (name, value) in &script.headers {
-        request = request.header(name, value);
-    }
-    Some(request.credentials(script.credentials))
 }
 
 /// Every exchange, each followed by what the browser made of it when it
@@ -136,14 +147,13 @@ fn exchanges(out: &mut String, wire: &[Wire], request: Option<&BrowserRequest>) 
             }
             (Some(answer), false, false) => {
                 redirects += 1;
-                let location = answer
-                    .headers
-                    .get(http::header::LOCATION)
-                    .map_or_else(String::new, shown);
+                // The next request went to where the Location resolved.
+                let next = wire.get(i + 1).map(|next| next.request.uri().to_string());
                 let _ = writeln!(
                     out,
-                    "redirect ({}): the browser follows it to {location}\n",
-                    answer.status.as_u16()
+                    "redirect ({}): the browser follows it to {}\n",
+                    answer.status.as_u16(),
+                    next.unwrap_or_default()
                 );
             }
             _ => {}
@@ -186,7 +196,7 @@ fn answer_lines(out: &mut String, answer: &Answer) {
     for (name, value) in &answer.headers {
         let _ = writeln!(out, "< {name}: {}", shown(value));
     }
-    let _ = match answer.body {
+    let _ = match &answer.body {
         BodyRead::Complete(n) => writeln!(out, "< ({n} bytes of body)"),
         BodyRead::Cut(n) => writeln!(
             out,
@@ -194,6 +204,9 @@ fn answer_lines(out: &mut String, answer: &Answer) {
         ),
         BodyRead::Unfinished(n) => {
             writeln!(out, "< ({n} bytes of body, then the time limit ran out)")
+        }
+        BodyRead::Broken(n, error) => {
+            writeln!(out, "< ({n} bytes of body, then the connection failed: {error})")
         }
     };
 }
@@ -308,7 +321,7 @@ fn verdict(
             standard_words(standard)
         );
     }
-    engines(out, script, diagnosis);
+    engines(out, diagnosis);
 }
 
 /// "the Fetch Standard blocks it at the preflight: ..." for the note on a
@@ -393,8 +406,18 @@ fn verdict_key(outcome: &Outcome) -> String {
     }
 }
 
+/// "the preflight OPTIONS https://..." or "PUT https://...".
+fn request_words(request: &Request<()>) -> String {
+    let kind = if is_preflight(request) {
+        "the preflight "
+    } else {
+        ""
+    };
+    format!("{kind}{} {}", request.method(), request.uri())
+}
+
 /// Where the other engines' verdicts on the same answers differ.
-fn engines(out: &mut String, script: &Script, diagnosis: &Diagnosis) {
+fn engines(out: &mut String, diagnosis: &Diagnosis) {
     if diagnosis.others.is_empty() {
         return;
     }
@@ -402,7 +425,7 @@ fn engines(out: &mut String, script: &Script, diagnosis: &Diagnosis) {
     let (same, different): (Vec<&Judgement>, Vec<&Judgement>) = diagnosis
         .others
         .iter()
-        .partition(|other| !other.unsent() && verdict_key(&other.outcome) == own);
+        .partition(|other| other.unsent.is_none() && verdict_key(&other.outcome) == own);
     out.push('\n');
     if different.is_empty() {
         let names: Vec<String> = same.iter().map(|j| engine_label(j.engine)).collect();
@@ -412,14 +435,14 @@ fn engines(out: &mut String, script: &Script, diagnosis: &Diagnosis) {
     let _ = writeln!(out, "engines: where they differ on these answers");
     for judgement in different {
         let label = engine_label(judgement.engine);
-        let verdict = match (judgement.unsent(), judgement.outcome.blocked()) {
-            (true, _) => format!(
-                "the preflight passes; the {} itself was not sent again (run with --engine {} to send it)",
-                script.method,
+        let verdict = match (&judgement.unsent, judgement.outcome.blocked()) {
+            (Some(next), _) => format!(
+                "goes on with {}, which the doctor did not send (--engine {} sends it)",
+                request_words(next),
                 engine_id(judgement.engine)
             ),
-            (false, None) => "ALLOWED".to_owned(),
-            (false, Some(why)) => blocked_line(why),
+            (None, None) => "ALLOWED".to_owned(),
+            (None, Some(why)) => blocked_line(why),
         };
         let _ = writeln!(out, "  {label}: {verdict}");
     }

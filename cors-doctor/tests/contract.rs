@@ -25,7 +25,7 @@ fn check(dir: &Path, contents: &str, extra: &[&str]) -> Run {
     std::fs::write(dir.join("cors.toml"), contents).unwrap();
     let mut args = vec!["check", "cors.toml", "--cacert", ca_file()];
     args.extend_from_slice(extra);
-    doctor_in(Some(dir), &args)
+    doctor_in(Some(dir), &[], &args)
 }
 
 const MIXED: &str = r#"
@@ -191,6 +191,8 @@ fn a_file_it_cannot_use_exits_2_naming_the_problem() {
         ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nmethod = \"TRACE\"\nallowed = false\n", "expectation 1 (TRACE "),
         ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nallowed = false\nreadable = [\"x\"]\n", "readable headers are listed, but allowed = false"),
         ("", "no [[expect]] table"),
+        ("[[expect]]\nurl = \"ftp://localhost/x\"\norigin = \"{origin}\"\nallowed = false\n", "give an absolute http:// or https:// URL"),
+        ("[[expect]]\nurl = \"{ok}\"\norigin = \"{origin}\"\nbody = \"x\"\nallowed = false\n", "fetch() would refuse it: "),
         ("[[expect]\n", "cors.toml"),
     ] {
         let run = check(&dir, contents, &["--junit", "report.xml"]);
@@ -199,11 +201,48 @@ fn a_file_it_cannot_use_exits_2_naming_the_problem() {
         assert!(run.stdout.is_empty(), "{contents}: {run}");
         assert!(!dir.join("report.xml").exists(), "{contents}: no report");
     }
-    let run = doctor_in(Some(&dir), &["check", "no-such-file.toml"]);
+    let run = doctor_in(Some(&dir), &[], &["check", "no-such-file.toml"]);
     assert_eq!(run.code, Some(2), "{run}");
     assert!(
         run.stderr.contains("no-such-file.toml: cannot read it"),
         "{run}"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_command_line_of_a_failed_expectation_is_quoted_for_the_shell() {
+    let dir = scratch("quoted");
+    let contents = r#"
+[[expect]]
+url = "{bare}"
+origin = "{origin}"
+headers = { x-note = "it's'; touch pwned; echo '" }
+allowed = true
+"#;
+    let run = check(&dir, contents, &[]);
+    assert_eq!(run.code, Some(1), "{run}");
+    let line = run
+        .line_after("      see the exchanges: cors-doctor ")
+        .unwrap_or_else(|| panic!("{run}"));
+    // The shell reads back exactly the words the doctor was given.
+    let words = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("printf '%s\\n' {line}"))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let words = String::from_utf8(words.stdout).unwrap();
+    let expected = [
+        https_url("/bare"),
+        "--origin".to_owned(),
+        ORIGIN.to_owned(),
+        "-H".to_owned(),
+        "x-note: it's'; touch pwned; echo '".to_owned(),
+        "--cacert".to_owned(),
+        ca_file().to_owned(),
+    ];
+    assert_eq!(words.lines().collect::<Vec<_>>(), expected, "{line}");
+    assert!(!dir.join("pwned").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -32,6 +32,22 @@ pub(super) fn routes() -> Router {
             }),
         )
         .route("/body/limit", get(|| async { ([ANY], vec![b'.'; MIB]) }))
+        .route(
+            "/body/echo",
+            axum::routing::post(|headers: axum::http::HeaderMap, body: String| async move {
+                let content_type = headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("none")
+                    .to_owned();
+                let got = [
+                    ("access-control-allow-origin", "*".to_owned()),
+                    ("x-got-body", body),
+                    ("x-got-type", content_type),
+                ];
+                (got, "")
+            }),
+        )
         .route("/body/over", get(|| async { ([ANY], vec![b'.'; MIB + 1]) }))
 }
 
@@ -145,4 +161,43 @@ fn allowed_lists_the_headers_script_reads_and_the_hidden_ones() {
         ),
         "{run}"
     );
+}
+
+#[test]
+fn a_string_body_is_sent_with_the_type_fetch_gives_it() {
+    let url = url("/body/echo");
+    let run = doctor(&[&url, "--origin", ORIGIN, "-X", "POST", "-d", "hello"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    // text/plain is CORS-safelisted: no preflight.
+    assert!(run.line_starts("No preflight: a POST"), "{run}");
+    assert!(
+        run.has_line("> content-type: text/plain;charset=UTF-8"),
+        "{run}"
+    );
+    assert!(run.has_line("> (5 bytes of body)"), "{run}");
+    assert!(run.has_line("< x-got-body: hello"), "{run}");
+    assert!(
+        run.has_line(&format!(
+            "    fetch(\"{url}\", {{ method: \"POST\", body: \"hello\" }})"
+        )),
+        "{run}"
+    );
+    // The script's own Content-Type wins, and JSON needs a preflight.
+    let run = doctor(&[
+        &url,
+        "--origin",
+        ORIGIN,
+        "-X",
+        "POST",
+        "-d",
+        "{}",
+        "-H",
+        "content-type: application/json",
+    ]);
+    assert!(run.has_line("== preflight =="), "{run}");
+    // No body: no body line.
+    let run = doctor(&[&url, "--origin", ORIGIN, "-X", "POST"]);
+    assert!(run.has_line("< x-got-body: "), "{run}");
+    assert!(!run.stdout.contains("bytes of body)\n>"), "{run}");
+    assert!(!run.line_starts("> (0 bytes"), "{run}");
 }

@@ -1,7 +1,8 @@
-//! HTTPS: a server whose certificate a private CA signed is trusted with
-//! `--cacert` and refused without it (a network error, exit code 2, with
-//! the hint), or accepted with `--insecure`; HTTP/2 and HTTP/1.1 as ALPN
-//! negotiates them.
+//! How the doctor connects. HTTPS: a server whose certificate a private CA
+//! signed is trusted with `--cacert` and refused without it (a network
+//! error, exit code 2, with the hint), or accepted with `--insecure`;
+//! HTTP/2 and HTTP/1.1 as ALPN negotiates them. Proxies: from the
+//! environment's variables.
 
 use super::{doctor, doctor_tls, https_url, tls_server, H1, ORIGIN};
 
@@ -88,4 +89,31 @@ fn an_unreadable_or_empty_cacert_is_a_usage_error() {
     std::fs::remove_file(&empty).unwrap();
     assert_eq!(run.code, Some(2), "{run}");
     assert!(run.stderr.contains("no certificate in it"), "{run}");
+}
+
+#[test]
+fn a_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host() {
+    // A forward proxy that answers every request itself.
+    let proxy = super::serve(
+        axum::Router::new().fallback(|| async { ([super::ANY, ("x-via-proxy", "1")], "") }),
+        super::Tls::Plain,
+    );
+    let proxy = format!("http://{proxy}");
+    // Port 1: nothing listens there, so only the proxy can answer.
+    let args = ["http://127.0.0.1:1/items", "--origin", ORIGIN];
+    for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY"] {
+        let run = super::doctor_in(None, &[(variable, &proxy)], &args);
+        assert_eq!(run.code, Some(0), "{variable}: {run}");
+        assert!(run.has_line("< x-via-proxy: 1"), "{variable}: {run}");
+    }
+    let run = super::doctor_in(
+        None,
+        &[("HTTP_PROXY", &proxy), ("NO_PROXY", "127.0.0.1")],
+        &args,
+    );
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(
+        run.line_starts("NETWORK ERROR: cannot reach http://127.0.0.1:1/items"),
+        "{run}"
+    );
 }

@@ -8,7 +8,7 @@ use super::{ca_file, doctor, https_url, ORIGIN};
 
 /// The doctor's `--json` object for `url` from [`ORIGIN`], with `options`
 /// (`--cacert` among them, where the test CA is to be trusted).
-fn json(url: &str, options: &[&str]) -> (Option<i32>, Value) {
+pub(super) fn json(url: &str, options: &[&str]) -> (Option<i32>, Value) {
     let mut args = vec![url, "--origin", ORIGIN, "--json"];
     args.extend_from_slice(options);
     let run = doctor(&args);

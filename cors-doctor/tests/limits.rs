@@ -54,6 +54,36 @@ fn a_server_that_never_answers_is_a_network_error_after_the_timeout() {
     );
 }
 
+/// A server that answers once with `Content-Length: 100`, sends 10 bytes
+/// and closes the connection.
+fn short_body_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\naccess-control-allow-origin: *\r\ncontent-length: 100\r\n\r\n0123456789",
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn a_body_cut_short_by_the_server_is_said_so_and_the_headers_still_decide() {
+    let url = format!("http://127.0.0.1:{}/", short_body_server());
+    let run = doctor(&[&url, "--origin", ORIGIN]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(
+        run.line_starts("< (10 bytes of body, then the connection failed: "),
+        "{run}"
+    );
+    assert!(run.line_starts("ALLOWED"), "{run}");
+}
+
 #[test]
 fn a_ten_megabyte_body_is_read_up_to_the_limit() {
     let url = https_url("/large");

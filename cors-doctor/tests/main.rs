@@ -26,6 +26,7 @@ const ORIGIN: &str = "http://www.cors.com";
 
 mod arguments;
 mod contract;
+mod engines;
 mod examples;
 mod exchanges;
 mod https;
@@ -67,6 +68,7 @@ fn app() -> Router {
         .merge(notes::routes())
         .merge(redirects::routes())
         .merge(limits::routes())
+        .merge(engines::routes())
 }
 
 /// How a test server speaks: plain HTTP, or TLS with a certificate of the
@@ -110,9 +112,9 @@ fn ca() -> &'static TestCa {
             CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
         let leaf_key = KeyPair::generate().unwrap();
         let leaf_certificate = leaf.signed_by(&leaf_key, &issuer).unwrap();
-        let dir = std::env::temp_dir().join(format!("cors-doctor-tests-{}", std::process::id()));
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
         std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("ca.pem");
+        let file = dir.join(format!("cors-doctor-test-ca-{}.pem", std::process::id()));
         std::fs::write(&file, ca_certificate.pem()).unwrap();
         TestCa {
             file,
@@ -243,18 +245,18 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// Runs the doctor with `args` in `dir` (the tests' temporary directory
-/// when `None`).
-fn doctor_in(dir: Option<&Path>, args: &[&str]) -> Run {
+/// Runs the doctor with `args` in `dir` (the tests' own directory when
+/// `None`), with the variables of `env` set.
+fn doctor_in(dir: Option<&Path>, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cors-doctor"));
-    command
-        .args(args)
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy");
-    command
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY");
+    command.args(args);
+    // The servers are local: no proxy from the environment of the run.
+    for proxy in ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"] {
+        command
+            .env_remove(proxy)
+            .env_remove(proxy.to_ascii_lowercase());
+    }
+    command.envs(env.iter().copied());
     if let Some(dir) = dir {
         command.current_dir(dir);
     }
@@ -271,7 +273,7 @@ fn doctor_in(dir: Option<&Path>, args: &[&str]) -> Run {
 }
 
 fn doctor(args: &[&str]) -> Run {
-    doctor_in(None, args)
+    doctor_in(None, &[], args)
 }
 
 /// Runs the doctor on `url` for a page of `origin`, trusting the test CA,
@@ -417,26 +419,29 @@ fn usage_errors_exit_2_with_the_usage_and_nothing_on_stdout() {
 
 #[test]
 fn a_request_fetch_refuses_exits_2_before_sending_anything() {
-    let run = doctor(&["http://127.0.0.1:1/", "--origin", ORIGIN, "-X", "TRACE"]);
-    assert_eq!(run.code, Some(2), "{run}");
-    assert!(
-        run.line_starts(
-            "REJECTED: fetch() throws before sending anything: TRACE is a forbidden method"
-        ),
-        "{run}"
-    );
-    assert!(!run.stdout.contains("=="), "nothing sent: {run}");
+    for (args, why) in [
+        (&["-X", "TRACE"][..], "TRACE is a forbidden method"),
+        (&["-d", "x"], "GET"),
+    ] {
+        let mut all = vec![url("/ok"), "--origin".to_owned(), ORIGIN.to_owned()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let run = doctor(&all);
+        assert_eq!(run.code, Some(2), "{run}");
+        assert!(run.stdout.is_empty(), "nothing sent: {run}");
+        assert!(
+            run.stderr
+                .starts_with("cors-doctor: fetch() would refuse it: ")
+                && run.stderr.contains(why),
+            "{run}"
+        );
+    }
 }
 
 #[test]
 fn a_server_that_cannot_be_reached_exits_2() {
-    // A port that was free a moment ago, and is closed again.
-    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}/");
+    // Port 1: nothing listens there (a test cannot bind it either).
+    let url = "http://127.0.0.1:1/".to_owned();
     let run = doctor(&[&url, "--origin", ORIGIN]);
     assert_eq!(run.code, Some(2), "{run}");
     assert!(

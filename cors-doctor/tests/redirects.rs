@@ -13,7 +13,8 @@ use axum::Router;
 use super::{doctor_tls, https_url, tls_server, ANY, H2, ORIGIN};
 
 /// `/hop/same`: a `307` to `/ok`; `/hop/to?url=U`: a `302` to `U`;
-/// `/hop/loop`: a `307` to itself; `/hop/preflight`: a `301` to `/ok`
+/// `/hop/bare`: a `302` to `/ok` without CORS headers; `/hop/loop`: a
+/// `307` to itself; `/hop/preflight`: a `301` to `/ok`
 /// for every method, preflights included; `/echo-origin`: the `Origin` it
 /// got, in the exposed `x-seen-origin`. Each answer allows any origin.
 pub(super) fn routes() -> Router {
@@ -34,6 +35,10 @@ pub(super) fn routes() -> Router {
                 let url = query.get("url").cloned().unwrap_or_default();
                 to(&url, StatusCode::FOUND)
             }),
+        )
+        .route(
+            "/hop/bare",
+            get(|| async { (StatusCode::FOUND, [("location", "/ok")]) }),
         )
         .route(
             "/hop/loop",
@@ -70,8 +75,9 @@ fn a_same_origin_redirect_keeps_the_origin_and_is_printed() {
     let run = doctor_tls(&url, ORIGIN, &[]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.line_starts("< HTTP/2 307"), "{run}");
+    let next = https_url("/ok");
     assert!(
-        run.has_line("redirect (307): the browser follows it to /ok"),
+        run.has_line(&format!("redirect (307): the browser follows it to {next}")),
         "{run}"
     );
     assert!(
@@ -181,4 +187,19 @@ fn a_block_after_a_hop_to_another_origin_explains_origin_null() {
     let run = doctor_tls(&https_url("/bare"), ORIGIN, &[]);
     assert_eq!(run.code, Some(1), "{run}");
     assert!(!run.stdout.contains("Origin: null"), "{run}");
+}
+
+#[test]
+fn a_redirect_without_cors_headers_is_not_followed() {
+    // The CORS check applies to the redirect itself.
+    let run = doctor_tls(&https_url("/hop/bare"), ORIGIN, &[]);
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(run.line_starts("< HTTP/2 302"), "{run}");
+    assert!(
+        run.line_starts(
+            "BLOCKED at the actual request: the response has no Access-Control-Allow-Origin."
+        ),
+        "{run}"
+    );
+    assert!(!run.stdout.contains("after redirect 1"), "{run}");
 }
