@@ -273,8 +273,8 @@ impl Client {
         }
         // reqwest's own message repeats the URL; its causes say what failed.
         let causes = match std::error::Error::source(error) {
-            Some(cause) if error.is_request() || error.is_connect() => with_causes(cause),
-            _ => with_causes(error),
+            Some(cause) => with_causes(cause),
+            None => with_causes(error),
         };
         let mut message = format!("cannot reach {url}: {causes}");
         if message.contains("UnknownIssuer") {

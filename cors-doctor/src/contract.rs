@@ -233,7 +233,7 @@ pub async fn run(
     for expectation in &expectations {
         let engine = expectation.engine.map_or(engine, Engine::from);
         let began = Instant::now();
-        let diagnosis = diagnose(client, &expectation.script(), engine, false).await;
+        let diagnosis = diagnose(client, &expectation.script(), engine).await;
         let result = judge(expectation, &diagnosis);
         let name = expectation.name();
         let status = match &result {

@@ -211,7 +211,7 @@ async fn fetch(args: FetchArgs) -> u8 {
         }
     };
     let engine = Engine::from(args.connection.engine);
-    let diagnosis = diagnose::diagnose(&client, &script, engine, true).await;
+    let diagnosis = diagnose::diagnose(&client, &script, engine).await;
     if args.json {
         let json = json::diagnosis(&script, &diagnosis, args.connection.insecure);
         say!("{json:#}");

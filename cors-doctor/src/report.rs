@@ -31,13 +31,11 @@ pub fn shown(value: &HeaderValue) -> String {
 }
 
 /// `HTTP/1.1`, `HTTP/2`.
-pub fn version_name(version: Version) -> &'static str {
+pub fn version_name(version: Version) -> String {
     match version {
-        Version::HTTP_09 => "HTTP/0.9",
-        Version::HTTP_10 => "HTTP/1.0",
-        Version::HTTP_2 => "HTTP/2",
-        Version::HTTP_3 => "HTTP/3",
-        _ => "HTTP/1.1",
+        Version::HTTP_2 => "HTTP/2".to_owned(),
+        // `HTTP/1.0`, `HTTP/1.1`, `HTTP/3.0`...
+        other => format!("{other:?}"),
     }
 }
 
@@ -436,11 +434,23 @@ fn engines(out: &mut String, diagnosis: &Diagnosis) {
     for judgement in different {
         let label = engine_label(judgement.engine);
         let verdict = match (&judgement.unsent, judgement.outcome.blocked()) {
-            (Some(next), _) => format!(
-                "goes on with {}, which the doctor did not send (--engine {} sends it)",
-                request_words(next),
-                engine_id(judgement.engine)
-            ),
+            (Some(next), _) => {
+                // The doctor sent this request, but with other headers
+                // (Fetch Metadata differs between engines after redirects).
+                let sent_otherwise = diagnosis.wire.iter().any(|wire| {
+                    wire.request.method() == next.method() && wire.request.uri() == next.uri()
+                });
+                let own = if sent_otherwise {
+                    " with headers of its own"
+                } else {
+                    ""
+                };
+                format!(
+                    "goes on with {}{own}, which the doctor did not send (--engine {} sends it)",
+                    request_words(next),
+                    engine_id(judgement.engine)
+                )
+            }
             (None, None) => "ALLOWED".to_owned(),
             (None, Some(why)) => blocked_line(why),
         };

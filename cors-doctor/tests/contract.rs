@@ -219,8 +219,14 @@ url = "{bare}"
 origin = "{origin}"
 headers = { x-note = "it's'; touch pwned; echo '" }
 allowed = true
+
+[[expect]]
+url = "{bare}"
+origin = "{origin}"
+method = "PUT"
+allowed = true
 "#;
-    let run = check(&dir, contents, &[]);
+    let run = check(&dir, contents, &["--engine", "webkit", "--timeout", "3"]);
     assert_eq!(run.code, Some(1), "{run}");
     let line = run
         .line_after("      see the exchanges: cors-doctor ")
@@ -239,10 +245,20 @@ allowed = true
         ORIGIN.to_owned(),
         "-H".to_owned(),
         "x-note: it's'; touch pwned; echo '".to_owned(),
+        "--engine".to_owned(),
+        "webkit".to_owned(),
         "--cacert".to_owned(),
         ca_file().to_owned(),
+        "--timeout".to_owned(),
+        "3".to_owned(),
     ];
     assert_eq!(words.lines().collect::<Vec<_>>(), expected, "{line}");
     assert!(!dir.join("pwned").exists());
+    // A method other than GET is given with -X.
+    let put = format!(
+        "      see the exchanges: cors-doctor '{}' --origin '{ORIGIN}' -X 'PUT' --engine webkit",
+        https_url("/bare")
+    );
+    assert!(run.line_starts(&put), "{run}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -54,9 +54,9 @@ fn a_server_that_never_answers_is_a_network_error_after_the_timeout() {
     );
 }
 
-/// A server that answers once with `Content-Length: 100`, sends 10 bytes
-/// and closes the connection.
-fn short_body_server() -> u16 {
+/// A server that answers every request with `answer` and closes the
+/// connection.
+fn raw_server(answer: &'static [u8]) -> u16 {
     use std::io::{Read, Write};
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -64,9 +64,7 @@ fn short_body_server() -> u16 {
         for mut stream in listener.incoming().flatten() {
             let mut request = [0; 4096];
             let _ = stream.read(&mut request);
-            let _ = stream.write_all(
-                b"HTTP/1.1 200 OK\r\naccess-control-allow-origin: *\r\ncontent-length: 100\r\n\r\n0123456789",
-            );
+            let _ = stream.write_all(answer);
         }
     });
     port
@@ -74,7 +72,9 @@ fn short_body_server() -> u16 {
 
 #[test]
 fn a_body_cut_short_by_the_server_is_said_so_and_the_headers_still_decide() {
-    let url = format!("http://127.0.0.1:{}/", short_body_server());
+    // `Content-Length: 100`, 10 bytes, then the connection closes.
+    let answer = b"HTTP/1.1 200 OK\r\naccess-control-allow-origin: *\r\ncontent-length: 100\r\n\r\n0123456789";
+    let url = format!("http://127.0.0.1:{}/", raw_server(answer));
     let run = doctor(&[&url, "--origin", ORIGIN]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(
@@ -95,4 +95,14 @@ fn a_ten_megabyte_body_is_read_up_to_the_limit() {
         "{run}"
     );
     assert!(run.line_starts("ALLOWED"), "{run}");
+}
+
+#[test]
+fn an_http_1_0_answer_is_printed_as_such() {
+    let answer = b"HTTP/1.0 200 OK\r\naccess-control-allow-origin: *\r\n\r\nbody";
+    let url = format!("http://127.0.0.1:{}/", raw_server(answer));
+    let run = doctor(&[&url, "--origin", ORIGIN]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.has_line("< HTTP/1.0 200 OK"), "{run}");
+    assert!(run.has_line("< (4 bytes of body)"), "{run}");
 }

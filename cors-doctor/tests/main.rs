@@ -55,7 +55,20 @@ fn app() -> Router {
                     (StatusCode::NO_CONTENT, allow)
                 }),
         )
-        .route("/bare", get(|| async { "no CORS here" }))
+        .route(
+            "/bare",
+            get(|| async { "no CORS here" }).put(|| async { "no CORS" }),
+        )
+        .route(
+            "/options-too",
+            axum::routing::options(|headers: axum::http::HeaderMap| async move {
+                // The preflight and the script's own OPTIONS both pass.
+                let preflight = headers.contains_key("access-control-request-method");
+                let methods = ("access-control-allow-methods", "OPTIONS");
+                let kind = ("x-kind", if preflight { "preflight" } else { "actual" });
+                (StatusCode::OK, [ANY, methods, kind])
+            }),
+        )
         .route(
             "/refusing",
             get(|| async { ([ANY], "[]") }).options(|| async {
@@ -318,6 +331,9 @@ fn an_allowed_request_exits_0_and_lists_what_script_reads() {
         "{run}"
     );
     assert!(run.line_starts("> PUT /ok HTTP/1.1"), "{run}");
+    assert!(!run.line_starts("No preflight"), "{run}");
+    assert!(!run.line_starts("Same origin"), "{run}");
+    assert!(!run.line_starts("redirect ("), "{run}");
     assert!(
         run.line_starts("ALLOWED: the page reads the 200 OK response of PUT"),
         "{run}"
@@ -448,8 +464,15 @@ fn a_server_that_cannot_be_reached_exits_2() {
         run.line_starts(&format!("! no answer: cannot reach {url}: ")),
         "{run}"
     );
-    assert!(run.line_starts("NETWORK ERROR: cannot reach"), "{run}");
+    assert!(
+        run.has_line(&format!(
+            "NETWORK ERROR: cannot reach {url}: client error (Connect): tcp connect error: Connection refused (os error 111)"
+        )),
+        "{run}"
+    );
     assert!(!run.line_starts("BLOCKED"), "{run}");
+    // No verdicts of other engines on answers that never came.
+    assert!(!run.stdout.contains("engines:"), "{run}");
 }
 
 #[test]
@@ -481,4 +504,37 @@ fn help_exits_0_and_names_every_option_and_the_check_command() {
     let run = doctor(&["--version"]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.stdout.starts_with("cors-doctor "), "{run}");
+}
+
+#[test]
+fn a_same_origin_request_is_said_to_need_no_cors() {
+    let page = format!("http://{}", server());
+    let run = doctor(&[&url("/bare"), "--origin", &page, "-X", "PUT"]);
+    assert!(
+        run.line_starts("Same origin: the browser applies no CORS rule to this request."),
+        "{run}"
+    );
+    assert!(!run.line_starts("No preflight"), "{run}");
+    assert!(!run.line_starts("== preflight"), "{run}");
+}
+
+#[test]
+fn a_script_s_options_request_is_preflighted_and_sent() {
+    // OPTIONS is no CORS-safelisted method: a preflight asks for it first.
+    let run = doctor(&[&url("/ok"), "--origin", ORIGIN, "-X", "OPTIONS"]);
+    assert!(run.has_line("== preflight =="), "{run}");
+    assert!(
+        run.has_line("> access-control-request-method: OPTIONS"),
+        "{run}"
+    );
+    assert!(
+        !run.has_line("== actual request =="),
+        "the preflight refused OPTIONS: {run}"
+    );
+    assert!(run.line_starts("BLOCKED at the preflight: "), "{run}");
+    // `/options-too` allows it: the actual OPTIONS follows, no preflight itself.
+    let run = doctor(&[&url("/options-too"), "--origin", ORIGIN, "-X", "OPTIONS"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert_eq!(run.stdout.matches("== preflight ==").count(), 1, "{run}");
+    assert!(run.has_line("== actual request =="), "{run}");
 }
