@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use cors_check::{Browser, BrowserRequest, Engine, Outcome, RequestBody, Rule};
 
-use crate::client::{Client, Wire, NOT_SENT};
+use crate::client::{Client, Wire};
 
 /// What a page's script asks for: `fetch(url, { method, headers, body,
 /// credentials })` from a page of `origin`.
@@ -175,10 +175,9 @@ pub async fn diagnose(client: &Client, script: &Script, engine: Engine) -> Diagn
     {
         let replaying = client.replay(&diagnosis.wire);
         let outcome = script.run(&replaying, other).await;
+        // A replaying client fails only the requests it has no record of.
         let unsent = match outcome.blocked().map(|blocked| blocked.rule()) {
-            Some(Rule::NetworkError(error)) if error == NOT_SENT => {
-                replaying.take_wire().pop().map(|wire| wire.request)
-            }
+            Some(Rule::NetworkError(_)) => replaying.take_wire().pop().map(|wire| wire.request),
             _ => None,
         };
         diagnosis.others.push(Judgement {

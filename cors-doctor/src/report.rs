@@ -404,6 +404,13 @@ fn verdict_key(outcome: &Outcome) -> String {
     }
 }
 
+/// Whether `wire` has `next`'s method and URL, sent with other headers
+/// (Fetch Metadata differs between engines after redirects).
+fn sent_otherwise(wire: &[Wire], next: &Request<()>) -> bool {
+    wire.iter()
+        .any(|wire| wire.request.method() == next.method() && wire.request.uri() == next.uri())
+}
+
 /// "the preflight OPTIONS https://..." or "PUT https://...".
 fn request_words(request: &Request<()>) -> String {
     let kind = if is_preflight(request) {
@@ -435,12 +442,7 @@ fn engines(out: &mut String, diagnosis: &Diagnosis) {
         let label = engine_label(judgement.engine);
         let verdict = match (&judgement.unsent, judgement.outcome.blocked()) {
             (Some(next), _) => {
-                // The doctor sent this request, but with other headers
-                // (Fetch Metadata differs between engines after redirects).
-                let sent_otherwise = diagnosis.wire.iter().any(|wire| {
-                    wire.request.method() == next.method() && wire.request.uri() == next.uri()
-                });
-                let own = if sent_otherwise {
+                let own = if sent_otherwise(&diagnosis.wire, next) {
                     " with headers of its own"
                 } else {
                     ""
@@ -459,5 +461,38 @@ fn engines(out: &mut String, diagnosis: &Diagnosis) {
     if !same.is_empty() {
         let names: Vec<String> = same.iter().map(|j| engine_label(j.engine)).collect();
         let _ = writeln!(out, "  {}: as above", names.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn control_and_reordering_characters_are_written_out() {
+        let text = "a\u{202e}b\u{1b}[31m\nc\u{2067}d\té";
+        assert_eq!(
+            terminal_safe(text),
+            "a\\u{202e}b\\u{1b}[31m\nc\\u{2067}d\\u{9}é"
+        );
+    }
+
+    #[test]
+    fn a_request_sent_otherwise_has_the_same_method_and_url() {
+        let wire = |method: &str, url: &str| Wire {
+            request: Request::builder().method(method).uri(url).body(()).unwrap(),
+            body_length: 0,
+            answer: Err(String::new()),
+        };
+        let sent = [
+            wire("GET", "https://a.test/x"),
+            wire("PUT", "https://a.test/y"),
+        ];
+        let next = |method: &str, url: &str| wire(method, url).request;
+        assert!(sent_otherwise(&sent, &next("GET", "https://a.test/x")));
+        assert!(!sent_otherwise(&sent, &next("GET", "https://a.test/y")));
+        assert!(!sent_otherwise(&sent, &next("PUT", "https://a.test/x")));
     }
 }

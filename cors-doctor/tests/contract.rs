@@ -158,7 +158,7 @@ engine = "webkit"
 #[test]
 fn an_unreachable_server_is_an_error_in_the_report() {
     let dir = scratch("unreachable");
-    let contents = r#"
+    let unreachable = r#"
 [[expect]]
 url = "https://localhost:1/items"
 origin = "{origin}"
@@ -166,7 +166,7 @@ allowed = true
 "#;
     let run = check(
         &dir,
-        contents,
+        unreachable,
         &["--junit", "report.xml", "--timeout", "2.5"],
     );
     assert!(run.stdout.contains("--timeout 2.5\n"), "{run}");
@@ -178,6 +178,16 @@ allowed = true
     );
     let xml = std::fs::read_to_string(dir.join("report.xml")).unwrap();
     assert!(xml.contains("<error"), "{xml}");
+    // One expectation not met and one network error: two, not none.
+    let both = format!(
+        "{unreachable}\n[[expect]]\nurl = \"{{bare}}\"\norigin = \"{{origin}}\"\nallowed = true\n"
+    );
+    let run = check(&dir, &both, &[]);
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(
+        run.has_line("2 expectations: 0 met, 2 not met (1 by a network error)"),
+        "{run}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -55,19 +55,29 @@ fn a_server_that_never_answers_is_a_network_error_after_the_timeout() {
 }
 
 /// A server that answers every request with `answer` and closes the
-/// connection.
-fn raw_server(answer: &'static [u8]) -> u16 {
+/// connection, or keeps it open without a word more when `stall`.
+fn raw_server_stalling(answer: &'static [u8], stall: bool) -> u16 {
     use std::io::{Read, Write};
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
+        let mut held = Vec::new();
         for mut stream in listener.incoming().flatten() {
             let mut request = [0; 4096];
             let _ = stream.read(&mut request);
             let _ = stream.write_all(answer);
+            if stall {
+                held.push(stream);
+            }
         }
     });
     port
+}
+
+/// A server that answers every request with `answer` and closes the
+/// connection.
+fn raw_server(answer: &'static [u8]) -> u16 {
+    raw_server_stalling(answer, false)
 }
 
 #[test]
@@ -105,4 +115,18 @@ fn an_http_1_0_answer_is_printed_as_such() {
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run.has_line("< HTTP/1.0 200 OK"), "{run}");
     assert!(run.has_line("< (4 bytes of body)"), "{run}");
+}
+
+#[test]
+fn a_body_that_stops_coming_is_cut_at_the_timeout_and_the_headers_still_decide() {
+    // `Content-Length: 100`, 10 bytes, then nothing, the connection open.
+    let answer = b"HTTP/1.1 200 OK\r\naccess-control-allow-origin: *\r\ncontent-length: 100\r\n\r\n0123456789";
+    let url = format!("http://127.0.0.1:{}/", raw_server_stalling(answer, true));
+    let run = doctor(&[&url, "--origin", ORIGIN, "--timeout", "1"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(
+        run.has_line("< (10 bytes of body, then the time limit ran out)"),
+        "{run}"
+    );
+    assert!(run.line_starts("ALLOWED"), "{run}");
 }
