@@ -487,6 +487,79 @@ impl CorsBuilder {
         self
     }
 
+    /// Refuses, with the [refusal status](CorsBuilder::refusal_status),
+    /// state-changing cross-origin requests and cross-origin WebSocket
+    /// upgrades from origins this policy does not allow: one allow-list,
+    /// [`allow_origins`](CorsBuilder::allow_origins) and the predicates,
+    /// serves CORS and protection from cross-site request forgery. Browsers
+    /// send a cross-origin form post, and open a WebSocket, with the user's
+    /// cookies and without asking CORS; this is the check that stops them.
+    ///
+    /// A request other than `GET`, `HEAD` or `OPTIONS`, and a `GET` with
+    /// `Upgrade: websocket`, is decided as Go's `CrossOriginProtection`
+    /// does:
+    ///
+    /// 1. `Sec-Fetch-Site: same-origin` or `none` (the user's own action)
+    ///    passes;
+    /// 2. without `Sec-Fetch-Site` (older browsers), an `Origin` whose host
+    ///    and port are the request's `Host` passes, and a request with
+    ///    neither header passes: it does not come from a browser;
+    /// 3. otherwise the `Origin` must be one the policy allows, as for
+    ///    CORS; a cross-site request without `Origin` is refused.
+    ///
+    /// Preflights, safe methods and the paths of
+    /// [`cross_origin_protection_bypass`](CorsBuilder::cross_origin_protection_bypass)
+    /// are never refused by it. The refusal is
+    /// [`Refusal::CrossOriginRequest`](crate::Refusal::CrossOriginRequest) or
+    /// [`Refusal::CrossOriginWebSocket`](crate::Refusal::CrossOriginWebSocket).
+    /// It cannot be combined with any origin (which would refuse nothing)
+    /// or an asynchronous predicate (the decision comes before the inner
+    /// service is called). [`CorsLayer::allows_origin`](crate::CorsLayer::allows_origin)
+    /// answers the same origin question for handlers that check origins
+    /// themselves.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_credentials(true)
+    ///     .cross_origin_protection(true)
+    ///     .cross_origin_protection_bypass(["/webhooks"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn cross_origin_protection(mut self, protect: bool) -> Self {
+        self.config.cross_origin_protection = protect;
+        self
+    }
+
+    /// Paths that [`cross_origin_protection`](CorsBuilder::cross_origin_protection)
+    /// never refuses, such as webhooks that other sites post to: a prefix
+    /// (`/webhooks` covers `/webhooks` and `/webhooks/...`) or a pattern,
+    /// where `*` stands for one segment and a final `**` for the rest
+    /// (`/api/*/hook`), as in [`CorsRoutes`](crate::CorsRoutes). Replaces
+    /// the list set before.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let cors = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .cross_origin_protection(true)
+    ///     .cross_origin_protection_bypass(["/webhooks", "/tenants/*/callback"])
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn cross_origin_protection_bypass<I, T>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.config.cross_origin_protection_bypass = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Lets `"null"` be listed in [`allow_origins`](CorsBuilder::allow_origins).
     ///
     /// Browsers send `Origin: null` from sandboxed frames, `data:` URLs,

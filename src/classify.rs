@@ -90,7 +90,7 @@ impl RequestKind {
     }
 }
 
-const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+pub(crate) const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// The longest value of one safelisted header, and of all of them together.
 const MAX_SAFELISTED_VALUE: usize = 128;

@@ -146,6 +146,20 @@ pub enum ConfigError {
     /// `block_disallowed_origins(true)`: blocking must decide before the
     /// inner service is called, and an asynchronous decision comes later.
     AsyncOriginWithBlocking,
+    /// `cross_origin_protection(true)` with any origin allowed, which would
+    /// refuse nothing.
+    ProtectionWithAnyOrigin,
+    /// An asynchronous origin predicate together with
+    /// `cross_origin_protection(true)`, which decides before the inner
+    /// service is called.
+    AsyncOriginWithProtection,
+    /// A path of `cross_origin_protection_bypass` that is not one.
+    InvalidBypassPath {
+        /// The path as configured.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The status of a successful preflight answer must be a 2xx status.
     PreflightStatusNotSuccess {
         /// The status as configured.
@@ -234,6 +248,13 @@ impl fmt::Display for ConfigError {
             ConfigError::AsyncOriginWithBlocking => f.write_str(
                 "allow_origin_async cannot be combined with block_disallowed_origins(true)",
             ),
+            ConfigError::ProtectionWithAnyOrigin => f.write_str(
+                "cross-origin protection with any origin allowed would refuse nothing: list the origins",
+            ),
+            ConfigError::AsyncOriginWithProtection => f.write_str(
+                "allow_origin_async cannot be combined with cross_origin_protection(true)",
+            ),
+            ConfigError::InvalidBypassPath { path, reason } => write!(f, "`{path}`: {reason}"),
             ConfigError::PreflightStatusNotSuccess { status } => {
                 write!(f, "preflight status {status} is not a 2xx status")
             }
@@ -263,8 +284,9 @@ impl ConfigError {
     /// The setting this problem is about, named as the builder method that
     /// sets it and as the field of a [`CorsConfig`](crate::CorsConfig):
     /// `"allow_origins"`, `"allow_methods"`, `"allow_headers"`,
-    /// `"expose_headers"`, `"preflight_status"`, `"refusal_status"` or
-    /// `"block_disallowed_origins"`; `"routes"` for a problem of
+    /// `"expose_headers"`, `"preflight_status"`, `"refusal_status"`,
+    /// `"block_disallowed_origins"`, `"cross_origin_protection"` or
+    /// `"cross_origin_protection_bypass"`; `"routes"` for a problem of
     /// [`CorsRoutes`](crate::CorsRoutes) itself.
     ///
     /// A wildcard with credentials is about the list that holds the
@@ -308,6 +330,10 @@ impl ConfigError {
             },
             ConfigError::ExposeAnyHeaderWithCredentials => name::EXPOSE_HEADERS,
             ConfigError::AsyncOriginWithBlocking => name::BLOCK_DISALLOWED_ORIGINS,
+            ConfigError::ProtectionWithAnyOrigin | ConfigError::AsyncOriginWithProtection => {
+                name::CROSS_ORIGIN_PROTECTION
+            }
+            ConfigError::InvalidBypassPath { .. } => name::CROSS_ORIGIN_PROTECTION_BYPASS,
             ConfigError::PreflightStatusNotSuccess { .. } => name::PREFLIGHT_STATUS,
             ConfigError::RefusalStatusNotError { .. } => name::REFUSAL_STATUS,
             ConfigError::InvalidPolicy { .. }

@@ -80,6 +80,13 @@ pub enum Refusal {
     /// (no `Access-Control-Allow-Private-Network`), so a browser that
     /// enforces Private Network Access blocks the request.
     PrivateNetworkNotAllowed,
+    /// A state-changing cross-origin request (its method) from an origin
+    /// the policy does not allow, or a cross-site one without `Origin`:
+    /// refused by [`cross_origin_protection`](crate::CorsBuilder::cross_origin_protection).
+    CrossOriginRequest(Method),
+    /// A cross-origin WebSocket upgrade from an origin the policy does not
+    /// allow: refused by [`cross_origin_protection`](crate::CorsBuilder::cross_origin_protection).
+    CrossOriginWebSocket,
 }
 
 impl Refusal {
@@ -108,6 +115,9 @@ impl Refusal {
             Refusal::InvalidRequestHeaders => "Access-Control-Request-Headers syntax",
             Refusal::RequestHeadersTooLong => "Access-Control-Request-Headers length",
             Refusal::PrivateNetworkNotAllowed => name::ALLOW_PRIVATE_NETWORK,
+            Refusal::CrossOriginRequest(_) | Refusal::CrossOriginWebSocket => {
+                name::CROSS_ORIGIN_PROTECTION
+            }
         }
     }
 }
@@ -137,6 +147,14 @@ impl fmt::Display for Refusal {
                 "Access-Control-Request-Headers longer than {MAX_REQUEST_HEADERS_LEN} bytes"
             ),
             Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
+            Refusal::CrossOriginRequest(method) => write!(
+                f,
+                "cross-origin {} from an origin not allowed",
+                Bounded(method.as_str().as_bytes())
+            ),
+            Refusal::CrossOriginWebSocket => {
+                f.write_str("cross-origin WebSocket upgrade from an origin not allowed")
+            }
         }
     }
 }

@@ -24,6 +24,8 @@ pub(crate) mod name {
     pub(crate) const BLOCK_DISALLOWED_ORIGINS: &str = "block_disallowed_origins";
     pub(crate) const ALLOW_NULL_ORIGIN: &str = "allow_null_origin";
     pub(crate) const ALLOW_PRIVATE_NETWORK: &str = "allow_private_network";
+    pub(crate) const CROSS_ORIGIN_PROTECTION: &str = "cross_origin_protection";
+    pub(crate) const CROSS_ORIGIN_PROTECTION_BYPASS: &str = "cross_origin_protection_bypass";
 }
 
 /// Who decides when both the inner service and the layer have a value for
@@ -93,6 +95,8 @@ pub enum Precedence {
 /// | `refusal_status` | status code | `403` |
 /// | `precedence` | `"upstream_wins"` or `"layer_wins"` | `"upstream_wins"` |
 /// | `block_disallowed_origins` | bool | `false` |
+/// | `cross_origin_protection` | bool | `false` |
+/// | `cross_origin_protection_bypass` | list of paths (`/webhooks`, `/api/*/hook`) | `[]` |
 /// | `allow_private_network` | bool | `false` |
 /// | `allow_null_origin` | bool | `false` |
 /// | `allow_file_origin` | bool | `false` |
@@ -162,6 +166,10 @@ pub struct CorsConfig {
     pub precedence: Precedence,
     /// See [`CorsBuilder::block_disallowed_origins`](crate::CorsBuilder::block_disallowed_origins).
     pub block_disallowed_origins: bool,
+    /// See [`CorsBuilder::cross_origin_protection`](crate::CorsBuilder::cross_origin_protection).
+    pub cross_origin_protection: bool,
+    /// See [`CorsBuilder::cross_origin_protection_bypass`](crate::CorsBuilder::cross_origin_protection_bypass).
+    pub cross_origin_protection_bypass: Vec<String>,
     /// See [`CorsBuilder::allow_private_network`](crate::CorsBuilder::allow_private_network).
     pub allow_private_network: bool,
     /// See [`CorsBuilder::allow_null_origin`](crate::CorsBuilder::allow_null_origin).
@@ -236,6 +244,8 @@ impl Default for CorsConfig {
             refusal_status: DEFAULT_REFUSAL_STATUS,
             precedence: Precedence::UpstreamWins,
             block_disallowed_origins: false,
+            cross_origin_protection: false,
+            cross_origin_protection_bypass: Vec::new(),
             allow_private_network: false,
             allow_null_origin: false,
             allow_file_origin: false,

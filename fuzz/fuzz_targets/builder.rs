@@ -35,6 +35,8 @@ struct Input {
     private_network: bool,
     record: bool,
     debug: bool,
+    protect: bool,
+    bypass: Vec<String>,
     /// The origin of the requests sent through an accepted policy.
     probe_origin: Vec<u8>,
 }
@@ -54,6 +56,8 @@ fuzz_target!(|input: Input| {
         .dangerously_allow_null_or_file_origin_with_credentials(input.null_with_credentials)
         .allow_private_network(input.private_network)
         .record_decisions(input.record)
+        .cross_origin_protection(input.protect)
+        .cross_origin_protection_bypass(input.bypass.iter().map(String::as_str))
         .debug(input.debug);
     if input.any_origin {
         builder = builder.allow_any_origin();

@@ -16,7 +16,7 @@ use tower_cors::{CorsBuilder, CorsLayer, Precedence};
 use tower_cors_fuzz::{request, send, values, Handler};
 
 /// Names the input picks from (index), or writes itself.
-const NAMES: [&str; 12] = [
+const NAMES: [&str; 14] = [
     "origin",
     "access-control-request-method",
     "access-control-request-headers",
@@ -29,6 +29,8 @@ const NAMES: [&str; 12] = [
     "access-control-allow-credentials",
     "access-control-expose-headers",
     "x-custom",
+    "host",
+    "upgrade",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -62,6 +64,12 @@ fn policies() -> &'static [CorsLayer] {
                 .allow_any_origin()
                 .allow_headers(["*", "authorization"])
                 .expose_any_header()
+                .build()
+                .unwrap(),
+            listed()
+                .cross_origin_protection(true)
+                .cross_origin_protection_bypass(["/webhooks", "/tenants/*/callback"])
+                .record_decisions(true)
                 .build()
                 .unwrap(),
         ]

@@ -7,4 +7,5 @@ pub(crate) mod methods;
 pub(crate) mod origin;
 pub(crate) mod path;
 pub(crate) mod policy;
+pub(crate) mod protection;
 pub(crate) mod table;

@@ -8,6 +8,7 @@ use http::StatusCode;
 use crate::compile::headers::{self as headers, AllowedHeaders, ALLOW_PRIVATE_NETWORK, TRUE};
 use crate::compile::methods::{self, AllowedMethods};
 use crate::compile::origin::{AllowedOrigins, Predicates};
+use crate::compile::protection::Protection;
 use crate::error::ConfigError;
 use crate::settings::CorsConfig;
 
@@ -22,6 +23,8 @@ pub(crate) struct Policy {
     pub(crate) exposed: Option<HeaderValue>,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
+    /// Cross-origin protection, when the policy asks for it.
+    pub(crate) protection: Option<Protection>,
     /// The settings the policy was compiled from: the switches the service
     /// reads as they are (credentials, precedence, blocking, recording,
     /// private network access, the statuses), and what
@@ -58,12 +61,15 @@ impl Policy {
         if config.async_origin_predicate && config.block_disallowed_origins {
             errors.push(ConfigError::AsyncOriginWithBlocking);
         }
+        let origins = AllowedOrigins::compile(&config, predicates, errors);
+        let protection = Protection::compile(&config, origins.is_any(), errors);
         let mut policy = Policy {
-            origins: AllowedOrigins::compile(&config, predicates, errors),
+            origins,
             methods: methods::compile(&config.allow_methods, credentials, errors),
             headers: headers::compile_allowed(&config.allow_headers, credentials, errors),
             exposed: headers::compile_exposed(&config.expose_headers, credentials, errors),
             answers: Answers::default(),
+            protection,
             config,
         };
         check_statuses(&policy.config, errors);

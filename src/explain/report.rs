@@ -75,6 +75,7 @@ pub(crate) fn built(config: &CorsConfig) {
         private_network = config.allow_private_network,
         precedence = ?config.precedence,
         block_disallowed = config.block_disallowed_origins,
+        cross_origin_protection = config.cross_origin_protection,
         "CORS policy built"
     );
 }

@@ -93,6 +93,40 @@ impl CorsLayer {
         table.config(table.single_policy()?)
     }
 
+    /// Whether the policy in force for `request` (its route's, with
+    /// [`CorsRoutes`](crate::CorsRoutes)) allows the request's `Origin`:
+    /// the decision of CORS and of
+    /// [`cross_origin_protection`](crate::CorsBuilder::cross_origin_protection),
+    /// for a handler that checks origins itself (a WebSocket endpoint, a
+    /// form handler behind another router). `false` without `Origin`,
+    /// without a policy for the route, and for an origin that only an
+    /// [asynchronous predicate](crate::CorsBuilder::allow_origin_async)
+    /// could allow.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// let from = |origin: &str| Request::get("/ws").header("origin", origin).body(()).unwrap().into_parts().0;
+    /// assert!(cors.allows_origin(&from("https://app.example.com")));
+    /// assert!(!cors.allows_origin(&from("https://evil.example")));
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn allows_origin(&self, request: &http::request::Parts) -> bool {
+        let Some(origin) = request.headers.get(http::header::ORIGIN) else {
+            return false;
+        };
+        let table = self.shared.source.table();
+        table
+            .select(request)
+            .is_some_and(|policy| policy.origins.allows_now(origin, request))
+    }
+
     /// The policies and bindings in force now, for introspection. A layer
     /// with one policy for every request has a table of that policy alone,
     /// named `default`, as its fallback.

@@ -8,5 +8,6 @@ pub(crate) mod future;
 pub(crate) mod layer;
 pub(crate) mod merge;
 pub(crate) mod preflight;
+pub(crate) mod protect;
 pub(crate) mod service;
 pub(crate) mod source;

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::header;
+use http::header::{self, HeaderValue};
 use http::request::Parts;
 use http::{Request, Response};
 use tower_service::Service;
@@ -15,11 +15,12 @@ use crate::compile::origin::Verdict;
 use crate::compile::policy::Policy;
 use crate::compile::table::Table;
 use crate::explain::record::record;
+use crate::explain::report::{self, Stage};
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
 use crate::serve::future::{OriginAccess, ResponseFuture};
-use crate::serve::preflight;
 use crate::serve::source::{Shared, Source};
+use crate::serve::{preflight, protect};
 
 /// Middleware that applies a CORS policy to an inner service.
 ///
@@ -186,7 +187,11 @@ where
 
     // No `Origin`: not a CORS request. The inner service answers, and the
     // layer adds what a shared cache needs.
+    let debug = || debug.load(Ordering::Relaxed);
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        if let Some(protected) = protect(policy, &parts, None, debug, kind) {
+            return protected;
+        }
         let access = OriginAccess::Known(policy.access(None, false));
         return forward(inner, shared, parts, body, kind, access);
     };
@@ -196,7 +201,6 @@ where
     };
 
     // A preflight: the layer answers it itself.
-    let debug = || debug.load(Ordering::Relaxed);
     if is_preflight(&parts.method, &parts.headers) {
         return match verdict {
             Verdict::Known(allowed) => {
@@ -212,8 +216,15 @@ where
         };
     }
 
-    // An actual request: the inner service answers, and the layer merges
-    // its headers into the response.
+    // An actual request: refused here when cross-origin protection says
+    // so (it is never on with an asynchronous predicate); otherwise the
+    // inner service answers, and the layer merges its headers into the
+    // response.
+    if let Verdict::Known(allowed) = &verdict {
+        if let Some(protected) = protect(policy, &parts, Some(*allowed), debug, kind) {
+            return protected;
+        }
+    }
     let access = match verdict {
         Verdict::Known(allowed) => {
             let same_origin = || is_same_origin_fetch(&parts.headers);
@@ -228,6 +239,27 @@ where
     };
     forward(inner, shared, parts, body, kind, access)
 }
+
+/// The layer's answer to a request that cross-origin protection refuses
+/// (`origin_allowed`: whether the policy allows its `Origin`, `None`
+/// without one), or `None` when the policy has no protection or it passes.
+#[inline]
+fn protect<F: std::future::Future>(
+    policy: &Policy,
+    parts: &Parts,
+    origin_allowed: Option<bool>,
+    debug: impl Fn() -> bool,
+    kind: Option<RequestKind>,
+) -> Option<ResponseFuture<F>> {
+    let why = protect::refusal(policy.protection.as_ref()?, parts, origin_allowed)?;
+    let origin = parts.headers.get(header::ORIGIN);
+    report::refused(Stage::Actual, &why, origin.unwrap_or(&NO_ORIGIN));
+    let answer = answer::blocked(policy, debug(), kind, Some(why));
+    Some(ResponseFuture::answered(answer))
+}
+
+/// What the `tracing` event of a refused request without `Origin` shows.
+const NO_ORIGIN: HeaderValue = HeaderValue::from_static("");
 
 /// Calls the inner service, telling it the request's kind (and a refused
 /// origin's reason) when the policy records decisions; or answers a

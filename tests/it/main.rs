@@ -25,6 +25,7 @@ mod classification;
 #[cfg(feature = "serde")]
 mod config_files;
 mod credentials_echo;
+mod cross_origin_protection;
 mod debug_mode;
 mod decisions;
 mod gateway_preset;

@@ -302,6 +302,16 @@ impl AllowedOrigins {
         }
     }
 
+    /// Whether `origin` is allowed, decided now: by value, else by the
+    /// synchronous predicate; never by the asynchronous one, which cannot
+    /// answer at once (an origin only it could allow is not allowed).
+    pub(crate) fn allows_now(&self, origin: &HeaderValue, parts: &Parts) -> bool {
+        match self.decide_by_value(origin) {
+            Some(allowed) => allowed,
+            None => self.predicate.as_ref().is_some_and(|p| p(origin, parts)),
+        }
+    }
+
     /// Why `origin`, which the policy refused, is refused: `null` without
     /// its opt-in, a value that is no serialized origin (with what is wrong
     /// with it), or a well-formed origin that no rule allows. Only for
