@@ -512,7 +512,9 @@ impl CorsBuilder {
     /// are never refused by it. The refusal is
     /// [`Refusal::CrossOriginRequest`](crate::Refusal::CrossOriginRequest) or
     /// [`Refusal::CrossOriginWebSocket`](crate::Refusal::CrossOriginWebSocket).
-    /// It cannot be combined with any origin (which would refuse nothing)
+    /// With policies per route ([`CorsRoutes`](crate::CorsRoutes)) each
+    /// route's policy decides, and a path no policy covers is not
+    /// protected. It cannot be combined with any origin (which would refuse nothing)
     /// or an asynchronous predicate (the decision comes before the inner
     /// service is called). [`CorsLayer::allows_origin`](crate::CorsLayer::allows_origin)
     /// answers the same origin question for handlers that check origins
