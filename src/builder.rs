@@ -494,30 +494,43 @@ impl CorsBuilder {
     /// serves CORS and protection from cross-site request forgery. Browsers
     /// send a cross-origin form post, and open a WebSocket, with the user's
     /// cookies and without asking CORS; this is the check that stops them.
+    /// Since forged requests carry cookies, the listed origins are checked
+    /// as with [credentials](CorsBuilder::allow_credentials): no `null`,
+    /// `file://`, plain `http://` or public-suffix pattern without its
+    /// `dangerously_*` opt-in.
     ///
-    /// A request other than `GET`, `HEAD` or `OPTIONS`, and a `GET` with
-    /// `Upgrade: websocket`, is decided as Go's `CrossOriginProtection`
-    /// does:
+    /// A request other than `GET`, `HEAD` or `OPTIONS` is decided as Go's
+    /// `CrossOriginProtection` decides it:
     ///
     /// 1. `Sec-Fetch-Site: same-origin` or `none` (the user's own action)
     ///    passes;
     /// 2. without `Sec-Fetch-Site` (older browsers), an `Origin` whose host
-    ///    and port are the request's `Host` passes, and a request with
+    ///    and port are the request's host passes, and a request with
     ///    neither header passes: it does not come from a browser;
     /// 3. otherwise the `Origin` must be one the policy allows, as for
-    ///    CORS; a cross-site request without `Origin` is refused.
+    ///    CORS (a cross-site request without `Origin` is refused), unless
+    ///    its path is one of
+    ///    [`cross_origin_protection_bypass`](CorsBuilder::cross_origin_protection_bypass).
     ///
-    /// Preflights, safe methods and the paths of
-    /// [`cross_origin_protection_bypass`](CorsBuilder::cross_origin_protection_bypass)
-    /// are never refused by it. The refusal is
+    /// Two additions to Go's rules: a `GET` with `Upgrade: websocket` is
+    /// decided the same way (an upgrade without `Origin` passes: browsers
+    /// always send it), since browsers apply no CORS to WebSockets; and
+    /// where the request knows its scheme (an HTTP/2 request, an
+    /// absolute-form URI), step 2 compares it too, since
+    /// `http://api.example.com` is another origin than
+    /// `https://api.example.com`. Behind a proxy that rewrites `Host` or
+    /// the scheme, step 2 can no longer recognise an older browser's
+    /// same-origin request: forward both unchanged. Preflights and safe
+    /// methods are never refused by it. The refusal is
     /// [`Refusal::CrossOriginRequest`](crate::Refusal::CrossOriginRequest) or
-    /// [`Refusal::CrossOriginWebSocket`](crate::Refusal::CrossOriginWebSocket).
+    /// [`Refusal::CrossOriginWebSocket`](crate::Refusal::CrossOriginWebSocket),
+    /// answered with `Cache-Control: no-store`.
     /// With policies per route ([`CorsRoutes`](crate::CorsRoutes)) each
     /// route's policy decides, and a path no policy covers is not
-    /// protected. It cannot be combined with any origin (which would refuse nothing)
-    /// or an asynchronous predicate (the decision comes before the inner
-    /// service is called). [`CorsLayer::allows_origin`](crate::CorsLayer::allows_origin)
-    /// answers the same origin question for handlers that check origins
+    /// protected. It cannot be combined with any origin (which would refuse
+    /// nothing) or an asynchronous predicate (the decision comes before the
+    /// inner service is called). [`CorsLayer::allows_origin`](crate::CorsLayer::allows_origin)
+    /// answers the origin question for handlers that check origins
     /// themselves.
     ///
     /// # Example
@@ -540,8 +553,9 @@ impl CorsBuilder {
     /// never refuses, such as webhooks that other sites post to: a prefix
     /// (`/webhooks` covers `/webhooks` and `/webhooks/...`) or a pattern,
     /// where `*` stands for one segment and a final `**` for the rest
-    /// (`/api/*/hook`), as in [`CorsRoutes`](crate::CorsRoutes). Replaces
-    /// the list set before.
+    /// (`/api/*/hook`), as in [`CorsRoutes`](crate::CorsRoutes); `/` is
+    /// every path. Replaces the list set before. The paths are checked when
+    /// the policy is built, even while the protection is off.
     ///
     /// # Example
     ///

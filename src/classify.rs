@@ -90,7 +90,7 @@ impl RequestKind {
     }
 }
 
-pub(crate) const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// The longest value of one safelisted header, and of all of them together.
 const MAX_SAFELISTED_VALUE: usize = 128;
@@ -137,9 +137,13 @@ pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
 /// requests too, which are no CORS requests; `Sec-Fetch-Site: same-origin`,
 /// which scripts cannot set, marks them.
 pub(crate) fn is_same_origin_fetch(headers: &HeaderMap) -> bool {
-    headers
-        .get(SEC_FETCH_SITE)
-        .is_some_and(|site| site == "same-origin")
+    fetch_site(headers).is_some_and(|site| site == "same-origin")
+}
+
+/// The request's `Sec-Fetch-Site`, which scripts cannot set; an empty one
+/// counts as none, as Go reads headers.
+pub(crate) fn fetch_site(headers: &HeaderMap) -> Option<&HeaderValue> {
+    headers.get(SEC_FETCH_SITE).filter(|site| !site.is_empty())
 }
 
 fn only_safelisted_headers(headers: &HeaderMap) -> bool {

@@ -77,7 +77,9 @@ pub enum ConfigError {
         /// The value as configured.
         value: String,
     },
-    /// A listed `"null"` or `"file://"` together with credentials, without
+    /// A listed `"null"` or `"file://"` together with credentials or
+    /// [cross-origin protection](crate::CorsBuilder::cross_origin_protection)
+    /// (whose forged requests carry cookies), without
     /// [`dangerously_allow_null_or_file_origin_with_credentials`](crate::CorsBuilder::dangerously_allow_null_or_file_origin_with_credentials):
     /// any site or local file could then act as the user.
     NullOrFileOriginWithCredentials {
@@ -85,7 +87,7 @@ pub enum ConfigError {
         value: String,
     },
     /// A plain `http://` origin that is not a loopback one, together with
-    /// credentials, without
+    /// credentials or cross-origin protection, without
     /// [`dangerously_allow_insecure_origins_with_credentials`](crate::CorsBuilder::dangerously_allow_insecure_origins_with_credentials):
     /// whoever is on the network path can inject a script into it.
     InsecureOriginWithCredentials {
@@ -94,8 +96,8 @@ pub enum ConfigError {
     },
     /// A subdomain pattern on a public suffix (`https://*.co.uk`,
     /// `https://*.github.io`, `https://*.myshopify.com`) together with
-    /// credentials: it would give credentialed access to sites of unrelated
-    /// owners. With the default `psl` feature every suffix of the Public
+    /// credentials or cross-origin protection: it would give credentialed
+    /// access to sites of unrelated owners. With the default `psl` feature every suffix of the Public
     /// Suffix List counts; without it, only single-label ones (`*.com`).
     PublicSuffixPattern {
         /// The value as configured.
@@ -215,15 +217,15 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::NullOrFileOriginWithCredentials { value } => write!(
                 f,
-                "origin {value:?} with credentials would let any site or local file act as the user: opt in with dangerously_allow_null_or_file_origin_with_credentials"
+                "origin {value:?} with credentials or cross-origin protection would let any site or local file act as the user: opt in with dangerously_allow_null_or_file_origin_with_credentials"
             ),
             ConfigError::InsecureOriginWithCredentials { value } => write!(
                 f,
-                "origin {value:?} is plain http: with credentials, anyone on the network path could act as the user; use https, or opt in with dangerously_allow_insecure_origins_with_credentials"
+                "origin {value:?} is plain http: with credentials or cross-origin protection, anyone on the network path could act as the user; use https, or opt in with dangerously_allow_insecure_origins_with_credentials"
             ),
             ConfigError::PublicSuffixPattern { value } => write!(
                 f,
-                "pattern {value:?} covers a public suffix: with credentials, sites of unrelated owners would get access"
+                "pattern {value:?} covers a public suffix: with credentials or cross-origin protection, sites of unrelated owners would get access"
             ),
             ConfigError::InvalidMethod { value } => write!(f, "invalid method {value:?}"),
             ConfigError::ForbiddenMethod { value } => {

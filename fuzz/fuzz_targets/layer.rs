@@ -33,9 +33,16 @@ const NAMES: [&str; 14] = [
     "upgrade",
 ];
 
+/// Where requests go: an absolute URI (its authority is the request's
+/// host), and paths, one of them under each of the protected policy's
+/// bypasses, whose host is the `host` header.
+const URIS: [&str; 4] = ["http://api.example.net/r", "/r", "/webhooks/x", "/tenants/1/callback"];
+
 #[derive(Arbitrary, Debug)]
 struct Input {
     policy: u8,
+    /// Which of [`URIS`] the request goes to.
+    uri: u8,
     method: Vec<u8>,
     request: Vec<(u8, Vec<u8>, Vec<u8>)>,
     status: u16,
@@ -109,7 +116,9 @@ fuzz_target!(|input: Input| {
         && req_headers.contains_key("access-control-request-method");
     let origin = req_headers.get("origin").cloned();
 
-    let (res_status, res) = send(cors, &handler, request(method, req_headers));
+    let mut req = request(method, req_headers);
+    *req.uri_mut() = http::Uri::from_static(URIS[usize::from(input.uri) % URIS.len()]);
+    let (res_status, res) = send(cors, &handler, req);
     let acao = values(&res, &http::header::ACCESS_CONTROL_ALLOW_ORIGIN);
     let acac = values(&res, &http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
     if preflight {
@@ -122,8 +131,9 @@ fuzz_target!(|input: Input| {
         return;
     }
     if handler.calls() == 0 {
-        // Blocked by the policy that blocks refused origins.
-        assert_eq!(index, 3, "the handler was not called");
+        // Blocked by the policy that blocks refused origins, or by the one
+        // with cross-origin protection.
+        assert!(index == 3 || index == 7, "the handler was not called");
         assert!(res_status.is_client_error());
         assert!(acao.is_empty() && acac.is_empty());
         return;

@@ -110,6 +110,10 @@ pub(crate) struct Answers {
     pub(crate) refused_preflight: HeaderMap,
     /// A blocked actual request: its `Vary`, no CORS header.
     pub(crate) blocked: HeaderMap,
+    /// A request cross-origin protection refuses: as a blocked one, and
+    /// never stored by a cache (the decision reads `Sec-Fetch-Site` and
+    /// `Upgrade` too, which no `Vary` of the blocked answer names).
+    pub(crate) protected: HeaderMap,
 }
 
 /// Checks the statuses of the layer's answers, reporting each problem to
@@ -147,6 +151,8 @@ impl Answers {
         if by_origin {
             blocked.insert(header::VARY, HeaderValue::from_static("Origin"));
         }
+        let mut protected = blocked.clone();
+        protected.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 
         let credentials = TRUE;
         let mut accepted = empty_body(accepted_status);
@@ -196,6 +202,7 @@ impl Answers {
             accepted,
             refused_preflight,
             blocked,
+            protected,
         }
     }
 }

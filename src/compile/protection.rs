@@ -17,21 +17,14 @@ impl Protection {
     /// The protection of `config`, if it asks for one, reporting every
     /// problem to `errors`: any origin (nothing to refuse), an
     /// asynchronous predicate (no decision in time), a bypass path that is
-    /// not one. `any_origin`: whether the policy allows every origin.
+    /// not one (checked even while the protection is off, so that a typo
+    /// does not wait for the day it is turned on). `any_origin`: whether
+    /// the policy allows every origin.
     pub(crate) fn compile(
         config: &CorsConfig,
         any_origin: bool,
         errors: &mut Vec<ConfigError>,
     ) -> Option<Protection> {
-        if !config.cross_origin_protection {
-            return None;
-        }
-        if any_origin {
-            errors.push(ConfigError::ProtectionWithAnyOrigin);
-        }
-        if config.async_origin_predicate {
-            errors.push(ConfigError::AsyncOriginWithProtection);
-        }
         let mut bypass = Vec::with_capacity(config.cross_origin_protection_bypass.len());
         for path in &config.cross_origin_protection_bypass {
             let matcher = match path.contains('*') {
@@ -45,6 +38,15 @@ impl Protection {
                 }
                 Err(other) => errors.push(other),
             }
+        }
+        if !config.cross_origin_protection {
+            return None;
+        }
+        if any_origin {
+            errors.push(ConfigError::ProtectionWithAnyOrigin);
+        }
+        if config.async_origin_predicate {
+            errors.push(ConfigError::AsyncOriginWithProtection);
         }
         Some(Protection { bypass })
     }

@@ -121,6 +121,17 @@ pub(crate) fn blocked(
     refused(policy, debug, &policy.answers.blocked, kind, why)
 }
 
+/// The answer to a request that cross-origin protection refuses, for
+/// `why`.
+pub(crate) fn protected(
+    policy: &Policy,
+    debug: bool,
+    kind: Option<RequestKind>,
+    why: Refusal,
+) -> Response<()> {
+    refused(policy, debug, &policy.answers.protected, kind, Some(why))
+}
+
 /// A refusal the layer answers itself: the refusal status and `headers`.
 #[inline]
 fn refused(

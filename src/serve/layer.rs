@@ -95,12 +95,14 @@ impl CorsLayer {
 
     /// Whether the policy in force for `request` (its route's, with
     /// [`CorsRoutes`](crate::CorsRoutes)) allows the request's `Origin`:
-    /// the decision of CORS and of
-    /// [`cross_origin_protection`](crate::CorsBuilder::cross_origin_protection),
-    /// for a handler that checks origins itself (a WebSocket endpoint, a
-    /// form handler behind another router). `false` without `Origin`,
-    /// without a policy for the route, and for an origin that only an
-    /// [asynchronous predicate](crate::CorsBuilder::allow_origin_async)
+    /// the allow-list that CORS and
+    /// [`cross_origin_protection`](crate::CorsBuilder::cross_origin_protection)
+    /// share, for a handler that checks origins itself. It answers the
+    /// origin question only: a same-origin request, which the protection
+    /// lets pass by `Sec-Fetch-Site` or `Host`, is allowed here only if
+    /// its origin is listed, and bypass paths do not count. `false` without
+    /// `Origin`, without a policy for the route, and for an origin that only
+    /// an [asynchronous predicate](crate::CorsBuilder::allow_origin_async)
     /// could allow.
     ///
     /// # Example
@@ -121,10 +123,13 @@ impl CorsLayer {
         let Some(origin) = request.headers.get(http::header::ORIGIN) else {
             return false;
         };
-        let table = self.shared.source.table();
-        table
-            .select(request)
-            .is_some_and(|policy| policy.origins.allows_now(origin, request))
+        let allows = |policy: &Arc<Policy>| policy.origins.allows_now(origin, request);
+        match &self.shared.source {
+            Source::Fixed(policy) => allows(policy),
+            Source::Routed(table) => table.select(request).is_some_and(allows),
+            #[cfg(feature = "reload")]
+            Source::Reloadable(table) => table.load().select(request).is_some_and(allows),
+        }
     }
 
     /// The policies and bindings in force now, for introspection. A layer

@@ -8,7 +8,7 @@ use http::header::{self, HeaderValue};
 use http::request::Parts;
 use http::Method;
 
-use crate::classify::SEC_FETCH_SITE;
+use crate::classify::fetch_site;
 use crate::compile::protection::Protection;
 use crate::refusal::Refusal;
 
@@ -22,39 +22,48 @@ pub(crate) fn refusal(
 ) -> Option<Refusal> {
     let upgrade = is_websocket_upgrade(parts);
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if (safe && !upgrade) || protection.bypasses(parts.uri.path()) {
+    if safe && !upgrade {
         return None;
     }
-    // An empty header counts as none, as Go reads headers.
-    let present = |name| parts.headers.get(name).filter(|value| !value.is_empty());
-    match present(SEC_FETCH_SITE) {
+    let origin = parts.headers.get(header::ORIGIN).filter(|o| !o.is_empty());
+    match fetch_site(&parts.headers) {
         // The page's own origin, or the user's action (a bookmark, the
         // address bar).
         Some(site) if site == "same-origin" || site == "none" => return None,
         Some(_) => {}
         // An older browser, or no browser at all.
-        None => match present(header::ORIGIN) {
+        None => match origin {
             None => return None,
             Some(origin) if is_same_as_host(origin, parts) => return None,
             Some(_) => {}
         },
     }
-    match (origin_allowed, upgrade) {
-        (Some(true), _) => None,
-        (_, true) => Some(Refusal::CrossOriginWebSocket),
-        (_, false) => Some(Refusal::CrossOriginRequest(parts.method.clone())),
+    if origin_allowed == Some(true) {
+        return None;
     }
+    // Browsers always send `Origin` on a WebSocket handshake: one without
+    // it comes from no browser. Bypass paths last, as Go checks them:
+    // only for what would be refused.
+    if (upgrade && origin.is_none()) || protection.bypasses(parts.uri.path()) {
+        return None;
+    }
+    Some(match upgrade {
+        true => Refusal::CrossOriginWebSocket,
+        false => Refusal::CrossOriginRequest(parts.method.clone()),
+    })
 }
 
-/// A `GET` that asks to become a WebSocket (`Upgrade: websocket`, any
-/// case), which browsers send with cookies and without CORS.
+/// A `GET` that asks to become a WebSocket (`Upgrade: websocket`, the
+/// token in any case, among others), which browsers send with cookies and
+/// without CORS.
 fn is_websocket_upgrade(parts: &Parts) -> bool {
     parts.method == Method::GET
-        && parts
-            .headers
-            .get_all(header::UPGRADE)
-            .iter()
-            .any(|value| value.as_bytes().eq_ignore_ascii_case(b"websocket"))
+        && parts.headers.get_all(header::UPGRADE).iter().any(|value| {
+            value
+                .as_bytes()
+                .split(|&b| b == b',')
+                .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"websocket"))
+        })
 }
 
 /// Whether `origin` names the request's own host and port (byte for byte,

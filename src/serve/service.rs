@@ -254,12 +254,12 @@ fn protect<F: std::future::Future>(
     let why = protect::refusal(policy.protection.as_ref()?, parts, origin_allowed)?;
     let origin = parts.headers.get(header::ORIGIN);
     report::refused(Stage::Actual, &why, origin.unwrap_or(&NO_ORIGIN));
-    let answer = answer::blocked(policy, debug(), kind, Some(why));
+    let answer = answer::protected(policy, debug(), kind, why);
     Some(ResponseFuture::answered(answer))
 }
 
 /// What the `tracing` event of a refused request without `Origin` shows.
-const NO_ORIGIN: HeaderValue = HeaderValue::from_static("");
+const NO_ORIGIN: HeaderValue = HeaderValue::from_static("(none)");
 
 /// Calls the inner service, telling it the request's kind (and a refused
 /// origin's reason) when the policy records decisions; or answers a

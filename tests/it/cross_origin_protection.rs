@@ -47,8 +47,8 @@ struct Case {
     uri: &'static str,
     headers: &'static [(&'static str, &'static str)],
     passes: bool,
-    /// Where tower-http decides otherwise: why, and which follows the Go
-    /// and Fetch rules.
+    /// Where tower-http decides otherwise: why, where Go's
+    /// `CrossOriginProtection` stands, and which rule this layer follows.
     tower_http_differs: Option<&'static str>,
 }
 
@@ -92,16 +92,21 @@ const CASES: &[Case] = &[
     case("a safe method upgrading to a WebSocket from an allowed origin", "GET", "/ws", &[("host", HOST), ("origin", APP), ("sec-fetch-site", "cross-site"), ("upgrade", "websocket"), ("connection", "upgrade")], true),
     case("a same-origin WebSocket", "GET", "/ws", &[("host", HOST), ("origin", "https://api.example.com"), ("sec-fetch-site", "same-origin"), ("upgrade", "websocket")], true),
     case("a WebSocket without Origin", "GET", "/ws", &[("host", HOST), ("upgrade", "websocket")], true),
+    case("a cross-site WebSocket without Origin comes from no browser", "GET", "/ws", &[("host", HOST), ("sec-fetch-site", "cross-site"), ("upgrade", "websocket")], true),
     Case {
-        tower_http_differs: Some("browsers open WebSockets with cookies and without CORS, so a GET that upgrades is state-changing (X4); tower-http checks methods only"),
+        tower_http_differs: Some("browsers open WebSockets with cookies and without CORS (Fetch applies no CORS to them), so an upgrade is state-changing (X4); Go and tower-http check methods only and let every GET pass"),
         ..case("a cross-site WebSocket from another origin", "GET", "/ws", &[("host", HOST), ("origin", EVIL), ("sec-fetch-site", "cross-site"), ("upgrade", "WebSocket")], false)
     },
     Case {
-        tower_http_differs: Some("the policy allows https://*.preview.example.org; tower-http's trusted origins are exact, so one list cannot serve both there"),
+        tower_http_differs: Some("the same, with websocket among the Upgrade header's tokens"),
+        ..case("an upgrade naming websocket among others", "GET", "/ws", &[("host", HOST), ("origin", EVIL), ("upgrade", "foo, websocket")], false)
+    },
+    Case {
+        tower_http_differs: Some("the policy allows https://*.preview.example.org; trusted origins are exact strings in Go and in tower-http, so one list cannot serve both there"),
         ..case("a cross-site POST from an origin allowed by pattern", "POST", "/r", &[("host", HOST), ("origin", PREVIEW), ("sec-fetch-site", "cross-site")], true)
     },
     Case {
-        tower_http_differs: Some("an HTTP/2 request knows its scheme: http://api.example.com is another origin than https://api.example.com (Fetch's same origin is scheme, host and port), where tower-http compares host and port only"),
+        tower_http_differs: Some("a request whose URI carries its scheme (HTTP/2, or this absolute-form URI) is compared by Fetch's same origin, scheme included: http://api.example.com is another origin; Go and tower-http compare host and port only and let it pass, relying on HSTS"),
         ..case("an old browser's POST from the same host over another scheme", "POST", "https://api.example.com/r", &[("origin", "http://api.example.com")], false)
     },
 ];
@@ -249,9 +254,9 @@ fn policies_it_cannot_serve_are_refused_when_built() {
         .allow_origins([APP])
         .cross_origin_protection(true)
         .cross_origin_protection_bypass(["webhooks", "/a/{id}", "/ok"]);
-    let errors = errors(bad_paths);
-    assert_eq!(errors.len(), 2, "{errors:?}");
-    for error in &errors {
+    let bad = errors(bad_paths);
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    for error in &bad {
         assert!(
             matches!(error, ConfigError::InvalidBypassPath { .. }),
             "{error:?}"
@@ -266,11 +271,58 @@ fn policies_it_cannot_serve_are_refused_when_built() {
         ConfigError::AsyncOriginWithProtection.field(),
         "cross_origin_protection"
     );
-    // Bypass paths are checked only when the protection is on.
+    // Bypass paths are checked even while the protection is off.
     let off = CorsLayer::builder()
         .allow_origins([APP])
         .cross_origin_protection_bypass(["nope"]);
-    assert!(off.build().is_ok());
+    assert!(matches!(
+        &errors(off)[..],
+        [ConfigError::InvalidBypassPath { .. }]
+    ));
+}
+
+// checklist: X1, O3, C2, C5
+#[test]
+fn listed_origins_are_checked_as_with_credentials() {
+    // Forged requests carry cookies whatever the CORS credentials say:
+    // `null`, plain http and public-suffix patterns need their opt-ins.
+    let protected = |origin: &str| {
+        CorsLayer::builder()
+            .allow_origins([origin])
+            .allow_null_origin(true)
+            .cross_origin_protection(true)
+    };
+    assert_eq!(
+        errors(protected("null")),
+        [ConfigError::NullOrFileOriginWithCredentials {
+            value: "null".into()
+        }]
+    );
+    assert_eq!(
+        errors(protected("http://app.example.com")),
+        [ConfigError::InsecureOriginWithCredentials {
+            value: "http://app.example.com".into()
+        }]
+    );
+    assert_eq!(
+        errors(protected("https://*.github.io")),
+        [ConfigError::PublicSuffixPattern {
+            value: "https://*.github.io".into()
+        }]
+    );
+    let message = ConfigError::NullOrFileOriginWithCredentials {
+        value: "null".into(),
+    }
+    .to_string();
+    assert!(message.contains("cross-origin protection"), "{message}");
+    // Loopback and the opt-ins are as with credentials.
+    assert!(protected("http://localhost:5173").build().is_ok());
+    let opted_in = protected("null").dangerously_allow_null_or_file_origin_with_credentials(true);
+    assert!(opted_in.build().is_ok());
+    // Without the protection nothing changes.
+    let plain =
+        CorsLayer::builder().allow_origins(["http://app.example.com", "https://*.github.io"]);
+    assert!(plain.build().is_ok());
 }
 
 #[test]

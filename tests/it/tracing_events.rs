@@ -198,6 +198,7 @@ async fn a_built_policy_is_summarised_at_info() {
         "exposed=x-request-id",
         "credentials=true",
         "max_age=600 s",
+        "cross_origin_protection=false",
     ] {
         assert!(line.contains(field), "{field} in {line}");
     }
@@ -232,4 +233,39 @@ async fn private_network_questions_left_unanswered_are_told() {
         "{text}"
     );
     assert!(text.contains("rule=\"allow_private_network\""), "{text}");
+}
+
+// checklist: X1
+#[tokio::test(flavor = "current_thread")]
+async fn a_cross_origin_protection_refusal_is_a_debug_event() {
+    let cors = CorsLayer::builder()
+        .allow_origins(["https://app.example.com"])
+        .cross_origin_protection(true)
+        .build()
+        .unwrap();
+    let text = captured_at(tracing::Level::DEBUG, || async {
+        let forged = [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ];
+        send(&cors, request("POST", &forged)).await;
+        send(&cors, request("POST", &[("sec-fetch-site", "cross-site")])).await;
+    })
+    .await;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for line in &lines {
+        assert!(
+            line.starts_with("DEBUG tower_cors: CORS request refused"),
+            "{text}"
+        );
+        assert!(line.contains("request=\"actual\""), "{text}");
+        assert!(
+            line.contains("reason=cross-origin POST from an origin not allowed"),
+            "{text}"
+        );
+        assert!(line.contains("rule=\"cross_origin_protection\""), "{text}");
+    }
+    assert!(lines[0].contains("origin=https://evil.example"), "{text}");
+    assert!(lines[1].contains("origin=(none)"), "{text}");
 }

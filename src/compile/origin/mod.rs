@@ -145,7 +145,10 @@ impl AllowedOrigins {
         predicates: Predicates,
         errors: &mut Vec<ConfigError>,
     ) -> AllowedOrigins {
-        let credentials = config.allow_credentials;
+        // Forged requests carry cookies whatever the CORS credentials
+        // setting: under cross-origin protection every listed origin may
+        // act as the user, so it is checked as with credentials.
+        let credentials = config.allow_credentials || config.cross_origin_protection;
         let opt_ins = OptIns {
             null: config.allow_null_origin,
             file: config.allow_file_origin,
@@ -162,7 +165,7 @@ impl AllowedOrigins {
         for value in &config.allow_origins {
             allowed.add(value, opt_ins, credentials, errors);
         }
-        if allowed.any && credentials {
+        if allowed.any && config.allow_credentials {
             errors.push(ConfigError::AnyOriginWithCredentials);
         }
         if allowed.any && (allowed.predicate.is_some() || allowed.async_predicate.is_some()) {
