@@ -428,6 +428,46 @@ impl BrowserRequest {
         !self.tainted && self.origin.as_bytes() == self.target_origin.as_bytes()
     }
 
+    /// Whether Chromium (from version 142) asks the user's permission
+    /// before it sends this request (Local Network Access): the page's
+    /// host is public and the URL's private or local, or the page's is
+    /// private and the URL's local. If the user says no, `fetch()` fails
+    /// before anything is sent, whatever the server would answer, and no
+    /// response header can grant it: the `Access-Control-Allow-Private-Network`
+    /// preflights of the older Private Network Access are no longer sent.
+    /// Firefox and WebKit ask nothing.
+    ///
+    /// The model resolves no name: it judges hosts as written. Loopback
+    /// addresses, `localhost` and names under `.localhost` are local;
+    /// private (`10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16`), link-local
+    /// and unique-local addresses, and names under `.local`, are private;
+    /// every other host is public, as is an opaque page origin (`null`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::BrowserRequest;
+    ///
+    /// // A public page calls a device on the user's network.
+    /// let router = BrowserRequest::new("https://setup.example.com", "GET", "http://192.168.1.1/api")?;
+    /// assert!(router.needs_local_network_permission());
+    /// // A local dev server calls another: no question.
+    /// let dev = BrowserRequest::new("http://localhost:5173", "GET", "http://127.0.0.1:3000/")?;
+    /// assert!(!dev.needs_local_network_permission());
+    /// let public = BrowserRequest::new("https://app.example.com", "GET", "https://api.example.com/")?;
+    /// assert!(!public.needs_local_network_permission());
+    /// # Ok::<(), cors_check::InvalidRequest>(())
+    /// ```
+    pub fn needs_local_network_permission(&self) -> bool {
+        let page = std::str::from_utf8(self.origin.as_bytes())
+            .ok()
+            .and_then(|origin| origin.split_once("://"))
+            .map_or(AddressSpace::Public, |(_, authority)| {
+                address_space(host_of(authority))
+            });
+        address_space(self.uri.host().unwrap_or_default()) > page
+    }
+
     /// Whether the browser sends a preflight first, leaving its cache
     /// aside: a cross-origin request whose method is not `GET`, `HEAD` or
     /// `POST`, or with a header that is not CORS-safelisted.
@@ -801,6 +841,49 @@ fn host_of(authority: &str) -> &str {
     match authority.rsplit_once(':') {
         Some((host, port)) if !port.contains(']') => host,
         _ => authority,
+    }
+}
+
+/// The address spaces of Local Network Access, from the least private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AddressSpace {
+    Public,
+    Private,
+    Local,
+}
+
+/// The address space of a host as written (see
+/// [`BrowserRequest::needs_local_network_permission`]).
+fn address_space(host: &str) -> AddressSpace {
+    use std::net::{IpAddr, Ipv4Addr};
+    let v4 = |address: Ipv4Addr| match address {
+        a if a.is_loopback() || a.is_unspecified() => AddressSpace::Local,
+        a if a.is_private() || a.is_link_local() => AddressSpace::Private,
+        _ => AddressSpace::Public,
+    };
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return AddressSpace::Local;
+    }
+    match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        Ok(IpAddr::V4(address)) => v4(address),
+        Ok(IpAddr::V6(address)) if address.is_loopback() || address.is_unspecified() => {
+            AddressSpace::Local
+        }
+        Ok(IpAddr::V6(address)) => match (address.to_ipv4_mapped(), address.segments()) {
+            (Some(mapped), _) => v4(mapped),
+            // Unique-local (fc00::/7) and link-local (fe80::/10).
+            (None, [first, ..]) if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80 => {
+                AddressSpace::Private
+            }
+            (None, _) => AddressSpace::Public,
+        },
+        Err(_) if host.ends_with(".local") => AddressSpace::Private,
+        Err(_) => AddressSpace::Public,
     }
 }
 

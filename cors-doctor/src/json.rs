@@ -21,7 +21,7 @@ pub fn diagnosis(script: &Script, diagnosis: &Diagnosis, insecure: bool) -> Valu
         "credentials": script.credentials,
         "engine": engine_id(diagnosis.engine),
         "exchanges": diagnosis.wire.iter().map(exchange).collect::<Vec<_>>(),
-        "verdict": verdict(diagnosis),
+        "verdict": verdict(script, diagnosis),
         "engines": diagnosis.others.iter().map(judgement).collect::<Vec<_>>(),
     })
 }
@@ -89,8 +89,11 @@ fn result(outcome: &Outcome, network_error: bool) -> &'static str {
     }
 }
 
-fn verdict(diagnosis: &Diagnosis) -> Value {
+fn verdict(script: &Script, diagnosis: &Diagnosis) -> Value {
     let outcome = &diagnosis.outcome;
+    let local_network_permission = script
+        .request()
+        .is_ok_and(|request| request.needs_local_network_permission());
     let network_error = diagnosis.network_error();
     let readable = outcome.readable().map(|readable| {
         readable
@@ -118,6 +121,7 @@ fn verdict(diagnosis: &Diagnosis) -> Value {
         "error": network_error,
         "standard_blocks": outcome.standard_blocks().map(blocked),
         "server_says": layer_says,
+        "local_network_permission": local_network_permission,
     })
 }
 

@@ -311,6 +311,15 @@ fn verdict(
             let _ = writeln!(out, "the server's CORS layer says: {reason}");
         }
     }
+    if request.is_some_and(BrowserRequest::needs_local_network_permission) {
+        let _ = writeln!(
+            out,
+            "note: the page reaches a more private network than its own: Chromium 142 and \
+             later ask the user first (Local Network Access); if the user says no, fetch() \
+             fails before anything is sent, whatever the server answers, and no response \
+             header grants it (Private Network Access preflights are no longer sent)."
+        );
+    }
     if let Some(standard) = outcome.standard_blocks() {
         let _ = writeln!(
             out,

@@ -34,12 +34,36 @@ pub(super) fn routes() -> Router {
         .route("/get-only", get(|| async { ([ANY], "[]") }))
 }
 
-/// The lines of stdout that start with `note:`.
+/// The start of the note on Local Network Access, which every run from
+/// the public [`ORIGIN`] to the test server on 127.0.0.1 gets.
+const LOCAL_NETWORK: &str = "note: the page reaches a more private network than its own";
+
+/// The lines of stdout that start with `note:`, but the one on Local
+/// Network Access.
 fn notes(run: &Run) -> Vec<&str> {
     run.stdout
         .lines()
-        .filter(|line| line.starts_with("note:"))
+        .filter(|line| line.starts_with("note:") && !line.starts_with(LOCAL_NETWORK))
         .collect()
+}
+
+#[test]
+fn a_public_page_reaching_a_local_address_is_told_of_local_network_access() {
+    // http://www.cors.com is public, 127.0.0.1 local.
+    let run = doctor(&[&url("/ok"), "--origin", ORIGIN]);
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.line_starts(LOCAL_NETWORK), "{run}");
+    assert!(
+        run.stdout
+            .contains("Chromium 142 and later ask the user first"),
+        "{run}"
+    );
+    // A local page: nothing to ask.
+    let run = doctor(&[&url("/ok"), "--origin", "http://localhost:5173"]);
+    assert!(!run.line_starts(LOCAL_NETWORK), "{run}");
+    let json = doctor(&[&url("/ok"), "--origin", ORIGIN, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["verdict"]["local_network_permission"], true, "{json}");
 }
 
 #[test]

@@ -331,3 +331,52 @@ async fn a_same_origin_no_cors_request_is_readable() {
     assert!(outcome.is_allowed() && !outcome.is_opaque(), "{outcome}");
     assert_eq!(outcome.header("x-own"), Some("1"));
 }
+
+/// Local Network Access (Chromium 142+): the user is asked before a page
+/// reaches a more private address space than its own.
+#[test]
+fn local_network_access_is_asked_from_a_less_private_page() {
+    let cases = [
+        // (page, URL, asked)
+        ("https://setup.example.com", "http://192.168.1.1/api", true),
+        ("https://setup.example.com", "http://10.0.0.2/", true),
+        ("https://setup.example.com", "http://172.16.0.1/", true),
+        ("https://setup.example.com", "http://172.32.0.1/", false),
+        ("https://setup.example.com", "http://169.254.1.1/", true),
+        ("https://setup.example.com", "http://printer.local/", true),
+        ("https://setup.example.com", "http://localhost:3000/", true),
+        ("https://setup.example.com", "http://app.localhost/", true),
+        ("https://setup.example.com", "http://127.0.0.1:3000/", true),
+        ("https://setup.example.com", "http://0.0.0.0:3000/", true),
+        ("https://setup.example.com", "http://[::1]:3000/", true),
+        ("https://setup.example.com", "http://[fd00::1]/", true),
+        ("https://setup.example.com", "http://[fe80::1]/", true),
+        (
+            "https://setup.example.com",
+            "http://[::ffff:192.168.0.1]/",
+            true,
+        ),
+        ("https://setup.example.com", "http://[2001:db8::1]/", false),
+        ("https://setup.example.com", "https://8.8.8.8/", false),
+        (
+            "https://setup.example.com",
+            "https://api.example.com/",
+            false,
+        ),
+        ("null", "http://192.168.1.1/", true),
+        // A private page reaching a local address; not the other way.
+        ("http://192.168.1.5:8080", "http://127.0.0.1:3000/", true),
+        ("http://192.168.1.5:8080", "http://192.168.1.6/", false),
+        ("http://127.0.0.1:5173", "http://192.168.1.6/", false),
+        ("http://localhost:5173", "http://127.0.0.1:3000/", false),
+        ("http://[::1]:5173", "https://api.example.com/", false),
+    ];
+    for (page, url, asked) in cases {
+        let request = cors_check::BrowserRequest::new(page, "GET", url).unwrap();
+        assert_eq!(
+            request.needs_local_network_permission(),
+            asked,
+            "{page} -> {url}"
+        );
+    }
+}
