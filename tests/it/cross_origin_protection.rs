@@ -304,10 +304,11 @@ fn listed_origins_are_checked_as_with_credentials() {
             value: "http://app.example.com".into()
         }]
     );
+    // `*.com` is a public suffix with or without the `psl` feature.
     assert_eq!(
-        errors(protected("https://*.github.io")),
+        errors(protected("https://*.com")),
         [ConfigError::PublicSuffixPattern {
-            value: "https://*.github.io".into()
+            value: "https://*.com".into()
         }]
     );
     let message = ConfigError::NullOrFileOriginWithCredentials {
