@@ -66,7 +66,10 @@ fn label(bytes: &[u8]) -> String {
 }
 
 fn is_dns_label(label: &str) -> bool {
+    // An `xn--` label is Punycode, which browsers decode and refuse when it
+    // is not valid (`xn--` alone, say): not a plain label.
     !label.is_empty()
+        && !label.starts_with("xn--")
         && label
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
