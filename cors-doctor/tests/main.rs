@@ -297,6 +297,21 @@ fn doctor_tls(url: &str, origin: &str, options: &[&str]) -> Run {
     doctor(&args)
 }
 
+/// Asserts that `run` says of each browser engine that it would go on with
+/// a `PUT` to `url`, which the doctor did not send.
+fn each_engine_would_put(run: &Run, url: &str) {
+    for (engine, id) in [
+        ("Chromium 156", "chromium"),
+        ("Firefox 153", "firefox"),
+        ("WebKit 2.50", "webkit"),
+    ] {
+        let line = format!(
+            "  {engine}: goes on with PUT {url}, which the doctor did not send (--engine {id} sends it)"
+        );
+        assert!(run.has_line(&line), "{engine}: {run}");
+    }
+}
+
 /// A URL of the test app over HTTPS (HTTP/2 offered), by host name.
 fn https_url(path: &str) -> String {
     format!("https://localhost:{}{path}", tls_server(H2).port())
