@@ -77,6 +77,24 @@ impl Engine {
         }
     }
 
+    /// The engine's name with the version its profile records, for
+    /// messages: `Chromium 156`, `WebKit 2.50`; the standard's name alone.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cors_check::Engine;
+    ///
+    /// assert_eq!(Engine::Firefox.label(), "Firefox 153");
+    /// assert_eq!(Engine::Standard.label(), "the Fetch Standard");
+    /// ```
+    pub fn label(self) -> String {
+        match self.checked_version() {
+            Some(version) => format!("{self} {version}"),
+            None => self.to_string(),
+        }
+    }
+
     /// The version whose behaviour this profile records (`None` for the
     /// standard).
     ///
@@ -173,10 +191,7 @@ impl Engine {
         let names: Vec<String> = Engine::BROWSERS
             .into_iter()
             .filter(|engine| engine.wildcard_covers_authorization())
-            .map(|engine| match engine.checked_version() {
-                Some(version) => format!("{engine} {version}"),
-                None => engine.to_string(),
-            })
+            .map(Engine::label)
             .collect();
         match names.split_last() {
             None => String::new(),

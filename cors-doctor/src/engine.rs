@@ -1,6 +1,6 @@
 //! The browser engines by name: on the command line and in contract files
 //! (`spec`, `chromium`, `firefox`, `webkit`), and in what the doctor
-//! prints (`Chromium 156`).
+//! prints (`Engine::label`: `Chromium 156`).
 
 use clap::ValueEnum;
 use cors_check::Engine;
@@ -28,14 +28,6 @@ impl From<EngineArg> for Engine {
             EngineArg::Firefox => Engine::Firefox,
             EngineArg::Webkit => Engine::WebKit,
         }
-    }
-}
-
-/// The engine as people name it, with the version its profile records.
-pub fn engine_label(engine: Engine) -> String {
-    match engine.checked_version() {
-        Some(version) => format!("{engine} {version}"),
-        None => engine.to_string(),
     }
 }
 

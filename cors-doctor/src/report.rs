@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderValue, Request, Version};
 
 use crate::client::{Answer, BodyRead, Wire, BODY_LIMIT};
 use crate::diagnose::{Diagnosis, Judgement, Script};
-use crate::engine::{engine_id, engine_label};
+use crate::engine::engine_id;
 
 /// The response header in which a server's CORS layer explains a refusal
 /// (tower-cors's debug mode puts its reason there).
@@ -69,7 +69,7 @@ pub fn text(script: &Script, diagnosis: &Diagnosis, insecure: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "The page at {} runs:", script.origin);
     let _ = writeln!(out, "    {}", script.as_fetch_call());
-    let _ = writeln!(out, "judged by: {}", engine_label(diagnosis.engine));
+    let _ = writeln!(out, "judged by: {}", diagnosis.engine.label());
     if insecure {
         out.push_str("warning: --insecure: no server's certificate was checked\n");
     }
@@ -442,13 +442,13 @@ fn engines(out: &mut String, diagnosis: &Diagnosis) {
         .partition(|other| other.unsent.is_none() && verdict_key(&other.outcome) == own);
     out.push('\n');
     if different.is_empty() {
-        let names: Vec<String> = same.iter().map(|j| engine_label(j.engine)).collect();
+        let names: Vec<String> = same.iter().map(|j| j.engine.label()).collect();
         let _ = writeln!(out, "engines: {} agree", names.join(", "));
         return;
     }
     let _ = writeln!(out, "engines: where they differ on these answers");
     for judgement in different {
-        let label = engine_label(judgement.engine);
+        let label = judgement.engine.label();
         let verdict = match (&judgement.unsent, judgement.outcome.blocked()) {
             (Some(next), _) => {
                 let own = if sent_otherwise(&diagnosis.wire, next) {
@@ -468,7 +468,7 @@ fn engines(out: &mut String, diagnosis: &Diagnosis) {
         let _ = writeln!(out, "  {label}: {verdict}");
     }
     if !same.is_empty() {
-        let names: Vec<String> = same.iter().map(|j| engine_label(j.engine)).collect();
+        let names: Vec<String> = same.iter().map(|j| j.engine.label()).collect();
         let _ = writeln!(out, "  {}: as above", names.join(", "));
     }
 }

@@ -312,6 +312,19 @@ fn each_engine_would_put(run: &Run, url: &str) {
     }
 }
 
+/// Asserts that `run`, judged as Chromium, lists the Fetch Standard alone
+/// as blocking the preflight, the other engines as agreeing.
+fn only_the_standard_blocks(run: &Run) {
+    assert!(
+        run.line_starts("  the Fetch Standard: BLOCKED at the preflight: "),
+        "{run}"
+    );
+    assert!(
+        run.line_starts("  Firefox 153, WebKit 2.50: as above"),
+        "{run}"
+    );
+}
+
 /// A URL of the test app over HTTPS (HTTP/2 offered), by host name.
 fn https_url(path: &str) -> String {
     format!("https://localhost:{}{path}", tls_server(H2).port())

@@ -47,6 +47,7 @@ fn notes(run: &Run) -> Vec<&str> {
         .collect()
 }
 
+// checklist: P9
 #[test]
 fn a_public_page_reaching_a_local_address_is_told_of_local_network_access() {
     // http://www.cors.com is public, 127.0.0.1 local.

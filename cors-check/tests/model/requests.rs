@@ -334,6 +334,7 @@ async fn a_same_origin_no_cors_request_is_readable() {
 
 /// Local Network Access (Chromium 142+): the user is asked before a page
 /// reaches a more private address space than its own.
+// checklist: P9
 #[test]
 fn local_network_access_is_asked_from_a_less_private_page() {
     let cases = [
