@@ -120,7 +120,61 @@ impl Refusal {
             }
         }
     }
+
+    /// A short, stable name of the reason, in snake case: the `reason`
+    /// label of the `metrics` feature's counters, one per variant
+    /// (`"origin_not_allowed"`, `"method_not_allowed"`, ...), never a
+    /// request's bytes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::Method;
+    /// use tower_cors::Refusal;
+    ///
+    /// assert_eq!(Refusal::OriginNotAllowed.code(), "origin_not_allowed");
+    /// assert_eq!(Refusal::MethodNotAllowed(Method::PUT).code(), "method_not_allowed");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        CODES.get(self.code_index()).copied().unwrap_or_default()
+    }
+
+    /// The place of [`code`](Self::code) in [`CODES`].
+    pub(crate) fn code_index(&self) -> usize {
+        match self {
+            Refusal::OriginNotAllowed => 0,
+            Refusal::NullOriginNotAllowed => 1,
+            Refusal::MalformedOrigin(_) => 2,
+            Refusal::MethodNotAllowed(_) => 3,
+            Refusal::InvalidRequestMethod => 4,
+            Refusal::HeaderNotAllowed(_) => HEADER_NOT_ALLOWED,
+            Refusal::InvalidRequestHeaders => 6,
+            Refusal::RequestHeadersTooLong => 7,
+            Refusal::PrivateNetworkNotAllowed => 8,
+            Refusal::CrossOriginRequest(_) => 9,
+            Refusal::CrossOriginWebSocket => 10,
+        }
+    }
 }
+
+/// Every [`Refusal::code`], in the order of the variants.
+pub(crate) const CODES: [&str; 11] = [
+    "origin_not_allowed",
+    "null_origin_not_allowed",
+    "malformed_origin",
+    "method_not_allowed",
+    "invalid_request_method",
+    "header_not_allowed",
+    "invalid_request_headers",
+    "request_headers_too_long",
+    "private_network_not_allowed",
+    "cross_origin_request",
+    "cross_origin_websocket",
+];
+
+/// The code index of [`Refusal::HeaderNotAllowed`], also told before the
+/// header's name is copied into one.
+pub(crate) const HEADER_NOT_ALLOWED: usize = 5;
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -93,9 +93,11 @@ pub struct ReloadHandle {
 }
 
 impl ReloadHandle {
-    /// Puts `table` in force, and turns debug mode on when it asks.
-    fn store(&self, table: Arc<Table>, debug: bool) {
-        self.table.store(table);
+    /// Puts `table` in force, with the candidate in force, and turns debug
+    /// mode on when it asks.
+    fn store(&self, table: Table, debug: bool) {
+        self.table
+            .rcu(|current| table.with_candidate(current.candidate.as_deref()));
         if debug {
             self.debug.store(true, Ordering::Relaxed);
         }
@@ -103,8 +105,8 @@ impl ReloadHandle {
 
     /// Builds `policy` and, when it is valid, makes it the one policy of
     /// every route; otherwise returns its problems and keeps the table in
-    /// force. A policy that asks for debug mode turns it on once it is in
-    /// force. Settings from a file convert into a builder: errors name
+    /// force. A report-only candidate in force stays. A policy that asks
+    /// for debug mode turns it on once it is in force. Settings from a file convert into a builder: errors name
     /// their fields as the file does.
     ///
     /// # Example
@@ -124,12 +126,13 @@ impl ReloadHandle {
         let policy = policy.into();
         let debug = policy.wants_debug();
         let policy = policy.compile()?;
-        self.store(Arc::new(Table::single(Arc::new(policy))), debug);
+        self.store(Table::single(Arc::new(policy)), debug);
         Ok(())
     }
 
-    /// Builds `routes` and, when they are valid, puts them in force;
-    /// otherwise returns their problems and keeps the table in force.
+    /// Builds `routes` and, when they are valid, puts them in force (a
+    /// report-only candidate in force stays); otherwise returns their
+    /// problems and keeps the table in force.
     ///
     /// # Example
     ///
@@ -147,12 +150,13 @@ impl ReloadHandle {
     /// ```
     pub fn reconfigure_routes(&self, routes: CorsRoutes) -> Result<(), BuildError> {
         let (table, debug) = routes.compile()?;
-        self.store(Arc::new(table), debug);
+        self.store(table, debug);
         Ok(())
     }
 
     /// Puts the policies of a built layer in force: its one policy for
-    /// every route, or its policies per route. Debug mode stays this
+    /// every route, or its policies per route, and its report-only
+    /// candidate, or none. Debug mode stays this
     /// layer's switch, as it is: a built layer's own debug setting is its
     /// own switch's, so unlike [`reconfigure`](Self::reconfigure), `set`
     /// never turns debug mode on.
@@ -171,6 +175,89 @@ impl ReloadHandle {
     /// ```
     pub fn set(&self, layer: CorsLayer) {
         self.table.store(layer.shared().source.table());
+    }
+
+    /// Sets a report-only candidate beside the policies in force, for every
+    /// service the layer made, as [`CorsLayer::with_candidate`] describes;
+    /// it replaces a candidate in force.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let (cors, handle) = CorsLayer::gateway().reloadable();
+    /// handle.set_candidate(CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?);
+    /// assert_eq!(handle.candidate().map(|c| c.policies().count()), Some(1));
+    /// # drop(cors);
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn set_candidate(&self, candidate: CorsLayer) {
+        let candidate = candidate.shared().source.table();
+        self.table
+            .rcu(|current| current.with_candidate(Some(&candidate)));
+    }
+
+    /// Removes the report-only candidate, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let (cors, handle) = CorsLayer::gateway().reloadable();
+    /// handle.set_candidate(CorsLayer::builder().allow_any_origin().build()?);
+    /// handle.clear_candidate();
+    /// assert!(handle.candidate().is_none());
+    /// # drop(cors);
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn clear_candidate(&self) {
+        self.table.rcu(|current| current.with_candidate(None));
+    }
+
+    /// Makes the report-only candidate the policies in force, in one atomic
+    /// step: every request is answered either by the policies before or by
+    /// the candidate's, never by a mix, and none is lost. Returns whether
+    /// there was a candidate to promote (without one, nothing changes).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let (cors, handle) = CorsLayer::gateway().reloadable();
+    /// handle.set_candidate(CorsLayer::builder().allow_origins(["https://app.example.com"]).build()?);
+    /// assert!(handle.promote_candidate());
+    /// assert!(handle.candidate().is_none());
+    /// assert_eq!(cors.config().unwrap().allow_origins, ["https://app.example.com"]);
+    /// assert!(!handle.promote_candidate());
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn promote_candidate(&self) -> bool {
+        let before = self.table.rcu(|current| match &current.candidate {
+            Some(candidate) => Arc::clone(candidate),
+            None => Arc::clone(current),
+        });
+        before.candidate.is_some()
+    }
+
+    /// The report-only candidate's policies and bindings, if one is set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let (cors, handle) = tower_cors::CorsLayer::gateway().reloadable();
+    /// assert!(handle.candidate().is_none());
+    /// # drop(cors);
+    /// ```
+    pub fn candidate(&self) -> Option<RouteTable> {
+        let table = self.table.load();
+        let candidate = Arc::clone(table.candidate.as_ref()?);
+        Some(RouteTable::new(
+            candidate,
+            self.debug.load(Ordering::Relaxed),
+        ))
     }
 
     /// The policies and bindings in force now.

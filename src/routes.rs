@@ -10,6 +10,7 @@ use http::request::Parts;
 
 use crate::builder::CorsBuilder;
 use crate::compile::path::PathMatcher;
+use crate::compile::policy::Policy;
 use crate::compile::table::{BindFn, Bound, Table};
 use crate::error::{BuildError, ConfigError, Shape};
 use crate::serve::layer::CorsLayer;
@@ -265,16 +266,15 @@ impl CorsRoutes {
     pub(crate) fn compile(self) -> Result<(Table, bool), BuildError> {
         let mut errors = Vec::new();
         let mut debug = false;
-        let mut table = Table {
-            policies: Vec::with_capacity(self.policies.len()),
-            bindings: Vec::with_capacity(self.bindings.len()),
-            fallback: None,
+        let mut policies: Vec<(String, Arc<Policy>)> = Vec::with_capacity(self.policies.len());
+        let position = |policies: &[(String, Arc<Policy>)], name: &str| {
+            policies.iter().position(|(n, _)| n == name)
         };
         // Policies that did not build: reported once, not again by every
         // binding that uses them.
         let mut failed: Vec<String> = Vec::new();
         for (name, policy) in self.policies {
-            if table.position(&name).is_some() || failed.contains(&name) {
+            if position(&policies, &name).is_some() || failed.contains(&name) {
                 errors.push(ConfigError::DuplicatePolicy { name });
                 continue;
             }
@@ -282,7 +282,7 @@ impl CorsRoutes {
             match policy.compile() {
                 Ok(policy) => {
                     debug |= wants_debug;
-                    table.policies.push((name, Arc::new(policy)));
+                    policies.push((name, Arc::new(policy)));
                 }
                 Err(error) => {
                     failed.push(name.clone());
@@ -290,7 +290,7 @@ impl CorsRoutes {
                 }
             }
         }
-        let known = |name: &str| match table.position(name) {
+        let known = |name: &str| match position(&policies, name) {
             Some(index) => Lookup::Found(index),
             None if failed.iter().any(|f| f == name) => Lookup::Failed,
             None => Lookup::Missing,
@@ -303,10 +303,8 @@ impl CorsRoutes {
         let fallback = self
             .fallback
             .and_then(|name| resolve(&name, "fallback".to_owned(), &known, &mut errors));
-        table.bindings = bindings;
-        table.fallback = fallback;
         if errors.is_empty() {
-            Ok((table, debug))
+            Ok((Table::new(policies, bindings, fallback), debug))
         } else {
             Err(BuildError::new(errors, Shape::Routes))
         }

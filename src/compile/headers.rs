@@ -153,9 +153,22 @@ impl AllowedHeaders {
         &self,
         requested: GetAll<'_, HeaderValue>,
     ) -> Result<Option<HeaderValue>, Refusal> {
+        let any_name = self.scan(&requested).map_err(|why| why.refusal())?;
+        if !(self.echo && any_name) {
+            return Ok(None);
+        }
+        Ok(Some(echoed(requested)))
+    }
+
+    /// Checks every requested header name, without allocating: whether
+    /// any name was requested, or the first reason to refuse.
+    pub(crate) fn scan<'r>(
+        &self,
+        requested: &GetAll<'r, HeaderValue>,
+    ) -> Result<bool, Unallowed<'r>> {
         let len: usize = requested.iter().map(HeaderValue::len).sum();
         if len > MAX_REQUEST_HEADERS_LEN {
-            return Err(Refusal::RequestHeadersTooLong);
+            return Err(Unallowed::TooLong);
         }
         let mut any_name = false;
         for line in requested.iter() {
@@ -167,22 +180,39 @@ impl AllowedHeaders {
                 }
             }
         }
-        if !(self.echo && any_name) {
-            return Ok(None);
-        }
-        Ok(Some(echoed(requested)))
+        Ok(any_name)
     }
 
-    fn check_name(&self, name: &[u8]) -> Result<(), Refusal> {
+    fn check_name<'r>(&self, name: &'r [u8]) -> Result<(), Unallowed<'r>> {
         if !name.iter().copied().all(is_token_byte) {
-            return Err(Refusal::InvalidRequestHeaders);
+            return Err(Unallowed::Invalid);
         }
         if self.names.contains(name) || (self.any && !name.eq_ignore_ascii_case(b"authorization")) {
             return Ok(());
         }
-        match HeaderName::from_bytes(name) {
-            Ok(name) => Err(Refusal::HeaderNotAllowed(name)),
-            Err(_) => Err(Refusal::InvalidRequestHeaders),
+        Err(Unallowed::Name(name))
+    }
+}
+
+/// Why requested headers are refused, borrowing the request: the
+/// [`Refusal`] is made only when someone reads it (a header's name is
+/// copied then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unallowed<'r> {
+    TooLong,
+    Invalid,
+    Name(&'r [u8]),
+}
+
+impl Unallowed<'_> {
+    pub(crate) fn refusal(self) -> Refusal {
+        match self {
+            Unallowed::TooLong => Refusal::RequestHeadersTooLong,
+            Unallowed::Invalid => Refusal::InvalidRequestHeaders,
+            Unallowed::Name(name) => match HeaderName::from_bytes(name) {
+                Ok(name) => Refusal::HeaderNotAllowed(name),
+                Err(_) => Refusal::InvalidRequestHeaders,
+            },
         }
     }
 }

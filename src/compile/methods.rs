@@ -96,13 +96,24 @@ impl AllowedMethods {
         &self,
         requested: Option<&HeaderValue>,
     ) -> Result<Option<HeaderValue>, Refusal> {
+        let requested = self.allows(requested)?;
+        Ok(self.echo.then(|| requested.clone()))
+    }
+
+    /// Whether the requested method (the value of
+    /// `Access-Control-Request-Method`) is allowed: the value itself, or
+    /// why not.
+    pub(crate) fn allows<'r>(
+        &self,
+        requested: Option<&'r HeaderValue>,
+    ) -> Result<&'r HeaderValue, Refusal> {
         let requested = requested.ok_or(Refusal::InvalidRequestMethod)?;
         let method =
             Method::from_bytes(requested.as_bytes()).map_err(|_| Refusal::InvalidRequestMethod)?;
         if !(self.any || is_safelisted(&method) || self.list.contains(&method)) {
             return Err(Refusal::MethodNotAllowed(method));
         }
-        Ok(self.echo.then(|| requested.clone()))
+        Ok(requested)
     }
 }
 

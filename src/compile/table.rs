@@ -9,6 +9,8 @@ use http::request::Parts;
 
 use crate::compile::path::PathMatcher;
 use crate::compile::policy::Policy;
+#[cfg(feature = "metrics")]
+use crate::explain::metrics::Counters;
 
 /// A function binding: given the request's head and the lookup from a
 /// policy's name to its index, the index of the request's policy, or `None`.
@@ -16,6 +18,7 @@ pub(crate) type BindFn =
     Arc<dyn Fn(&Parts, &dyn Fn(&str) -> Option<usize>) -> Option<usize> + Send + Sync>;
 
 /// One binding, its policy resolved to an index into the table's policies.
+#[derive(Clone)]
 pub(crate) enum Bound {
     Path {
         /// The prefix or pattern as the user wrote it.
@@ -27,10 +30,17 @@ pub(crate) enum Bound {
 }
 
 /// Everything the routed service reads per request.
+#[derive(Clone)]
 pub(crate) struct Table {
     pub(crate) policies: Vec<(String, Arc<Policy>)>,
     pub(crate) bindings: Vec<Bound>,
     pub(crate) fallback: Option<usize>,
+    /// A report-only candidate: its decisions are computed beside the
+    /// policies above, and the differences recorded; it never answers.
+    pub(crate) candidate: Option<Arc<Table>>,
+    /// The keys of each policy's counters, in the order of `policies`.
+    #[cfg(feature = "metrics")]
+    pub(crate) counters: Vec<Counters>,
 }
 
 /// The name a single policy gets in its table.
@@ -39,10 +49,41 @@ pub(crate) const SINGLE: &str = "default";
 impl Table {
     /// A table of one policy that covers every route.
     pub(crate) fn single(policy: Arc<Policy>) -> Table {
+        Table::new(vec![(SINGLE.to_owned(), policy)], Vec::new(), Some(0))
+    }
+
+    /// A table of `policies`, with `bindings` and a `fallback`, and no
+    /// candidate.
+    pub(crate) fn new(
+        policies: Vec<(String, Arc<Policy>)>,
+        bindings: Vec<Bound>,
+        fallback: Option<usize>,
+    ) -> Table {
         Table {
-            policies: vec![(SINGLE.to_owned(), policy)],
-            bindings: Vec::new(),
-            fallback: Some(0),
+            #[cfg(feature = "metrics")]
+            counters: policies
+                .iter()
+                .map(|(name, _)| Counters::new(name))
+                .collect(),
+            policies,
+            bindings,
+            fallback,
+            candidate: None,
+        }
+    }
+
+    /// This table, with `candidate`'s policies (not its own candidate) as
+    /// its report-only candidate, or with none.
+    pub(crate) fn with_candidate(&self, candidate: Option<&Table>) -> Table {
+        let candidate = candidate.map(|table| {
+            Arc::new(Table {
+                candidate: None,
+                ..table.clone()
+            })
+        });
+        Table {
+            candidate,
+            ..self.clone()
         }
     }
 
@@ -58,9 +99,9 @@ impl Table {
         self.entry_for(parts).map(|(name, _)| name.as_str())
     }
 
-    fn entry_for(&self, parts: &Parts) -> Option<&(String, Arc<Policy>)> {
-        let index = self
-            .bindings
+    /// The index of the policy `parts` is bound to.
+    pub(crate) fn index_for(&self, parts: &Parts) -> Option<usize> {
+        self.bindings
             .iter()
             .find_map(|bound| match bound {
                 Bound::Path {
@@ -68,8 +109,11 @@ impl Table {
                 } => matcher.matches(parts.uri.path()).then_some(*policy),
                 Bound::Function(bind) => bind(parts, &|name| self.position(name)),
             })
-            .or(self.fallback)?;
-        self.policies.get(index)
+            .or(self.fallback)
+    }
+
+    fn entry_for(&self, parts: &Parts) -> Option<&(String, Arc<Policy>)> {
+        self.policies.get(self.index_for(parts)?)
     }
 
     /// The index of the policy named `name`. A scan: tables hold a few
@@ -122,6 +166,7 @@ impl fmt::Debug for Table {
             .field("policies", &names)
             .field("bindings", &self.bindings)
             .field("fallback", &self.fallback.map(|i| self.name(i)))
+            .field("candidate", &self.candidate)
             .finish()
     }
 }

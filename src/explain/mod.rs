@@ -5,6 +5,8 @@
 //! ([`route_table`]).
 
 pub(crate) mod debug;
+#[cfg(feature = "metrics")]
+pub(crate) mod metrics;
 pub(crate) mod record;
 pub(crate) mod report;
 pub(crate) mod route_table;

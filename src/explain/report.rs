@@ -6,6 +6,7 @@
 
 use http::HeaderValue;
 
+use crate::classify::RequestKind;
 use crate::compile::policy::Policy;
 use crate::refusal::Refusal;
 use crate::settings::CorsConfig;
@@ -32,6 +33,19 @@ pub(crate) fn traces_refusals() -> bool {
     #[cfg(feature = "tracing")]
     {
         tracing::enabled!(target: "tower_cors", tracing::Level::DEBUG)
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        false
+    }
+}
+
+/// Whether anyone listens to the `INFO` events of a candidate policy's
+/// differences.
+pub(crate) fn traces_differences() -> bool {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::enabled!(target: "tower_cors", tracing::Level::INFO)
     }
     #[cfg(not(feature = "tracing"))]
     {
@@ -144,3 +158,56 @@ pub(crate) fn allowed(stage: Stage, origin: &HeaderValue) {
 
 #[cfg(not(feature = "tracing"))]
 pub(crate) fn allowed(_stage: Stage, _origin: &HeaderValue) {}
+
+/// A request on which a report-only candidate policy decides otherwise
+/// than the enforcing one (only read with the `tracing` feature).
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) struct Difference<'a> {
+    /// The enforcing policy's name.
+    pub(crate) policy: &'a str,
+    /// The candidate's policy's name.
+    pub(crate) candidate_policy: &'a str,
+    pub(crate) kind: RequestKind,
+    /// The candidate would refuse what is allowed (else allow what is
+    /// refused).
+    pub(crate) would_refuse: bool,
+    /// The candidate's refusal, or the enforcing policy's when the
+    /// candidate would allow.
+    pub(crate) refusal: Refusal,
+    pub(crate) origin: Option<&'a HeaderValue>,
+}
+
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+impl Difference<'_> {
+    /// The value of the `difference` field and label.
+    pub(crate) fn name(&self) -> &'static str {
+        if self.would_refuse {
+            "would_refuse"
+        } else {
+            "would_allow"
+        }
+    }
+}
+
+/// Reports a difference between a candidate policy and the enforcing one,
+/// an `INFO` event with bounded fields.
+#[cfg(feature = "tracing")]
+pub(crate) fn difference(difference: &Difference<'_>) {
+    let origin = difference
+        .origin
+        .map_or(&b"(none)"[..], HeaderValue::as_bytes);
+    tracing::info!(
+        target: "tower_cors",
+        policy = difference.policy,
+        candidate_policy = difference.candidate_policy,
+        request = ?difference.kind,
+        difference = difference.name(),
+        reason = %difference.refusal,
+        rule = difference.refusal.rule(),
+        origin = %crate::refusal::Bounded(origin),
+        "candidate policy decides otherwise"
+    );
+}
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn difference(_difference: &Difference<'_>) {}

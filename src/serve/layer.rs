@@ -8,6 +8,7 @@ use std::sync::Arc;
 use tower_layer::Layer;
 
 use crate::compile::policy::Policy;
+use crate::compile::table::Table;
 use crate::explain::route_table::RouteTable;
 use crate::serve::service::Cors;
 use crate::serve::source::{Shared, Source};
@@ -130,6 +131,57 @@ impl CorsLayer {
             #[cfg(feature = "reload")]
             Source::Reloadable(table) => table.load().select(request).is_some_and(allows),
         }
+    }
+
+    /// This layer with a report-only candidate policy: every request is
+    /// still answered by this layer's policies, byte for byte; the
+    /// candidate's decision is computed beside theirs, and where the two
+    /// differ (the candidate would refuse what is allowed, or allow what is
+    /// refused) the difference is recorded: a `tracing` event (feature
+    /// `tracing`) and a counter (feature `metrics`), each with the
+    /// candidate's refusal, the names of both policies and the request's
+    /// kind. See the guide's [rollout](crate::guide::rollout) chapter.
+    ///
+    /// The candidate is `candidate`'s policies, routed by its own bindings
+    /// (its own candidate, if it has one, is not taken). A request that the
+    /// enforcing layer binds to no policy is counted for the candidate but
+    /// compared with nothing; an origin that only an asynchronous predicate
+    /// could decide is counted as undecided and not compared.
+    ///
+    /// On a [reloadable](Self::reloadable) layer this sets the candidate
+    /// for every service the layer made, as
+    /// [`ReloadHandle::set_candidate`](crate::ReloadHandle::set_candidate)
+    /// does; there, [`promote_candidate`](crate::ReloadHandle::promote_candidate)
+    /// makes it the enforcing policy, atomically.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use tower_cors::CorsLayer;
+    ///
+    /// let enforcing = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com", "https://old.example.com"])
+    ///     .build()?;
+    /// // What would break without the old origin?
+    /// let candidate = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .build()?;
+    /// let cors = enforcing.with_candidate(candidate);
+    /// # Ok::<(), tower_cors::BuildError>(())
+    /// ```
+    pub fn with_candidate(self, candidate: CorsLayer) -> CorsLayer {
+        let candidate = candidate.shared.source.table();
+        let with = |table: &Table| Arc::new(table.with_candidate(Some(&candidate)));
+        let source = match &self.shared.source {
+            Source::Fixed(policy) => Source::Routed(with(&Table::single(Arc::clone(policy)))),
+            Source::Routed(table) => Source::Routed(with(table)),
+            #[cfg(feature = "reload")]
+            Source::Reloadable(table) => {
+                table.rcu(|current| with(current));
+                return self;
+            }
+        };
+        CorsLayer::from_source(source, Arc::clone(&self.shared.debug))
     }
 
     /// The policies and bindings in force now, for introspection. A layer

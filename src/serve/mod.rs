@@ -4,9 +4,11 @@
 
 pub(crate) mod answer;
 pub(crate) mod body;
+pub(crate) mod decide;
 pub(crate) mod future;
 pub(crate) mod layer;
 pub(crate) mod merge;
+pub(crate) mod observe;
 pub(crate) mod preflight;
 pub(crate) mod protect;
 pub(crate) mod service;

@@ -19,6 +19,7 @@ use crate::explain::report::{self, Stage};
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
 use crate::serve::future::{OriginAccess, ResponseFuture};
+use crate::serve::observe::{observe, Enforcing};
 use crate::serve::source::{Shared, Source};
 use crate::serve::{preflight, protect};
 
@@ -136,6 +137,9 @@ where
         match &shared.source {
             Source::Fixed(policy) => {
                 let (parts, body) = req.into_parts();
+                if cfg!(feature = "metrics") {
+                    observe(Some(Enforcing::Single(policy)), None, &parts);
+                }
                 respond(&mut self.inner, policy, debug, parts, body)
             }
             Source::Routed(table) => route(&mut self.inner, table, debug, req),
@@ -159,8 +163,15 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
     let (parts, body) = req.into_parts();
-    match table.select(&parts) {
-        Some(policy) => respond(inner, policy, debug, parts, body),
+    let index = table.index_for(&parts);
+    // Counting, and a report-only candidate, cost nothing when neither is
+    // there.
+    if cfg!(feature = "metrics") || table.candidate.is_some() {
+        let enforcing = index.map(|index| Enforcing::InTable(table, index));
+        observe(enforcing, table.candidate.as_deref(), &parts);
+    }
+    match index.and_then(|index| table.policies.get(index)) {
+        Some((_, policy)) => respond(inner, policy, debug, parts, body),
         None => ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body))),
     }
 }

@@ -19,7 +19,9 @@
 //! Beside tower-cors, on the scenarios of [`VARIANT_SCENARIOS`], its
 //! variants ([`VARIANTS`]) with the same policy: `tower-cors-routes` (a
 //! layer of `CorsRoutes` with two prefixes, the request's second) and, with the
-//! `reload` feature, `tower-cors-reload` (a layer made by `CorsLayer::reloadable`).
+//! `reload` feature, `tower-cors-reload` (a layer made by `CorsLayer::reloadable`),
+//! and `tower-cors-candidate` (the policy with itself as a report-only
+//! candidate: every request decided twice).
 //!
 //! Requests are sent without a runtime or a network: `poll_ready`, `call`,
 //! and one poll of the response future with a waker that does nothing (every
@@ -70,14 +72,23 @@ pub enum Implementation {
     /// (feature `reload`).
     #[cfg(feature = "reload")]
     Reloadable,
+    /// The scenario's tower-cors policy with itself as a report-only
+    /// candidate (`CorsLayer::with_candidate`): decided twice, the two
+    /// decisions always agree.
+    Candidate,
 }
 
-/// The variants of tower-cors this build measures: the routed layer, and
-/// the reloadable one with the `reload` feature.
+/// The variants of tower-cors this build measures: the routed layer, the
+/// reloadable one with the `reload` feature, and the layer with a
+/// candidate.
 #[cfg(feature = "reload")]
-pub const VARIANTS: &[Implementation] = &[Implementation::Routed, Implementation::Reloadable];
+pub const VARIANTS: &[Implementation] = &[
+    Implementation::Routed,
+    Implementation::Reloadable,
+    Implementation::Candidate,
+];
 #[cfg(not(feature = "reload"))]
-pub const VARIANTS: &[Implementation] = &[Implementation::Routed];
+pub const VARIANTS: &[Implementation] = &[Implementation::Routed, Implementation::Candidate];
 
 /// The scenarios the variants are measured on, beside the static layer.
 pub const VARIANT_SCENARIOS: [&str; 3] =
@@ -102,6 +113,7 @@ impl Implementation {
             Implementation::Routed => "tower-cors-routes",
             #[cfg(feature = "reload")]
             Implementation::Reloadable => "tower-cors-reload",
+            Implementation::Candidate => "tower-cors-candidate",
         }
     }
 
@@ -1177,6 +1189,11 @@ impl Scenario {
                 implementation,
                 self.tower_cors.clone().reloadable().0.layer(Hello),
             ),
+            Implementation::Candidate => {
+                let cors = self.tower_cors.clone();
+                let layer = cors.clone().with_candidate(cors);
+                with.with(self, implementation, layer.layer(Hello))
+            }
         }
     }
 

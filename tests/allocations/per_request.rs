@@ -125,6 +125,29 @@ fn clone_then_call() {
     no_more_than_the_floor("clone_then_call");
 }
 
+/// A report-only candidate that decides as the enforcing policy does adds
+/// no allocation, in any scenario: deciding a request again allocates
+/// nothing unless a refusal is read.
+// checklist: R1
+#[test]
+fn a_candidate_that_agrees_allocates_nothing_more() {
+    for scenario in bench::scenarios() {
+        let alone = count(&scenario, Implementation::TowerCors);
+        let with_candidate = count(&scenario, Implementation::Candidate);
+        println!(
+            "{}: allocations per request: alone {}, with a candidate {}",
+            scenario.id,
+            alone.per_request(),
+            with_candidate.per_request()
+        );
+        assert_eq!(
+            with_candidate.rest.count, alone.rest.count,
+            "{}: a candidate that agrees allocates",
+            scenario.id
+        );
+    }
+}
+
 /// Every scenario has its test above.
 #[test]
 fn every_scenario_is_tested() {

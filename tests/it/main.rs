@@ -43,6 +43,7 @@ mod private_network;
 #[cfg(feature = "reload")]
 mod reload;
 mod request_properties;
+mod rollout;
 mod routes;
 mod servers;
 mod service_contract;

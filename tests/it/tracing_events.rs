@@ -269,3 +269,56 @@ async fn a_cross_origin_protection_refusal_is_a_debug_event() {
     assert!(lines[0].contains("origin=https://evil.example"), "{text}");
     assert!(lines[1].contains("origin=(none)"), "{text}");
 }
+
+/// A report-only candidate's differences are `INFO` events, one each, with
+/// the candidate's reason, both policies' names, the request's kind and
+/// the origin, bounded.
+// checklist: R2
+#[tokio::test(flavor = "current_thread")]
+async fn a_candidates_differences_are_info_events_with_bounded_fields() {
+    let candidate = CorsLayer::builder()
+        .allow_origins(["https://app.example.com"])
+        .build()
+        .unwrap();
+    let cors = CorsLayer::builder()
+        .allow_any_origin()
+        .allow_methods(["PUT"])
+        .build()
+        .unwrap()
+        .with_candidate(candidate);
+    let long_origin = format!("https://{}.example", "a".repeat(1000));
+    let text = captured_at(tracing::Level::INFO, || async {
+        send(&cors, get_from("https://app.example.com")).await;
+        send(&cors, get_from("https://old.example")).await;
+        send(&cors, preflight(&long_origin, "PUT", None)).await;
+        send(&cors, preflight("https://app.example.com", "PUT", None)).await;
+    })
+    .await;
+    let lines: Vec<&str> = text.lines().collect();
+    // The candidate also lacks PUT, which the enforcing policy allows.
+    assert_eq!(lines.len(), 3, "one event per difference:\n{text}");
+    for line in &lines {
+        assert!(
+            line.starts_with(" INFO tower_cors: candidate policy decides otherwise")
+                || line.starts_with("INFO tower_cors: candidate policy decides otherwise"),
+            "{text}"
+        );
+        assert!(line.contains("policy=\"default\""), "{text}");
+        assert!(line.contains("candidate_policy=\"default\""), "{text}");
+        assert!(line.contains("difference=\"would_refuse\""), "{text}");
+    }
+    for line in &lines[..2] {
+        assert!(line.contains("reason=origin not allowed"), "{text}");
+        assert!(line.contains("rule=\"allow_origins\""), "{text}");
+    }
+    assert!(lines[0].contains("request=Simple"), "{text}");
+    assert!(lines[0].contains("origin=https://old.example"), "{text}");
+    assert!(lines[1].contains("request=Preflight"), "{text}");
+    assert!(
+        lines[1].contains("(1016 bytes)"),
+        "the origin is cut: {text}"
+    );
+    assert!(lines[1].len() < 400, "{text}");
+    assert!(lines[2].contains("reason=method PUT not allowed"), "{text}");
+    assert!(lines[2].contains("rule=\"allow_methods\""), "{text}");
+}

@@ -309,10 +309,20 @@ impl AllowedOrigins {
     /// synchronous predicate; never by the asynchronous one, which cannot
     /// answer at once (an origin only it could allow is not allowed).
     pub(crate) fn allows_now(&self, origin: &HeaderValue, parts: &Parts) -> bool {
-        match self.decide_by_value(origin) {
-            Some(allowed) => allowed,
-            None => self.predicate.as_ref().is_some_and(|p| p(origin, parts)),
+        self.decide_now(origin, parts).unwrap_or(false)
+    }
+
+    /// Whether `origin` is allowed, decided now: by value, else by the
+    /// synchronous predicate; `None` when only the asynchronous predicate
+    /// could tell (it is not asked).
+    pub(crate) fn decide_now(&self, origin: &HeaderValue, parts: &Parts) -> Option<bool> {
+        if let Some(allowed) = self.decide_by_value(origin) {
+            return Some(allowed);
         }
+        if self.predicate.as_ref().is_some_and(|p| p(origin, parts)) {
+            return Some(true);
+        }
+        self.async_predicate.is_none().then_some(false)
     }
 
     /// Why `origin`, which the policy refused, is refused: `null` without
