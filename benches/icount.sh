@@ -31,7 +31,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 
 echo "building benches/icount.rs (release)" >&2
-messages=$(cargo bench --bench icount --features tower-cors-test-support/reload --no-run --message-format=json)
+messages=$(cargo bench --bench icount --features "tower-cors-test-support/reload ${ICOUNT_FEATURES:-}" --no-run --message-format=json)
 bin=$(printf '%s\n' "$messages" \
   | grep -o '"executable":"[^"]*/icount-[^"]*"' \
   | sed 's/^"executable":"//; s/"$//' | tail -n 1 || true)

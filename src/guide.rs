@@ -32,6 +32,8 @@
 //!   shape or the gateway plug-in's.
 //! - [`routes`]: policies per route.
 //! - [`reload`]: reconfiguring at runtime.
+//! - [`rollout`]: a report-only candidate policy beside the enforcing one,
+//!   its differences recorded and its decisions counted, then promoted.
 //!
 //! And:
 //!
@@ -83,6 +85,9 @@ pub mod routes {}
 
 #[doc = include_str!("../docs/guide/reload.md")]
 pub mod reload {}
+
+#[doc = include_str!("../docs/guide/rollout.md")]
+pub mod rollout {}
 
 #[doc = include_str!("../docs/guide/tower_http.md")]
 pub mod tower_http {}

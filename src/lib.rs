@@ -76,6 +76,10 @@
 //!   replace the policy (or the policies per route, [`CorsRoutes`]) of
 //!   every clone of the service at runtime, atomically and without a lock
 //!   on the request path (through the `arc-swap` crate).
+//! - `metrics`: counters of decisions through the `metrics` facade, by
+//!   policy, outcome and refusal reason, for the enforcing policy and a
+//!   report-only candidate, and of the differences between the two; see
+//!   [rolling out a policy](guide::rollout).
 //!
 //! # The guide
 //!
@@ -92,7 +96,8 @@
 //!   browser would](guide::testing), [the CORS doctor](guide::doctor);
 //! - running it like a gateway: [configuration
 //!   files](guide::config_files), [policies per route](guide::routes),
-//!   [reconfiguring at runtime](guide::reload);
+//!   [reconfiguring at runtime](guide::reload), [rolling out a
+//!   policy](guide::rollout);
 //! - [coming from tower-http](guide::tower_http), [security](guide::security),
 //!   [real browsers](guide::browsers), [benchmarks](guide::benchmarks).
 //!

@@ -333,8 +333,8 @@ impl AllowedOrigins {
         if origin == "null" {
             return Refusal::NullOriginNotAllowed;
         }
-        match origin.to_str().map(parse::parse) {
-            Ok(Ok(_)) => Refusal::OriginNotAllowed,
+        match origin.to_str().map(parse::check) {
+            Ok(Ok(())) => Refusal::OriginNotAllowed,
             Ok(Err(why)) => Refusal::MalformedOrigin(why),
             Err(_) => Refusal::MalformedOrigin(
                 "an origin is ASCII: internationalized hosts are sent in punycode (xn--)",

@@ -73,6 +73,36 @@ impl ConfiguredOrigin {
 /// Parses a configured origin or pattern, or says why browsers would never
 /// send it.
 pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
+    let read = read(value)?;
+    Ok(ConfiguredOrigin {
+        scheme: read.scheme.into(),
+        host: read.host.into(),
+        subdomains: read.subdomains,
+        port: match read.port {
+            None => PortRule::Default,
+            Some("*") => PortRule::Any,
+            Some(port) => PortRule::Exact(port.into()),
+        },
+    })
+}
+
+/// Why `value` is no origin or pattern browsers would send, if it is not;
+/// without allocating.
+pub(crate) fn check(value: &str) -> Result<(), &'static str> {
+    read(value).map(drop)
+}
+
+/// The parts of a configured origin or pattern, borrowed from it, once
+/// checked.
+struct Read<'a> {
+    scheme: &'a str,
+    host: &'a str,
+    subdomains: bool,
+    /// As written after the colon, `*` included.
+    port: Option<&'a str>,
+}
+
+fn read(value: &str) -> Result<Read<'_>, &'static str> {
     if !value.is_ascii() {
         return Err("an origin is ASCII: write internationalized hosts in punycode (xn--)");
     }
@@ -102,17 +132,12 @@ pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
         validate_ip_host(host)?;
         validate_punycode(host)?;
     }
-    let port = match port {
-        None => PortRule::Default,
-        Some("*") => PortRule::Any,
-        Some(port) => {
-            validate_port(scheme, port)?;
-            PortRule::Exact(port.into())
-        }
-    };
-    Ok(ConfiguredOrigin {
-        scheme: scheme.into(),
-        host: host.into(),
+    if let Some(port) = port.filter(|port| *port != "*") {
+        validate_port(scheme, port)?;
+    }
+    Ok(Read {
+        scheme,
+        host,
         subdomains,
         port,
     })
