@@ -80,8 +80,15 @@ impl Decision<'_> {
     }
 }
 
-/// What `policy` decides for the request whose head is `parts`.
-pub(crate) fn decide<'r>(policy: &'r Policy, parts: &'r Parts) -> Decision<'r> {
+/// What `policy` decides for the request whose head is `parts`, given how
+/// to decide its `Origin` (`None`: only the asynchronous predicate could
+/// tell): the request path passes the decision it made, so that an origin
+/// predicate runs once per request; a candidate decides by its own rules.
+pub(crate) fn decide<'r>(
+    policy: &'r Policy,
+    parts: &'r Parts,
+    origin_allowed: impl FnOnce(&HeaderValue) -> Option<bool>,
+) -> Decision<'r> {
     let headers = &parts.headers;
     let protection = |origin_allowed| {
         let protection = policy.protection.as_ref()?;
@@ -93,7 +100,7 @@ pub(crate) fn decide<'r>(policy: &'r Policy, parts: &'r Parts) -> Decision<'r> {
             None => Decision::NotCors,
         };
     };
-    let Some(allowed) = policy.origins.decide_now(origin, parts) else {
+    let Some(allowed) = origin_allowed(origin) else {
         return Decision::Undecided;
     };
     let refused_origin = || Decision::Refused(Why::Origin(&policy.origins, origin));

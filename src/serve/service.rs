@@ -19,7 +19,7 @@ use crate::explain::report::{self, Stage};
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
 use crate::serve::future::{OriginAccess, ResponseFuture};
-use crate::serve::observe::{observe, Enforcing};
+use crate::serve::observe::{Enforcing, Watch};
 use crate::serve::source::{Shared, Source};
 use crate::serve::{preflight, protect};
 
@@ -137,10 +137,11 @@ where
         match &shared.source {
             Source::Fixed(policy) => {
                 let (parts, body) = req.into_parts();
-                if cfg!(feature = "metrics") {
-                    observe(Some(Enforcing::Single(policy)), None, &parts);
-                }
-                respond(&mut self.inner, policy, debug, parts, body)
+                let watch = cfg!(feature = "metrics").then(|| Watch {
+                    enforcing: Some(Enforcing::Single(policy)),
+                    candidate: None,
+                });
+                respond(&mut self.inner, policy, debug, watch.as_ref(), parts, body)
             }
             Source::Routed(table) => route(&mut self.inner, table, debug, req),
             // No lock: the table in force now, held for this call only. A
@@ -166,24 +167,31 @@ where
     let index = table.index_for(&parts);
     // Counting, and a report-only candidate, cost nothing when neither is
     // there.
-    if cfg!(feature = "metrics") || table.candidate.is_some() {
-        let enforcing = index.map(|index| Enforcing::InTable(table, index));
-        observe(enforcing, table.candidate.as_deref(), &parts);
-    }
+    let watch = (cfg!(feature = "metrics") || table.candidate.is_some()).then(|| Watch {
+        enforcing: index.map(|index| Enforcing::InTable(table, index)),
+        candidate: table.candidate.as_deref(),
+    });
     match index.and_then(|index| table.policies.get(index)) {
-        Some((_, policy)) => respond(inner, policy, debug, parts, body),
-        None => ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body))),
+        Some((_, policy)) => respond(inner, policy, debug, watch.as_ref(), parts, body),
+        None => {
+            if let Some(watch) = &watch {
+                watch.observe(&parts, None);
+            }
+            ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body)))
+        }
     }
 }
 
 /// The request path, once the policy is chosen: the same for every source.
-/// `debug` is debug mode's switch, read when the layer decides: for a
+/// `watch`, when there is something to watch, is told the decision (the
+/// `metrics` feature, a candidate). `debug` is debug mode's switch, read when the layer decides: for a
 /// preflight, for a refused origin, and for an origin only the asynchronous
 /// predicate can decide (when its decision comes, the switch as it was).
 fn respond<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
     debug: &AtomicBool,
+    watch: Option<&Watch<'_>>,
     parts: Parts,
     body: ReqBody,
 ) -> ResponseFuture<S::Future>
@@ -200,6 +208,9 @@ where
     // layer adds what a shared cache needs.
     let debug = || debug.load(Ordering::Relaxed);
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        if let Some(watch) = watch {
+            watch.observe(&parts, None);
+        }
         if let Some(protected) = protect(policy, &parts, None, debug, kind) {
             return protected;
         }
@@ -210,6 +221,13 @@ where
         Some(allowed) => Verdict::Known(allowed),
         None => policy.origins.decide_by_predicates(origin, &parts),
     };
+    if let Some(watch) = watch {
+        let known = match &verdict {
+            Verdict::Known(allowed) => Some(*allowed),
+            Verdict::Pending(_) => None,
+        };
+        watch.observe(&parts, known);
+    }
 
     // A preflight: the layer answers it itself.
     if is_preflight(&parts.method, &parts.headers) {

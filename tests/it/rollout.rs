@@ -147,6 +147,33 @@ async fn routes_with_a_candidate_answer_as_without() {
     }
 }
 
+/// The enforcing policy's origin predicate runs once per request with a
+/// candidate beside it: the candidate reuses nothing of it, and its own
+/// predicate runs once too.
+// checklist: R1
+#[tokio::test]
+async fn each_policys_predicate_runs_once_per_request() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let counting = |calls: &Arc<AtomicUsize>| {
+        let calls = Arc::clone(calls);
+        CorsLayer::builder()
+            .allow_origin_predicate(move |_, _| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                true
+            })
+            .build()
+            .unwrap()
+    };
+    let (enforcing_calls, candidate_calls) = (Arc::default(), Arc::default());
+    let cors = counting(&enforcing_calls).with_candidate(counting(&candidate_calls));
+    send(&cors, get_from(OLD)).await;
+    send(&cors, preflight(OLD, "PUT", None)).await;
+    assert_eq!(enforcing_calls.load(Ordering::SeqCst), 2);
+    assert_eq!(candidate_calls.load(Ordering::SeqCst), 2);
+}
+
 #[cfg(feature = "metrics")]
 mod counted {
     //! What the counters say, read through a debugging recorder installed
