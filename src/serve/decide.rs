@@ -4,10 +4,11 @@
 //! (the same origin, method, header and protection checks), asked in the
 //! same order; nothing here allocates unless a refusal is read.
 
-use http::header::{self, HeaderValue};
+use http::header::{self, GetAll, HeaderValue};
 use http::request::Parts;
+use http::Method;
 
-use crate::classify::{is_preflight, is_same_origin_fetch};
+use crate::classify::is_same_origin_fetch;
 use crate::compile::headers::{Unallowed, REQUEST_PRIVATE_NETWORK};
 use crate::compile::origin::AllowedOrigins;
 use crate::compile::policy::Policy;
@@ -80,21 +81,58 @@ impl Decision<'_> {
     }
 }
 
-/// What `policy` decides for the request whose head is `parts`, given how
-/// to decide its `Origin` (`None`: only the asynchronous predicate could
-/// tell): the request path passes the decision it made, so that an origin
-/// predicate runs once per request; a candidate decides by its own rules.
+/// What a request asks, read from its head once for every policy that
+/// decides it (the enforcing one and a candidate): its `Origin`, and a
+/// preflight's method, headers and private network question.
+pub(crate) struct Question<'r> {
+    parts: &'r Parts,
+    origin: Option<&'r HeaderValue>,
+    preflight: Option<Preflight<'r>>,
+}
+
+/// What a preflight asks for.
+struct Preflight<'r> {
+    method: &'r HeaderValue,
+    headers: GetAll<'r, HeaderValue>,
+    private_network: bool,
+}
+
+impl<'r> Question<'r> {
+    pub(crate) fn of(parts: &'r Parts) -> Question<'r> {
+        let headers = &parts.headers;
+        let preflight = (parts.method == Method::OPTIONS)
+            .then(|| headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))
+            .flatten()
+            .map(|method| Preflight {
+                method,
+                headers: headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
+                private_network: headers
+                    .get(REQUEST_PRIVATE_NETWORK)
+                    .is_some_and(|v| v == "true"),
+            });
+        Question {
+            parts,
+            origin: headers.get(header::ORIGIN),
+            preflight,
+        }
+    }
+}
+
+/// What `policy` decides for `question`, given how to decide its `Origin`
+/// (`None`: only the asynchronous predicate could tell): the request path
+/// passes the decision it made, so that an origin predicate runs once per
+/// request; a candidate decides by its own rules.
 pub(crate) fn decide<'r>(
     policy: &'r Policy,
-    parts: &'r Parts,
+    question: &Question<'r>,
     origin_allowed: impl FnOnce(&HeaderValue) -> Option<bool>,
 ) -> Decision<'r> {
-    let headers = &parts.headers;
+    let parts = question.parts;
     let protection = |origin_allowed| {
         let protection = policy.protection.as_ref()?;
         protect::refusal(protection, parts, origin_allowed)
     };
-    let Some(origin) = headers.get(header::ORIGIN) else {
+    let Some(origin) = question.origin else {
         return match protection(None) {
             Some(why) => Decision::Refused(Why::Refusal(why)),
             None => Decision::NotCors,
@@ -104,16 +142,16 @@ pub(crate) fn decide<'r>(
         return Decision::Undecided;
     };
     let refused_origin = || Decision::Refused(Why::Origin(&policy.origins, origin));
-    if is_preflight(&parts.method, headers) {
+    if let Some(preflight) = &question.preflight {
         if !allowed {
             return refused_origin();
         }
-        return preflight(policy, parts);
+        return decide_preflight(policy, preflight);
     }
     if let Some(why) = protection(Some(allowed)) {
         return Decision::Refused(Why::Refusal(why));
     }
-    if allowed || is_same_origin_fetch(headers) {
+    if allowed || is_same_origin_fetch(&parts.headers) {
         return Decision::Allowed;
     }
     refused_origin()
@@ -121,20 +159,14 @@ pub(crate) fn decide<'r>(
 
 /// A preflight from an allowed origin: its method, its headers and its
 /// private network question.
-fn preflight<'r>(policy: &Policy, parts: &'r Parts) -> Decision<'r> {
-    let headers = &parts.headers;
-    let method = headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
-    if let Err(why) = policy.methods.allows(method) {
+fn decide_preflight<'r>(policy: &Policy, preflight: &Preflight<'r>) -> Decision<'r> {
+    if let Err(why) = policy.methods.allows(Some(preflight.method)) {
         return Decision::Refused(Why::Refusal(why));
     }
-    let requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-    if let Err(why) = policy.headers.scan(&requested) {
+    if let Err(why) = policy.headers.scan(&preflight.headers) {
         return Decision::Refused(Why::Headers(why));
     }
-    let asks_private_network = headers
-        .get(REQUEST_PRIVATE_NETWORK)
-        .is_some_and(|v| v == "true");
-    if asks_private_network && !policy.config.allow_private_network {
+    if preflight.private_network && !policy.config.allow_private_network {
         return Decision::Refused(Why::Refusal(Refusal::PrivateNetworkNotAllowed));
     }
     Decision::Allowed

@@ -9,7 +9,7 @@ use crate::classify::classify;
 use crate::compile::policy::Policy;
 use crate::compile::table::Table;
 use crate::explain::report::{self, Difference};
-use crate::serve::decide::{decide, difference};
+use crate::serve::decide::{decide, difference, Question};
 
 /// The enforcing policy a request was bound to: its table and index, or
 /// the single policy of a layer with one.
@@ -57,9 +57,10 @@ impl Watch<'_> {
     /// can tell).
     #[inline(never)]
     pub(crate) fn observe(&self, parts: &Parts, origin_allowed: Option<bool>) {
+        let question = Question::of(parts);
         let decided = self.enforcing.as_ref().and_then(|enforcing| {
             let (name, policy) = enforcing.policy()?;
-            let decision = decide(policy, parts, |_| origin_allowed);
+            let decision = decide(policy, &question, |_| origin_allowed);
             #[cfg(feature = "metrics")]
             if let Some(counters) = enforcing.counters() {
                 counters.decision(decision.outcome(), false);
@@ -75,7 +76,7 @@ impl Watch<'_> {
         let Some((candidate_name, candidate_policy)) = candidate.policies.get(index) else {
             return;
         };
-        let would = decide(candidate_policy, parts, |origin| {
+        let would = decide(candidate_policy, &question, |origin| {
             candidate_policy.origins.decide_now(origin, parts)
         });
         #[cfg(feature = "metrics")]

@@ -174,6 +174,44 @@ async fn each_policys_predicate_runs_once_per_request() {
     assert_eq!(candidate_calls.load(Ordering::SeqCst), 2);
 }
 
+/// Each refusal has its own short code, the counters' `reason` label:
+/// snake case, stable, never a request's bytes.
+// checklist: R3
+#[test]
+fn every_refusal_has_its_own_stable_code() {
+    use http::{HeaderName, Method};
+    use tower_cors::Refusal;
+
+    let refusals = [
+        (Refusal::OriginNotAllowed, "origin_not_allowed"),
+        (Refusal::NullOriginNotAllowed, "null_origin_not_allowed"),
+        (Refusal::MalformedOrigin("why"), "malformed_origin"),
+        (
+            Refusal::MethodNotAllowed(Method::from_bytes(b"SECRET-BYTES").unwrap()),
+            "method_not_allowed",
+        ),
+        (Refusal::InvalidRequestMethod, "invalid_request_method"),
+        (
+            Refusal::HeaderNotAllowed(HeaderName::from_static("x-secret-bytes")),
+            "header_not_allowed",
+        ),
+        (Refusal::InvalidRequestHeaders, "invalid_request_headers"),
+        (Refusal::RequestHeadersTooLong, "request_headers_too_long"),
+        (
+            Refusal::PrivateNetworkNotAllowed,
+            "private_network_not_allowed",
+        ),
+        (
+            Refusal::CrossOriginRequest(Method::PUT),
+            "cross_origin_request",
+        ),
+        (Refusal::CrossOriginWebSocket, "cross_origin_websocket"),
+    ];
+    for (refusal, code) in &refusals {
+        assert_eq!(refusal.code(), *code, "{refusal:?}");
+    }
+}
+
 #[cfg(feature = "metrics")]
 mod counted {
     //! What the counters say, read through a debugging recorder installed
