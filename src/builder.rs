@@ -96,8 +96,10 @@ impl CorsBuilder {
     /// (`https://app.example.com`, `http://localhost:3000`): lowercase,
     /// no trailing slash, no default port. `"*"` allows any origin.
     /// Patterns are accepted too: `https://*.example.com` (one or more
-    /// whole labels) and `http://localhost:*` (any explicit port). Each may
-    /// be given as text or as a [`HeaderValue`].
+    /// whole labels), `https://pr-*.preview.example.com` (one `*` inside a
+    /// label: one or more characters of that label, never a dot) and
+    /// `http://localhost:*` (any explicit port); see the guide's page on
+    /// origins. Each may be given as text or as a [`HeaderValue`].
     ///
     /// Replaces the origins of an earlier call; combines with
     /// [`allow_origin_predicate`](CorsBuilder::allow_origin_predicate) and
@@ -111,10 +113,18 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com", "http://localhost:3000"])
     ///     .build()?;
+    /// let previews = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://pr-*.preview.example.com", "https://*-myteam.vercel.app"])
+    ///     .build()?;
+    /// let from = |origin: &str| http::Request::get("/").header("origin", origin).body(());
+    /// let (pr_42, _) = from("https://pr-42.preview.example.com")?.into_parts();
+    /// let (empty, _) = from("https://pr-.preview.example.com")?.into_parts();
+    /// assert!(previews.allows_origin(&pr_42));
+    /// assert!(!previews.allows_origin(&empty));
     /// let from_values = tower_cors::CorsLayer::builder()
     ///     .allow_origins([HeaderValue::from_static("https://app.example.com")])
     ///     .build()?;
-    /// # Ok::<(), tower_cors::BuildError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[doc(alias = "allow_origin", alias = "AllowOrigin")]
     pub fn allow_origins<I, T>(mut self, origins: I) -> Self
