@@ -168,7 +168,10 @@ impl CorsBuilder {
     /// [`allow_credentials`](CorsBuilder::allow_credentials) it gets
     /// credentials: `build` cannot see what a predicate allows, so one that
     /// allows every origin gives every site the user's credentials. Check
-    /// the origin against a fixed set or a domain.
+    /// the origin against a fixed set or a domain. A predicate that reads
+    /// other request headers declares them with
+    /// [`vary_on`](CorsBuilder::vary_on), so that shared caches key its
+    /// answers by them too.
     ///
     /// # Example
     ///
@@ -235,6 +238,66 @@ impl CorsBuilder {
         self.predicates.r#async = Some(Arc::new(move |origin, parts: &Parts| {
             Box::pin(decide(origin, parts)) as DecisionFuture
         }));
+        self
+    }
+
+    /// Declares the request headers, besides `Origin`, that the origin
+    /// predicates read ([`allow_origin_predicate`](CorsBuilder::allow_origin_predicate),
+    /// [`allow_origin_async`](CorsBuilder::allow_origin_async)): a tenant
+    /// header, `Authorization`. They join `Vary` wherever `Origin` does: on
+    /// every response of the policy (preflights, actual responses, allowed
+    /// or refused, and requests without `Origin`), merged with the inner
+    /// service's `Vary` without duplicates. So a shared cache never serves
+    /// the answer one tenant got to another. rs/cors's
+    /// `AllowOriginVaryRequestFunc` returns these names per request; here
+    /// they are declared once, and the values are rendered when the policy
+    /// is built.
+    ///
+    /// Names compare case-insensitively and are sent as given; a name
+    /// given twice, or `Origin`, is sent once. An invalid name (or `*`) is
+    /// [`ConfigError::InvalidVaryHeader`](crate::ConfigError::InvalidVaryHeader),
+    /// and the setting with any origin, whose answer varies on nothing, is
+    /// [`ConfigError::VaryOnWithAnyOrigin`](crate::ConfigError::VaryOnWithAnyOrigin).
+    /// Replaces the names of an earlier call.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{Request, Response};
+    /// use tower::{service_fn, ServiceExt};
+    /// use tower_cors::CorsLayer;
+    /// use tower_layer::Layer;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origin_predicate(|origin, parts| {
+    ///         // Each tenant's own front end only.
+    ///         let tenant = parts.headers.get("x-tenant").and_then(|t| t.to_str().ok());
+    ///         tenant.is_some_and(|t| origin.as_bytes() == format!("https://{t}.example.com").as_bytes())
+    ///     })
+    ///     .vary_on(["X-Tenant"])
+    ///     .build()?;
+    /// let handler = service_fn(|_: Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(Response::new(String::new()))
+    /// });
+    /// let req = Request::get("/")
+    ///     .header("origin", "https://acme.example.com")
+    ///     .header("x-tenant", "acme")
+    ///     .body(String::new())?;
+    /// let res = cors.layer(handler).oneshot(req).await?;
+    /// assert_eq!(res.headers()["access-control-allow-origin"], "https://acme.example.com");
+    /// assert_eq!(res.headers()["vary"], "Origin, X-Tenant");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "AllowOriginVaryRequestFunc", alias = "vary")]
+    pub fn vary_on<I, T>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.config.vary_on = strings(headers);
         self
     }
 

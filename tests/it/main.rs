@@ -52,3 +52,4 @@ mod tower_http_parity;
 #[cfg(feature = "tracing")]
 mod tracing_events;
 mod validation;
+mod vary_on;
