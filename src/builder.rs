@@ -494,6 +494,76 @@ impl CorsBuilder {
         self
     }
 
+    /// Passes preflights through to the inner service, as rs/cors's
+    /// `OptionsPassthrough`, express's `preflightContinue` and the
+    /// `preflight_continue` of API gateways do. The layer still decides
+    /// each preflight and computes its answer's CORS headers, then calls
+    /// the inner service with the `OPTIONS` request and adds those headers
+    /// to the handler's response, whose status and body reach the client.
+    /// The policy's [`precedence`](CorsBuilder::precedence) decides
+    /// between the handler's CORS headers and the layer's, as on actual
+    /// responses, and the preflight's `Vary` is merged into the handler's.
+    /// Off unless set: by default the inner service never sees a preflight.
+    ///
+    /// A refused preflight (its origin, method or a header) reaches the
+    /// handler too, as with rs/cors, and the layer adds no CORS header
+    /// (only `Vary`), so the browser refuses the request whatever the
+    /// handler answers, unless the handler grants it itself under
+    /// [`Precedence::UpstreamWins`]. Use that to serve `OPTIONS` in the
+    /// handler (an `Allow` header, a body, metrics) without deciding CORS
+    /// twice. With [`block_disallowed_origins`](CorsBuilder::block_disallowed_origins)
+    /// a preflight whose origin is refused gets the layer's refused answer
+    /// instead, as an actual request from that origin would. With
+    /// [`record_decisions`](CorsBuilder::record_decisions), the handler finds
+    /// [`RequestKind::Preflight`](crate::RequestKind::Preflight) (and a
+    /// refused preflight's [`Refusal`](crate::Refusal)) in the request's
+    /// extensions. With an asynchronous predicate, the handler runs while
+    /// the origin is decided (a copy of the preflight's head is kept for
+    /// the answer).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{Method, Request, Response, StatusCode};
+    /// use tower::{service_fn, ServiceExt};
+    /// use tower_cors::CorsLayer;
+    /// use tower_layer::Layer;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods([Method::PUT])
+    ///     .preflight_passthrough(true)
+    ///     .build()?;
+    /// let handler = service_fn(|req: Request<String>| async move {
+    ///     assert_eq!(req.method(), Method::OPTIONS);
+    ///     let mut res = Response::new(String::from("options"));
+    ///     res.headers_mut().insert("allow", "GET, PUT".parse().unwrap());
+    ///     Ok::<_, std::convert::Infallible>(res)
+    /// });
+    /// let req = Request::options("/")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(String::new())?;
+    /// let res = cors.layer(handler).oneshot(req).await?;
+    /// assert_eq!(res.status(), StatusCode::OK);
+    /// assert_eq!(res.headers()["allow"], "GET, PUT");
+    /// assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example.com");
+    /// assert_eq!(res.headers()["access-control-allow-methods"], "PUT");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(
+        alias = "OptionsPassthrough",
+        alias = "preflightContinue",
+        alias = "preflight_continue"
+    )]
+    pub fn preflight_passthrough(mut self, pass: bool) -> Self {
+        self.config.preflight_passthrough = pass;
+        self
+    }
+
     /// The status of refused preflights (and of actual requests refused by
     /// [`block_disallowed_origins`](CorsBuilder::block_disallowed_origins)):
     /// a 4xx or 5xx status, `403 Forbidden` unless set.

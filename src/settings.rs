@@ -94,6 +94,7 @@ pub enum Precedence {
 /// | `allow_credentials` | bool | `false` |
 /// | `max_age` | seconds | absent: not sent |
 /// | `preflight_status` | status code | `204` |
+/// | `preflight_passthrough` | bool | `false` |
 /// | `refusal_status` | status code | `403` |
 /// | `precedence` | `"upstream_wins"` or `"layer_wins"` | `"upstream_wins"` |
 /// | `block_disallowed_origins` | bool | `false` |
@@ -163,6 +164,8 @@ pub struct CorsConfig {
     /// See [`CorsBuilder::preflight_status`](crate::CorsBuilder::preflight_status).
     #[cfg_attr(feature = "serde", serde(with = "status"))]
     pub preflight_status: StatusCode,
+    /// See [`CorsBuilder::preflight_passthrough`](crate::CorsBuilder::preflight_passthrough).
+    pub preflight_passthrough: bool,
     /// See [`CorsBuilder::refusal_status`](crate::CorsBuilder::refusal_status).
     #[cfg_attr(feature = "serde", serde(with = "status"))]
     pub refusal_status: StatusCode,
@@ -246,6 +249,7 @@ impl Default for CorsConfig {
             allow_credentials: false,
             max_age: None,
             preflight_status: DEFAULT_PREFLIGHT_STATUS,
+            preflight_passthrough: false,
             refusal_status: DEFAULT_REFUSAL_STATUS,
             precedence: Precedence::UpstreamWins,
             block_disallowed_origins: false,

@@ -113,6 +113,9 @@ pub(crate) struct Answers {
     pub(crate) accepted: HeaderMap,
     /// A refused preflight: its `Vary`, no CORS header.
     pub(crate) refused_preflight: HeaderMap,
+    /// The `Vary` of preflight answers, one token each: what a preflight
+    /// passed through to the inner service merges into its `Vary`.
+    pub(crate) preflight_vary: Box<[HeaderValue]>,
     /// A blocked actual request: its `Vary`, no CORS header.
     pub(crate) blocked: HeaderMap,
     /// A request cross-origin protection refuses: as a blocked one, and
@@ -153,6 +156,7 @@ impl Answers {
             policy.vary.declared.as_deref(),
         );
 
+        let preflight_vary_tokens = tokens(&preflight_vary);
         let mut refused_preflight = empty_body(refused_status);
         refused_preflight.insert(header::VARY, preflight_vary.clone());
 
@@ -210,6 +214,7 @@ impl Answers {
         Answers {
             accepted,
             refused_preflight,
+            preflight_vary: preflight_vary_tokens,
             blocked,
             protected,
         }
@@ -231,6 +236,13 @@ fn preflight_vary(by_origin: bool, private_network: bool, declared: Option<&str>
         None => HeaderValue::from_static(own),
         Some(declared) => vary::shared(&format!("{own}, {declared}")),
     }
+}
+
+/// The tokens of a `Vary` value, each a header value of its own.
+fn tokens(vary: &HeaderValue) -> Box<[HeaderValue]> {
+    let tokens = vary.as_bytes().split(|&b| b == b',');
+    let tokens = tokens.map(|token| HeaderValue::from_bytes(token.trim_ascii()));
+    tokens.filter_map(Result::ok).collect()
 }
 
 /// Headers of an empty body: `Content-Length: 0` where the status allows a

@@ -31,7 +31,9 @@ pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
         }
     }
     if let Access::Granted(allow_origin) = access {
-        add_missing(policy, allow_origin, headers);
+        if claims_allow_origin(policy, allow_origin, headers) {
+            add_missing(policy, headers);
+        }
     }
     if varies_by_origin(policy, headers) {
         merge_vary(headers, &policy.vary.tokens, &policy.vary.value);
@@ -73,27 +75,60 @@ fn varies_by_origin(policy: &Policy, headers: &HeaderMap) -> bool {
             .is_some_and(|value| value != "*")
 }
 
-/// Adds the layer's CORS headers that the response lacks. Credentials and
-/// exposed headers go only next to the layer's own
-/// `Access-Control-Allow-Origin`, never next to a value the handler chose.
-fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut HeaderMap) {
+/// Whether the response's `Access-Control-Allow-Origin` is the layer's
+/// `allow_origin`, adding it when the response has none: only then does
+/// the layer add its other CORS headers, never next to a value the handler
+/// chose.
+fn claims_allow_origin(
+    policy: &Policy,
+    allow_origin: &HeaderValue,
+    headers: &mut HeaderMap,
+) -> bool {
     // The handler grants credentials and the layer would answer `*`, which
     // browsers refuse with credentials; echoing the origin instead would
     // grant them to every site. So the layer adds nothing.
     if policy.same_for_every_origin() && grants_credentials(headers) {
-        return;
+        return false;
     }
-    let ours = match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+    match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
         // Several values are no single origin the layer chose.
         Entry::Occupied(upstream) => upstream.iter().count() == 1 && upstream.get() == allow_origin,
         Entry::Vacant(slot) => {
             slot.insert(allow_origin.clone());
             true
         }
-    };
-    if !ours {
-        return;
     }
+}
+
+/// Merges the headers of the layer's answer to a preflight (`answer`) into
+/// the inner service's response to it, when the policy passes preflights
+/// through: the precedence of the policy decides between the two sets of
+/// CORS headers, as for an actual response, and the preflight's `Vary` is
+/// merged. Nothing else of the answer is copied (its `Content-Length` is
+/// the empty body's).
+pub(crate) fn merge_preflight(policy: &Policy, answer: &HeaderMap, headers: &mut HeaderMap) {
+    if policy.config.precedence == Precedence::LayerWins {
+        for name in &CORS_HEADERS {
+            headers.remove(name);
+        }
+    }
+    let granted = answer.get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    if granted.is_some_and(|allow_origin| claims_allow_origin(policy, allow_origin, headers)) {
+        let cors = answer
+            .iter()
+            .filter(|(name, _)| name.as_str().starts_with("access-control-"));
+        for (name, value) in cors {
+            insert_if_missing(headers, name.clone(), value);
+        }
+    }
+    if let Some(vary) = answer.get(header::VARY) {
+        merge_vary(headers, &policy.answers.preflight_vary, vary);
+    }
+}
+
+/// Adds the layer's credentials and exposed headers that the response
+/// lacks, next to the layer's own `Access-Control-Allow-Origin`.
+fn add_missing(policy: &Policy, headers: &mut HeaderMap) {
     if policy.config.allow_credentials {
         insert_if_missing(headers, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
     }

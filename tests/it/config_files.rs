@@ -23,6 +23,7 @@ expose_headers = ["x-request-id"]
 allow_credentials = true
 max_age = 600
 preflight_status = 200
+preflight_passthrough = true
 refusal_status = 400
 precedence = "layer_wins"
 block_disallowed_origins = true

@@ -39,6 +39,7 @@ mod origins;
 mod policy_properties;
 mod precedence;
 mod preflight;
+mod preflight_passthrough;
 mod private_network;
 #[cfg(feature = "reload")]
 mod reload;
