@@ -51,8 +51,9 @@ pub(crate) enum PreflightAnswer {
     Ready(Response<()>),
     Deciding {
         decision: DecisionFuture,
-        /// A copy of the preflight's head, which the inner service got.
-        head: Parts,
+        /// A copy of the preflight's head, which the inner service got
+        /// (boxed: the future stays small for every other request).
+        head: Box<Parts>,
         origin: HeaderValue,
         debug: bool,
     },

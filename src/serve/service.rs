@@ -290,7 +290,7 @@ where
             head.headers = parts.headers.clone();
             PreflightAnswer::Deciding {
                 decision,
-                head,
+                head: Box::new(head),
                 origin,
                 debug,
             }

@@ -575,6 +575,7 @@ fn invalid_patterns_are_refused() {
         ("https://pr-*.", "fixed domain"),
         ("https://xn--*.example.com", "Punycode"),
         ("http://1*.0.0.1", "IP address"),
+        ("http://[::*]", "IP address"),
         ("http://*.127.0.0.1", "IP address"),
         ("http://*.0.1", "IP address"),
         ("https://*.example.0x1f", "IP address"),

@@ -586,6 +586,7 @@ mod tests {
         let allowed = AllowedOrigins::compile(&config, Predicates::default(), &mut errors);
         assert_eq!(errors, []);
         assert!(allowed.in_label_list.len() > SCANNED_PATTERNS);
+        assert!(format!("{allowed:?}").contains("in_label: 21"));
         for (origin, ok) in [
             ("https://pr-1.site7.example.com", true),
             ("https://pr-1.site19.example.com", true),

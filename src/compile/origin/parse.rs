@@ -140,15 +140,16 @@ pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
         Some(base) => (true, base),
         None => (false, host),
     };
-    // A `*` inside a label: the host is checked with a letter in its place,
-    // and what follows is the fixed domain after the wildcard label.
+    // A `*` inside a label (after `*.`, the host has none left): the host
+    // is checked with a letter in its place, and what follows is the fixed
+    // domain after the wildcard label.
     let (in_label, checked, host) = match host.find('*') {
-        Some(star) if !subdomains && !host.starts_with('[') => {
+        Some(star) => {
             let (in_label, base) = split_in_label(host, star)?;
             let checked = format!("{}a{}", in_label.head, in_label.tail);
             (Some(in_label), checked, base)
         }
-        _ => (None, host.to_owned(), host),
+        None => (None, host.to_owned(), host),
     };
     validate_host(&checked)?;
     let wildcard = subdomains || in_label.is_some();
@@ -180,6 +181,9 @@ pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
 /// and the fixed domain after the wildcard label, or says why it is no
 /// pattern.
 fn split_in_label(host: &str, star: usize) -> Result<(InLabel, &str), &'static str> {
+    if host.starts_with('[') {
+        return Err("a wildcard pattern needs a domain name, not an IP address");
+    }
     let (head, tail) = (
         host.get(..star).unwrap_or_default(),
         host.get(star + 1..).unwrap_or_default(),
@@ -189,7 +193,8 @@ fn split_in_label(host: &str, star: usize) -> Result<(InLabel, &str), &'static s
     let Some((label_suffix, base)) = tail.split_once('.') else {
         return Err("a `*` cannot stand in the last label (the top-level domain): a pattern needs a fixed domain after its wildcard label (`https://pr-*.example.com`)");
     };
-    if base.is_empty() || base == "." {
+    // (`..` and other empty labels are refused with the host.)
+    if base.is_empty() {
         return Err(
             "a pattern needs a fixed domain after its wildcard label (`https://pr-*.example.com`)",
         );
@@ -514,7 +519,11 @@ mod tests {
             "https://pr-*.Example.com",
             "https://pr_*.example.com:44*",
             "http://1*.0.0.1",
+            "chrome-extension://1*.0.0.1",
+            "https://api.xn--*.example.com",
+            "https://pr-*..",
             "http://[::*]",
+            "http://[::*]:8080",
             "http*://example.com",
             "https://*",
             "https://*.",
