@@ -96,8 +96,10 @@ impl CorsBuilder {
     /// (`https://app.example.com`, `http://localhost:3000`): lowercase,
     /// no trailing slash, no default port. `"*"` allows any origin.
     /// Patterns are accepted too: `https://*.example.com` (one or more
-    /// whole labels) and `http://localhost:*` (any explicit port). Each may
-    /// be given as text or as a [`HeaderValue`].
+    /// whole labels), `https://pr-*.preview.example.com` (one `*` inside a
+    /// label: one or more characters of that label, never a dot) and
+    /// `http://localhost:*` (any explicit port); see the guide's page on
+    /// origins. Each may be given as text or as a [`HeaderValue`].
     ///
     /// Replaces the origins of an earlier call; combines with
     /// [`allow_origin_predicate`](CorsBuilder::allow_origin_predicate) and
@@ -111,10 +113,18 @@ impl CorsBuilder {
     /// let cors = tower_cors::CorsLayer::builder()
     ///     .allow_origins(["https://app.example.com", "http://localhost:3000"])
     ///     .build()?;
+    /// let previews = tower_cors::CorsLayer::builder()
+    ///     .allow_origins(["https://pr-*.preview.example.com", "https://*-myteam.vercel.app"])
+    ///     .build()?;
+    /// let from = |origin: &str| http::Request::get("/").header("origin", origin).body(());
+    /// let (pr_42, _) = from("https://pr-42.preview.example.com")?.into_parts();
+    /// let (empty, _) = from("https://pr-.preview.example.com")?.into_parts();
+    /// assert!(previews.allows_origin(&pr_42));
+    /// assert!(!previews.allows_origin(&empty));
     /// let from_values = tower_cors::CorsLayer::builder()
     ///     .allow_origins([HeaderValue::from_static("https://app.example.com")])
     ///     .build()?;
-    /// # Ok::<(), tower_cors::BuildError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[doc(alias = "allow_origin", alias = "AllowOrigin")]
     pub fn allow_origins<I, T>(mut self, origins: I) -> Self
@@ -158,7 +168,10 @@ impl CorsBuilder {
     /// [`allow_credentials`](CorsBuilder::allow_credentials) it gets
     /// credentials: `build` cannot see what a predicate allows, so one that
     /// allows every origin gives every site the user's credentials. Check
-    /// the origin against a fixed set or a domain.
+    /// the origin against a fixed set or a domain. A predicate that reads
+    /// other request headers declares them with
+    /// [`vary_on`](CorsBuilder::vary_on), so that shared caches key its
+    /// answers by them too.
     ///
     /// # Example
     ///
@@ -225,6 +238,66 @@ impl CorsBuilder {
         self.predicates.r#async = Some(Arc::new(move |origin, parts: &Parts| {
             Box::pin(decide(origin, parts)) as DecisionFuture
         }));
+        self
+    }
+
+    /// Declares the request headers, besides `Origin`, that the origin
+    /// predicates read ([`allow_origin_predicate`](CorsBuilder::allow_origin_predicate),
+    /// [`allow_origin_async`](CorsBuilder::allow_origin_async)): a tenant
+    /// header, `Authorization`. They join `Vary` wherever `Origin` does: on
+    /// every response of the policy (preflights, actual responses, allowed
+    /// or refused, and requests without `Origin`), merged with the inner
+    /// service's `Vary` without duplicates. So a shared cache never serves
+    /// the answer one tenant got to another. rs/cors's
+    /// `AllowOriginVaryRequestFunc` returns these names per request; here
+    /// they are declared once, and the values are rendered when the policy
+    /// is built.
+    ///
+    /// Names compare case-insensitively and are sent as given; a name
+    /// given twice, or `Origin`, is sent once. An invalid name (or `*`) is
+    /// [`ConfigError::InvalidVaryHeader`](crate::ConfigError::InvalidVaryHeader),
+    /// and the setting with any origin, whose answer varies on nothing, is
+    /// [`ConfigError::VaryOnWithAnyOrigin`](crate::ConfigError::VaryOnWithAnyOrigin).
+    /// Replaces the names of an earlier call.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{Request, Response};
+    /// use tower::{service_fn, ServiceExt};
+    /// use tower_cors::CorsLayer;
+    /// use tower_layer::Layer;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origin_predicate(|origin, parts| {
+    ///         // Each tenant's own front end only.
+    ///         let tenant = parts.headers.get("x-tenant").and_then(|t| t.to_str().ok());
+    ///         tenant.is_some_and(|t| origin.as_bytes() == format!("https://{t}.example.com").as_bytes())
+    ///     })
+    ///     .vary_on(["X-Tenant"])
+    ///     .build()?;
+    /// let handler = service_fn(|_: Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(Response::new(String::new()))
+    /// });
+    /// let req = Request::get("/")
+    ///     .header("origin", "https://acme.example.com")
+    ///     .header("x-tenant", "acme")
+    ///     .body(String::new())?;
+    /// let res = cors.layer(handler).oneshot(req).await?;
+    /// assert_eq!(res.headers()["access-control-allow-origin"], "https://acme.example.com");
+    /// assert_eq!(res.headers()["vary"], "Origin, X-Tenant");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "AllowOriginVaryRequestFunc", alias = "vary")]
+    pub fn vary_on<I, T>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.config.vary_on = strings(headers);
         self
     }
 
@@ -418,6 +491,76 @@ impl CorsBuilder {
     /// ```
     pub fn preflight_status(mut self, status: StatusCode) -> Self {
         self.config.preflight_status = status;
+        self
+    }
+
+    /// Passes preflights through to the inner service, as rs/cors's
+    /// `OptionsPassthrough`, express's `preflightContinue` and the
+    /// `preflight_continue` of API gateways do. The layer still decides
+    /// each preflight and computes its answer's CORS headers, then calls
+    /// the inner service with the `OPTIONS` request and adds those headers
+    /// to the handler's response, whose status and body reach the client.
+    /// The policy's [`precedence`](CorsBuilder::precedence) decides
+    /// between the handler's CORS headers and the layer's, as on actual
+    /// responses, and the preflight's `Vary` is merged into the handler's.
+    /// Off unless set: by default the inner service never sees a preflight.
+    ///
+    /// A refused preflight (its origin, method or a header) reaches the
+    /// handler too, as with rs/cors, and the layer adds no CORS header
+    /// (only `Vary`), so the browser refuses the request whatever the
+    /// handler answers, unless the handler grants it itself under
+    /// [`Precedence::UpstreamWins`]. Use that to serve `OPTIONS` in the
+    /// handler (an `Allow` header, a body, metrics) without deciding CORS
+    /// twice. With [`block_disallowed_origins`](CorsBuilder::block_disallowed_origins)
+    /// a preflight whose origin is refused gets the layer's refused answer
+    /// instead, as an actual request from that origin would. With
+    /// [`record_decisions`](CorsBuilder::record_decisions), the handler finds
+    /// [`RequestKind::Preflight`](crate::RequestKind::Preflight) (and a
+    /// refused preflight's [`Refusal`](crate::Refusal)) in the request's
+    /// extensions. With an asynchronous predicate, the handler runs while
+    /// the origin is decided (a copy of the preflight's head is kept for
+    /// the answer).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use http::{Method, Request, Response, StatusCode};
+    /// use tower::{service_fn, ServiceExt};
+    /// use tower_cors::CorsLayer;
+    /// use tower_layer::Layer;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = CorsLayer::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods([Method::PUT])
+    ///     .preflight_passthrough(true)
+    ///     .build()?;
+    /// let handler = service_fn(|req: Request<String>| async move {
+    ///     assert_eq!(req.method(), Method::OPTIONS);
+    ///     let mut res = Response::new(String::from("options"));
+    ///     res.headers_mut().insert("allow", "GET, PUT".parse().unwrap());
+    ///     Ok::<_, std::convert::Infallible>(res)
+    /// });
+    /// let req = Request::options("/")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(String::new())?;
+    /// let res = cors.layer(handler).oneshot(req).await?;
+    /// assert_eq!(res.status(), StatusCode::OK);
+    /// assert_eq!(res.headers()["allow"], "GET, PUT");
+    /// assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example.com");
+    /// assert_eq!(res.headers()["access-control-allow-methods"], "PUT");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(
+        alias = "OptionsPassthrough",
+        alias = "preflightContinue",
+        alias = "preflight_continue"
+    )]
+    pub fn preflight_passthrough(mut self, pass: bool) -> Self {
+        self.config.preflight_passthrough = pass;
         self
     }
 

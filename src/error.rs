@@ -103,6 +103,15 @@ pub enum ConfigError {
         /// The value as configured.
         value: String,
     },
+    /// A name of [`vary_on`](crate::CorsBuilder::vary_on) is not a valid
+    /// HTTP field name (`*` included: it is no header the decision reads).
+    InvalidVaryHeader {
+        /// The value as configured.
+        value: String,
+    },
+    /// [`vary_on`](crate::CorsBuilder::vary_on) together with any origin
+    /// (`*`): the answer is the same for every request, so nothing varies.
+    VaryOnWithAnyOrigin,
     /// A method is not a valid HTTP method token.
     InvalidMethod {
         /// The value as configured.
@@ -227,6 +236,12 @@ impl fmt::Display for ConfigError {
                 f,
                 "pattern {value:?} covers a public suffix: with credentials or cross-origin protection, sites of unrelated owners would get access"
             ),
+            ConfigError::InvalidVaryHeader { value } => {
+                write!(f, "invalid header name {value:?} to vary on")
+            }
+            ConfigError::VaryOnWithAnyOrigin => f.write_str(
+                "vary_on cannot be combined with any origin (`*`): the answer is the same for every request, so it varies on nothing",
+            ),
             ConfigError::InvalidMethod { value } => write!(f, "invalid method {value:?}"),
             ConfigError::ForbiddenMethod { value } => {
                 write!(f, "method {value:?} is forbidden: browsers never send it cross-origin")
@@ -285,7 +300,7 @@ impl fmt::Display for ConfigError {
 impl ConfigError {
     /// The setting this problem is about, named as the builder method that
     /// sets it and as the field of a [`CorsConfig`](crate::CorsConfig):
-    /// `"allow_origins"`, `"allow_methods"`, `"allow_headers"`,
+    /// `"allow_origins"`, `"vary_on"`, `"allow_methods"`, `"allow_headers"`,
     /// `"expose_headers"`, `"preflight_status"`, `"refusal_status"`,
     /// `"block_disallowed_origins"`, `"cross_origin_protection"` or
     /// `"cross_origin_protection_bypass"`; `"routes"` for a problem of
@@ -322,6 +337,9 @@ impl ConfigError {
             | ConfigError::PublicSuffixPattern { .. }
             | ConfigError::AnyOriginWithCredentials
             | ConfigError::PredicateWithAnyOrigin => name::ALLOW_ORIGINS,
+            ConfigError::InvalidVaryHeader { .. } | ConfigError::VaryOnWithAnyOrigin => {
+                name::VARY_ON
+            }
             ConfigError::InvalidMethod { .. } | ConfigError::ForbiddenMethod { .. } => {
                 name::ALLOW_METHODS
             }

@@ -16,6 +16,7 @@ pub(crate) const DEFAULT_REFUSAL_STATUS: StatusCode = StatusCode::FORBIDDEN;
 /// method that sets it.
 pub(crate) mod name {
     pub(crate) const ALLOW_ORIGINS: &str = "allow_origins";
+    pub(crate) const VARY_ON: &str = "vary_on";
     pub(crate) const ALLOW_METHODS: &str = "allow_methods";
     pub(crate) const ALLOW_HEADERS: &str = "allow_headers";
     pub(crate) const EXPOSE_HEADERS: &str = "expose_headers";
@@ -86,12 +87,14 @@ pub enum Precedence {
 /// | field | type | default |
 /// | --- | --- | --- |
 /// | `allow_origins` | list of strings (`"*"`: any origin) | `[]` |
+/// | `vary_on` | list of request header names the origin predicates read | `[]` |
 /// | `allow_methods` | list of strings (`"*"`: any method) | `[]` |
 /// | `allow_headers` | list of strings (`"*"`: any header) | `[]` |
 /// | `expose_headers` | list of strings (`"*"`: every header) | `[]` |
 /// | `allow_credentials` | bool | `false` |
 /// | `max_age` | seconds | absent: not sent |
 /// | `preflight_status` | status code | `204` |
+/// | `preflight_passthrough` | bool | `false` |
 /// | `refusal_status` | status code | `403` |
 /// | `precedence` | `"upstream_wins"` or `"layer_wins"` | `"upstream_wins"` |
 /// | `block_disallowed_origins` | bool | `false` |
@@ -144,6 +147,8 @@ pub enum Precedence {
 pub struct CorsConfig {
     /// See [`CorsBuilder::allow_origins`](crate::CorsBuilder::allow_origins).
     pub allow_origins: Vec<String>,
+    /// See [`CorsBuilder::vary_on`](crate::CorsBuilder::vary_on).
+    pub vary_on: Vec<String>,
     /// See [`CorsBuilder::allow_methods`](crate::CorsBuilder::allow_methods).
     pub allow_methods: Vec<String>,
     /// See [`CorsBuilder::allow_headers`](crate::CorsBuilder::allow_headers).
@@ -159,6 +164,8 @@ pub struct CorsConfig {
     /// See [`CorsBuilder::preflight_status`](crate::CorsBuilder::preflight_status).
     #[cfg_attr(feature = "serde", serde(with = "status"))]
     pub preflight_status: StatusCode,
+    /// See [`CorsBuilder::preflight_passthrough`](crate::CorsBuilder::preflight_passthrough).
+    pub preflight_passthrough: bool,
     /// See [`CorsBuilder::refusal_status`](crate::CorsBuilder::refusal_status).
     #[cfg_attr(feature = "serde", serde(with = "status"))]
     pub refusal_status: StatusCode,
@@ -235,12 +242,14 @@ impl Default for CorsConfig {
     fn default() -> Self {
         CorsConfig {
             allow_origins: Vec::new(),
+            vary_on: Vec::new(),
             allow_methods: Vec::new(),
             allow_headers: Vec::new(),
             expose_headers: Vec::new(),
             allow_credentials: false,
             max_age: None,
             preflight_status: DEFAULT_PREFLIGHT_STATUS,
+            preflight_passthrough: false,
             refusal_status: DEFAULT_REFUSAL_STATUS,
             precedence: Precedence::UpstreamWins,
             block_disallowed_origins: false,

@@ -9,3 +9,4 @@ pub(crate) mod path;
 pub(crate) mod policy;
 pub(crate) mod protection;
 pub(crate) mod table;
+pub(crate) mod vary;

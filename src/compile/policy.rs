@@ -9,6 +9,7 @@ use crate::compile::headers::{self as headers, AllowedHeaders, ALLOW_PRIVATE_NET
 use crate::compile::methods::{self, AllowedMethods};
 use crate::compile::origin::{AllowedOrigins, Predicates};
 use crate::compile::protection::Protection;
+use crate::compile::vary::{self, OriginVary};
 use crate::error::ConfigError;
 use crate::settings::CorsConfig;
 
@@ -21,6 +22,8 @@ pub(crate) struct Policy {
     pub(crate) headers: AllowedHeaders,
     /// `Access-Control-Expose-Headers` for actual responses.
     pub(crate) exposed: Option<HeaderValue>,
+    /// What joins `Vary` wherever the answer depends on the origin.
+    pub(crate) vary: OriginVary,
     /// The layer's own answers, prebuilt from the rules above.
     pub(crate) answers: Answers,
     /// Cross-origin protection, when the policy asks for it.
@@ -63,11 +66,13 @@ impl Policy {
         }
         let origins = AllowedOrigins::compile(&config, predicates, errors);
         let protection = Protection::compile(&config, origins.is_any(), errors);
+        let vary = vary::compile(&config.vary_on, origins.is_any(), errors);
         let mut policy = Policy {
             origins,
             methods: methods::compile(&config.allow_methods, credentials, errors),
             headers: headers::compile_allowed(&config.allow_headers, credentials, errors),
             exposed: headers::compile_exposed(&config.expose_headers, credentials, errors),
+            vary,
             answers: Answers::default(),
             protection,
             config,
@@ -108,6 +113,9 @@ pub(crate) struct Answers {
     pub(crate) accepted: HeaderMap,
     /// A refused preflight: its `Vary`, no CORS header.
     pub(crate) refused_preflight: HeaderMap,
+    /// The `Vary` of preflight answers, one token each: what a preflight
+    /// passed through to the inner service merges into its `Vary`.
+    pub(crate) preflight_vary: Box<[HeaderValue]>,
     /// A blocked actual request: its `Vary`, no CORS header.
     pub(crate) blocked: HeaderMap,
     /// A request cross-origin protection refuses: as a blocked one, and
@@ -142,14 +150,19 @@ impl Answers {
             .max_age
             .and_then(|age| headers::header_value(&age.to_string()));
         let by_origin = !policy.same_for_every_origin();
-        let preflight_vary = preflight_vary(by_origin, policy.config.allow_private_network);
+        let preflight_vary = preflight_vary(
+            by_origin,
+            policy.config.allow_private_network,
+            policy.vary.declared.as_deref(),
+        );
 
+        let preflight_vary_tokens = tokens(&preflight_vary);
         let mut refused_preflight = empty_body(refused_status);
         refused_preflight.insert(header::VARY, preflight_vary.clone());
 
         let mut blocked = empty_body(refused_status);
         if by_origin {
-            blocked.insert(header::VARY, HeaderValue::from_static("Origin"));
+            blocked.insert(header::VARY, policy.vary.value.clone());
         }
         let mut protected = blocked.clone();
         protected.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -201,6 +214,7 @@ impl Answers {
         Answers {
             accepted,
             refused_preflight,
+            preflight_vary: preflight_vary_tokens,
             blocked,
             protected,
         }
@@ -209,14 +223,26 @@ impl Answers {
 
 /// The `Vary` of preflight answers: every request header that decides them.
 /// `Origin` only when the answer depends on it, and
-/// `Access-Control-Request-Private-Network` only when the policy reads it.
-fn preflight_vary(by_origin: bool, private_network: bool) -> HeaderValue {
-    HeaderValue::from_static(match (by_origin, private_network) {
+/// `Access-Control-Request-Private-Network` only when the policy reads it;
+/// then the headers the origin predicates read (`declared`), if any.
+fn preflight_vary(by_origin: bool, private_network: bool, declared: Option<&str>) -> HeaderValue {
+    let own = match (by_origin, private_network) {
         (true, false) => "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
         (false, false) => "Access-Control-Request-Method, Access-Control-Request-Headers",
         (true, true) => "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
         (false, true) => "Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
-    })
+    };
+    match declared {
+        None => HeaderValue::from_static(own),
+        Some(declared) => vary::shared(&format!("{own}, {declared}")),
+    }
+}
+
+/// The tokens of a `Vary` value, each a header value of its own.
+fn tokens(vary: &HeaderValue) -> Box<[HeaderValue]> {
+    let tokens = vary.as_bytes().split(|&b| b == b',');
+    let tokens = tokens.map(|token| HeaderValue::from_bytes(token.trim_ascii()));
+    tokens.filter_map(Result::ok).collect()
 }
 
 /// Headers of an empty body: `Content-Length: 0` where the status allows a

@@ -14,11 +14,12 @@ use pin_project_lite::pin_project;
 use crate::classify::RequestKind;
 use crate::compile::origin::DecisionFuture;
 use crate::compile::policy::{Access, Policy};
+use crate::explain::debug::REFUSAL_HEADER;
 use crate::explain::record::record_on;
 use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
 use crate::serve::body::CorsBody;
-use crate::serve::merge::merge;
+use crate::serve::merge::{merge, merge_preflight};
 use crate::serve::preflight;
 
 /// What an actual request's origin is granted, known at once or once the
@@ -42,6 +43,22 @@ pub(crate) enum OriginAccess {
         /// Whether debug mode was on when the request came.
         debug: bool,
     },
+}
+
+/// The layer's answer to a preflight that the policy passes through to the
+/// inner service, ready or waiting for the asynchronous predicate.
+pub(crate) enum PreflightAnswer {
+    Ready(Response<()>),
+    Deciding {
+        decision: DecisionFuture,
+        /// A copy of the preflight's head, which the inner service got
+        /// (boxed: the future stays small for every other request).
+        head: Box<Parts>,
+        origin: HeaderValue,
+        debug: bool,
+    },
+    /// Merged into the inner service's response.
+    Taken,
 }
 
 pin_project! {
@@ -122,6 +139,16 @@ pin_project! {
             policy: Arc<Policy>,
             debug: bool,
         },
+        /// A preflight passed through to the inner service: the layer's
+        /// answer is merged into its response. Its output is kept here when
+        /// it comes before the origin's decision.
+        PassedPreflight {
+            #[pin]
+            future: F,
+            output: Option<F::Output>,
+            answer: PreflightAnswer,
+            policy: Arc<Policy>,
+        },
         /// The layer's own answer, ready.
         Answered {
             response: Option<Response<()>>,
@@ -166,6 +193,20 @@ impl<F: Future> ResponseFuture<F> {
             origin,
             policy,
             debug,
+        };
+        ResponseFuture { state }
+    }
+
+    pub(crate) fn passed_preflight(
+        future: F,
+        answer: PreflightAnswer,
+        policy: Arc<Policy>,
+    ) -> Self {
+        let state = State::PassedPreflight {
+            future,
+            output: None,
+            answer,
+            policy,
         };
         ResponseFuture { state }
     }
@@ -239,6 +280,27 @@ where
                     policy, *debug, parts, origin, access,
                 )))
             }
+            StateProj::PassedPreflight {
+                future,
+                output,
+                answer,
+                policy,
+            } => {
+                if output.is_none() {
+                    if let Poll::Ready(out) = future.poll(cx) {
+                        *output = Some(out);
+                    }
+                }
+                // An error of the inner service needs no answer.
+                if !matches!(output, Some(Err(_))) {
+                    ready!(poll_answer(answer, policy, cx));
+                }
+                match output.take() {
+                    Some(out) => out.map(|res| pass_preflight(res, answer, policy)),
+                    // The inner service is not ready yet.
+                    None => return Poll::Pending,
+                }
+            }
             StateProj::Answered { response } => match response.take() {
                 Some(res) => Ok(empty(res)),
                 None => return Poll::Pending,
@@ -268,6 +330,42 @@ fn poll_access(access: &mut OriginAccess, policy: &Policy, cx: &mut Context<'_>)
         *access = OriginAccess::decided(policy, || debug, origin, allowed, || same_origin);
     }
     Poll::Ready(())
+}
+
+/// Polls the answer to a passed-through preflight whose origin only the
+/// asynchronous predicate can decide; ready once the answer is.
+fn poll_answer(answer: &mut PreflightAnswer, policy: &Policy, cx: &mut Context<'_>) -> Poll<()> {
+    if let PreflightAnswer::Deciding {
+        decision,
+        head,
+        origin,
+        debug,
+    } = answer
+    {
+        let allowed = ready!(decision.as_mut().poll(cx));
+        let access = policy.access(Some(origin), allowed);
+        *answer = PreflightAnswer::Ready(preflight::answer(policy, *debug, head, origin, access));
+    }
+    Poll::Ready(())
+}
+
+/// Merges the layer's answer to a preflight into the inner service's
+/// response to it: its CORS headers (by the policy's precedence), its
+/// `Vary`, debug mode's refusal header, and what it records.
+fn pass_preflight<B>(
+    mut res: Response<B>,
+    answer: &mut PreflightAnswer,
+    policy: &Policy,
+) -> Response<CorsBody<B>> {
+    if let PreflightAnswer::Ready(mut answer) = std::mem::replace(answer, PreflightAnswer::Taken) {
+        merge_preflight(policy, answer.headers(), res.headers_mut());
+        if let Some(why) = answer.headers_mut().remove(REFUSAL_HEADER) {
+            res.headers_mut().insert(REFUSAL_HEADER, why);
+        }
+        res.extensions_mut()
+            .extend(std::mem::take(answer.extensions_mut()));
+    }
+    res.map(CorsBody::new)
 }
 
 impl OriginAccess {

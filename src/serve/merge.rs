@@ -7,8 +7,6 @@ use crate::compile::headers::{ALLOW_PRIVATE_NETWORK, TRUE};
 use crate::compile::policy::{Access, Policy};
 use crate::settings::Precedence;
 
-const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
-
 /// The CORS response headers a handler might set.
 const CORS_HEADERS: [HeaderName; 7] = [
     header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -33,10 +31,12 @@ pub(crate) fn merge(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
         }
     }
     if let Access::Granted(allow_origin) = access {
-        add_missing(policy, allow_origin, headers);
+        if claims_allow_origin(policy, allow_origin, headers) {
+            add_missing(policy, headers);
+        }
     }
     if varies_by_origin(policy, headers) {
-        merge_vary(headers, &VARY_ORIGIN);
+        merge_vary(headers, &policy.vary.tokens, &policy.vary.value);
     }
 }
 
@@ -56,7 +56,7 @@ fn add_to_untouched(policy: &Policy, access: &Access, headers: &mut HeaderMap) {
     // The layer's own `Access-Control-Allow-Origin` is `*` exactly under an
     // any-origin policy.
     if !policy.same_for_every_origin() {
-        headers.insert(header::VARY, VARY_ORIGIN);
+        headers.insert(header::VARY, policy.vary.value.clone());
     }
 }
 
@@ -75,27 +75,60 @@ fn varies_by_origin(policy: &Policy, headers: &HeaderMap) -> bool {
             .is_some_and(|value| value != "*")
 }
 
-/// Adds the layer's CORS headers that the response lacks. Credentials and
-/// exposed headers go only next to the layer's own
-/// `Access-Control-Allow-Origin`, never next to a value the handler chose.
-fn add_missing(policy: &Policy, allow_origin: &HeaderValue, headers: &mut HeaderMap) {
+/// Whether the response's `Access-Control-Allow-Origin` is the layer's
+/// `allow_origin`, adding it when the response has none: only then does
+/// the layer add its other CORS headers, never next to a value the handler
+/// chose.
+fn claims_allow_origin(
+    policy: &Policy,
+    allow_origin: &HeaderValue,
+    headers: &mut HeaderMap,
+) -> bool {
     // The handler grants credentials and the layer would answer `*`, which
     // browsers refuse with credentials; echoing the origin instead would
     // grant them to every site. So the layer adds nothing.
     if policy.same_for_every_origin() && grants_credentials(headers) {
-        return;
+        return false;
     }
-    let ours = match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+    match headers.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
         // Several values are no single origin the layer chose.
         Entry::Occupied(upstream) => upstream.iter().count() == 1 && upstream.get() == allow_origin,
         Entry::Vacant(slot) => {
             slot.insert(allow_origin.clone());
             true
         }
-    };
-    if !ours {
-        return;
     }
+}
+
+/// Merges the headers of the layer's answer to a preflight (`answer`) into
+/// the inner service's response to it, when the policy passes preflights
+/// through: the precedence of the policy decides between the two sets of
+/// CORS headers, as for an actual response, and the preflight's `Vary` is
+/// merged. Nothing else of the answer is copied (its `Content-Length` is
+/// the empty body's).
+pub(crate) fn merge_preflight(policy: &Policy, answer: &HeaderMap, headers: &mut HeaderMap) {
+    if policy.config.precedence == Precedence::LayerWins {
+        for name in &CORS_HEADERS {
+            headers.remove(name);
+        }
+    }
+    let granted = answer.get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    if granted.is_some_and(|allow_origin| claims_allow_origin(policy, allow_origin, headers)) {
+        let cors = answer
+            .iter()
+            .filter(|(name, _)| name.as_str().starts_with("access-control-"));
+        for (name, value) in cors {
+            insert_if_missing(headers, name.clone(), value);
+        }
+    }
+    if let Some(vary) = answer.get(header::VARY) {
+        merge_vary(headers, &policy.answers.preflight_vary, vary);
+    }
+}
+
+/// Adds the layer's credentials and exposed headers that the response
+/// lacks, next to the layer's own `Access-Control-Allow-Origin`.
+fn add_missing(policy: &Policy, headers: &mut HeaderMap) {
     if policy.config.allow_credentials {
         insert_if_missing(headers, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &TRUE);
     }
@@ -120,24 +153,28 @@ fn grants_credentials(headers: &HeaderMap) -> bool {
         .any(|value| value.as_bytes().trim_ascii().eq_ignore_ascii_case(b"true"))
 }
 
-/// Adds `token` to `Vary` unless it is already there (compared
-/// case-insensitively) or `Vary` is `*`. Several `Vary` field lines are
-/// folded into one.
-fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
+/// Adds each of `tokens` to `Vary` unless it is already there (compared
+/// case-insensitively) or `Vary` is `*`; `all` is the tokens as one value,
+/// for a response without `Vary`. Several `Vary` field lines are folded
+/// into one.
+pub(crate) fn merge_vary(headers: &mut HeaderMap, tokens: &[HeaderValue], all: &HeaderValue) {
     let mut vary = match headers.entry(header::VARY) {
         Entry::Vacant(slot) => {
-            slot.insert(token.clone());
+            slot.insert(all.clone());
             return;
         }
         Entry::Occupied(vary) => vary,
     };
-    let present = vary.iter().any(|line| {
-        line.as_bytes()
-            .split(|&b| b == b',')
-            .map(<[u8]>::trim_ascii)
-            .any(|t| t == b"*" || t.eq_ignore_ascii_case(token.as_bytes()))
-    });
-    if present {
+    let has = |token: &[u8]| {
+        vary.iter().any(|line| {
+            line.as_bytes()
+                .split(|&b| b == b',')
+                .map(<[u8]>::trim_ascii)
+                .any(|t| t.eq_ignore_ascii_case(token))
+        })
+    };
+    let missing = |token: &&HeaderValue| !has(token.as_bytes());
+    if has(b"*") || !tokens.iter().any(|token| missing(&token)) {
         return;
     }
     let mut folded = BytesMut::new();
@@ -148,12 +185,15 @@ fn merge_vary(headers: &mut HeaderMap, token: &HeaderValue) {
             folded.extend_from_slice(b", ");
         }
     }
-    folded.extend_from_slice(token.as_bytes());
-    match HeaderValue::from_maybe_shared(folded.freeze()) {
-        Ok(value) => {
-            vary.insert(value);
+    for (i, token) in tokens.iter().filter(missing).enumerate() {
+        if i > 0 {
+            folded.extend_from_slice(b", ");
         }
-        Err(_) => vary.append(token.clone()),
+        folded.extend_from_slice(token.as_bytes());
+    }
+    // Header values joined by `, ` are a header value.
+    if let Ok(value) = HeaderValue::from_maybe_shared(folded.freeze()) {
+        vary.insert(value);
     }
 }
 
@@ -166,7 +206,8 @@ mod tests {
         for l in lines {
             headers.append(header::VARY, HeaderValue::from_static(l));
         }
-        merge_vary(&mut headers, &HeaderValue::from_static("Origin"));
+        let origin = HeaderValue::from_static("Origin");
+        merge_vary(&mut headers, std::slice::from_ref(&origin), &origin);
         headers
             .get_all(header::VARY)
             .iter()
@@ -186,5 +227,32 @@ mod tests {
         assert_eq!(vary_after(&["*"]), ["*"]);
         assert_eq!(vary_after(&["a", "b"]), ["a, b, Origin"]);
         assert_eq!(vary_after(&["a", "origin"]), ["a", "origin"]);
+    }
+
+    #[test]
+    fn several_tokens_are_merged_each_once() {
+        let tokens = [
+            HeaderValue::from_static("Origin"),
+            HeaderValue::from_static("X-Tenant"),
+        ];
+        let all = HeaderValue::from_static("Origin, X-Tenant");
+        let after = |lines: &[&'static str]| {
+            let mut headers = HeaderMap::new();
+            for l in lines {
+                headers.append(header::VARY, HeaderValue::from_static(l));
+            }
+            merge_vary(&mut headers, &tokens, &all);
+            let values = headers.get_all(header::VARY).iter();
+            values
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(after(&[]), ["Origin, X-Tenant"]);
+        assert_eq!(after(&["x-tenant"]), ["x-tenant, Origin"]);
+        assert_eq!(after(&["origin"]), ["origin, X-Tenant"]);
+        assert_eq!(after(&["a", "b"]), ["a, b, Origin, X-Tenant"]);
+        assert_eq!(after(&["ORIGIN", "x-TENANT"]), ["ORIGIN", "x-TENANT"]);
+        assert_eq!(after(&["a, *"]), ["a, *"]);
+        assert_eq!(after(&["", "a"]), ["a, Origin, X-Tenant"]);
     }
 }

@@ -12,13 +12,14 @@ use tower_service::Service;
 
 use crate::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
 use crate::compile::origin::Verdict;
-use crate::compile::policy::Policy;
+use crate::compile::policy::{Access, Policy};
 use crate::compile::table::Table;
 use crate::explain::record::record;
 use crate::explain::report::{self, Stage};
+use crate::refusal::Refusal;
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
-use crate::serve::future::{OriginAccess, ResponseFuture};
+use crate::serve::future::{OriginAccess, PreflightAnswer, ResponseFuture};
 use crate::serve::observe::{Enforcing, Watch};
 use crate::serve::source::{Shared, Source};
 use crate::serve::{preflight, protect};
@@ -229,8 +230,13 @@ where
         watch.observe(&parts, known);
     }
 
-    // A preflight: the layer answers it itself.
+    // A preflight: the layer answers it itself, or passes it through with
+    // its answer.
     if is_preflight(&parts.method, &parts.headers) {
+        if policy.config.preflight_passthrough {
+            let origin = origin.clone();
+            return pass_preflight(inner, shared, debug(), parts, body, kind, origin, verdict);
+        }
         return match verdict {
             Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
@@ -267,6 +273,60 @@ where
         },
     };
     forward(inner, shared, parts, body, kind, access)
+}
+
+/// Decides a preflight as the layer answers it, then calls the inner
+/// service with it, to merge the answer into the inner service's response
+/// ([`preflight_passthrough`](crate::CorsBuilder::preflight_passthrough)).
+/// A preflight whose origin is refused is answered by the layer when the
+/// policy blocks disallowed origins, as an actual request would be.
+#[allow(clippy::too_many_arguments)]
+fn pass_preflight<S, ReqBody, ResBody>(
+    inner: &mut S,
+    shared: &Arc<Policy>,
+    debug: bool,
+    mut parts: Parts,
+    body: ReqBody,
+    kind: Option<RequestKind>,
+    origin: HeaderValue,
+    verdict: Verdict,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    let policy = &**shared;
+    let answer = match verdict {
+        Verdict::Known(allowed) => {
+            let access = policy.access(Some(&origin), allowed);
+            let refused = access == Access::Refused;
+            let answer = preflight::answer(policy, debug, &parts, &origin, access);
+            if refused && policy.config.block_disallowed_origins {
+                return ResponseFuture::answered(answer);
+            }
+            // The handler can tell why a refused preflight reaches it.
+            let why = answer.extensions().get::<Refusal>().cloned();
+            record(policy, kind, why, &mut parts.extensions);
+            PreflightAnswer::Ready(answer)
+        }
+        // The inner service is called at once, and the decision polled
+        // alongside it; the answer then reads the preflight's head, which
+        // the inner service has: a copy is kept.
+        Verdict::Pending(decision) => {
+            record(policy, kind, None, &mut parts.extensions);
+            let (mut head, ()) = Request::new(()).into_parts();
+            head.method = parts.method.clone();
+            head.uri = parts.uri.clone();
+            head.headers = parts.headers.clone();
+            PreflightAnswer::Deciding {
+                decision,
+                head: Box::new(head),
+                origin,
+                debug,
+            }
+        }
+    };
+    let future = inner.call(Request::from_parts(parts, body));
+    ResponseFuture::passed_preflight(future, answer, Arc::clone(shared))
 }
 
 /// The layer's answer to a request that cross-origin protection refuses

@@ -16,12 +16,14 @@ use tower_cors::{
 /// A policy that sets every field to something other than its default.
 const FULL_TOML: &str = r#"
 allow_origins = ["https://app.example.com", "http://intranet.example", "https://*.example.org", "null", "file://"]
+vary_on = ["X-Tenant"]
 allow_methods = ["PUT", "PURGE"]
 allow_headers = ["content-type", "x-custom"]
 expose_headers = ["x-request-id"]
 allow_credentials = true
 max_age = 600
 preflight_status = 200
+preflight_passthrough = true
 refusal_status = 400
 precedence = "layer_wins"
 block_disallowed_origins = true
@@ -427,6 +429,18 @@ fn own_shape_cases() -> Vec<(&'static str, ConfigError, &'static str)> {
             ConfigError::RefusalStatusNotError { status: 200 },
             "200",
         ),
+        (
+            "allow_origins = [\"https://a.example\"]\nvary_on = [\"x tenant\"]",
+            ConfigError::InvalidVaryHeader {
+                value: s("x tenant"),
+            },
+            "x tenant",
+        ),
+        (
+            "allow_origins = [\"*\"]\nvary_on = [\"X-Tenant\"]",
+            ConfigError::VaryOnWithAnyOrigin,
+            "varies on nothing",
+        ),
     ]
 }
 
@@ -496,6 +510,8 @@ fn the_fields_of_the_own_shape_are_the_ones_that_hold_the_value() {
             "expose_headers",
             "preflight_status",
             "refusal_status",
+            "vary_on",
+            "vary_on",
         ]
     );
 }

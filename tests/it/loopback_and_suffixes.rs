@@ -25,6 +25,7 @@ const LOOPBACK: &[(&str, &str)] = &[
     ("http://localhost.:3000", "http://localhost.:3000"),
     ("http://*.localhost.", "http://app.localhost."),
     ("http://*.localhost", "http://app.localhost"),
+    ("http://dev-*.localhost:3000", "http://dev-1.localhost:3000"),
     ("http://[::ffff:7f00:1]:8080", "http://[::ffff:7f00:1]:8080"),
     ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
     ("http://[::1]", "http://[::1]"),
@@ -51,6 +52,13 @@ const ON_PUBLIC_SUFFIXES: &[&str] = &[
     "https://*.sch.uk",
     "https://*.kawasaki.jp",
     "https://*.compute.amazonaws.com",
+    // A `*` inside a label: its fixed domain, the labels after the
+    // wildcard label, is what counts.
+    "https://*-myteam.vercel.app",
+    "https://shop-*.myshopify.com",
+    "https://pr-*.co.uk",
+    "https://pr-*.com",
+    "https://api.pr-*.com",
 ];
 
 /// Subdomain patterns on registrable domains.
@@ -59,6 +67,8 @@ const ON_REGISTRABLE_DOMAINS: &[&str] = &[
     "https://*.shop.myshopify.com",
     // `www.ck` is registrable by the exception rule `!www.ck`, under `*.ck`.
     "https://*.www.ck",
+    "https://pr-*.preview.example.com",
+    "https://*-myteam.example.co.uk",
 ];
 
 // checklist: C5
@@ -163,5 +173,14 @@ mod single_label_check {
         );
         assert!(with_credentials("https://*.co.uk").is_ok());
         assert!(with_credentials("https://*.myshopify.com").is_ok());
+        // The same rule for a `*` inside a label.
+        let err = with_credentials("https://pr-*.com").unwrap_err();
+        assert_eq!(
+            err.errors(),
+            [ConfigError::PublicSuffixPattern {
+                value: "https://pr-*.com".into()
+            }]
+        );
+        assert!(with_credentials("https://*-myteam.vercel.app").is_ok());
     }
 }

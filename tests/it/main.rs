@@ -39,6 +39,7 @@ mod origins;
 mod policy_properties;
 mod precedence;
 mod preflight;
+mod preflight_passthrough;
 mod private_network;
 #[cfg(feature = "reload")]
 mod reload;
@@ -53,3 +54,4 @@ mod tower_http_parity;
 #[cfg(feature = "tracing")]
 mod tracing_events;
 mod validation;
+mod vary_on;

@@ -40,8 +40,17 @@ const PUNYCODE: &[&str] = &["https://xn--bcher-kva.example"];
 const TRAILING_DOT: &[&str] = &["https://example.com."];
 const FOO_AND_BAR: &[&str] = &["https://foo.com", "https://bar.com"];
 const EXTENSION: &[&str] = &["chrome-extension://abc"];
+const PREVIEWS: &[&str] = &["https://pr-*.preview.example.com"];
+const VERCEL: &[&str] = &["https://*-myteam.vercel.app"];
+const BAR: &[&str] = &["http://*.bar.com"];
+const INFIX: &[&str] = &["https://api-*-eu.example.com:*"];
+const TRAILING_DOT_PREVIEWS: &[&str] = &["https://pr-*.example.com."];
 
 // checklist: O1, O4, O5
+// Peers' cases: rs/cors's `TestSpec` and wildcard tables (`http://*.bar.com`,
+// a Vercel-style `*-team` label), where rs/cors also matches an empty
+// substitution (`foo*` matching `foo`) and any bytes (dots included); here
+// a `*` inside a label stands for one or more label bytes, never a dot.
 const ROWS: &[Row] = &[
     // Exact origins compare byte for byte (O1).
     yes(EXAMPLE, "https://example.com"),
@@ -146,6 +155,62 @@ const ROWS: &[Row] = &[
     no(FOO_AND_BAR, "https://foo.comhttps://bar.com"),
     no(FOO_AND_BAR, "https://foo.com, https://bar.com"),
     no(FOO_AND_BAR, "https://foo.com https://bar.com"),
+    // rs/cors's table: a whole-label pattern, one or more labels.
+    yes(BAR, "http://foo.bar.com"),
+    yes(BAR, "http://foo.baz.bar.com"),
+    no(BAR, "http://foo.baz.com"),
+    no(BAR, "http://bar.com"),
+    // A `*` inside a label: one or more label bytes of that label only.
+    yes(PREVIEWS, "https://pr-1.preview.example.com"),
+    yes(PREVIEWS, "https://pr-1234-fix_login.preview.example.com"),
+    no(PREVIEWS, "https://pr-.preview.example.com"),
+    no(PREVIEWS, "https://pr-1.evil.preview.example.com"),
+    no(PREVIEWS, "https://pr-evil.com.preview.example.com"),
+    no(PREVIEWS, "https://a.pr-1.preview.example.com"),
+    no(PREVIEWS, "https://xpr-1.preview.example.com"),
+    no(PREVIEWS, "https://pr-1.preview.example.com.evil.com"),
+    no(PREVIEWS, "https://pr-1.preview.example.co"),
+    no(PREVIEWS, "https://preview.example.com"),
+    no(PREVIEWS, "http://pr-1.preview.example.com"),
+    no(PREVIEWS, "https://pr-1.preview.example.com:8443"),
+    no(PREVIEWS, "https://pr-1.preview.example.com:443"),
+    no(PREVIEWS, "https://pr-1.preview.example.com/"),
+    no(PREVIEWS, "https://pr-1.preview.example.com."),
+    no(PREVIEWS, "https://user@pr-1.preview.example.com"),
+    no(PREVIEWS, "https://pr-1 .preview.example.com"),
+    no(PREVIEWS, "https://pr-1,x.preview.example.com"),
+    no(PREVIEWS, "https://pr-x:1.preview.example.com"),
+    // Hosts compare as browsers send them, lowercase (O1).
+    no(PREVIEWS, "https://PR-1.preview.example.com"),
+    no(PREVIEWS, "https://pr-A.preview.example.com"),
+    no(PREVIEWS, "https://pr-1.Preview.example.com"),
+    // A Punycode label is another label's ASCII form.
+    no(
+        &["https://*-kva.example.com"],
+        "https://xn--bcher-kva.example.com",
+    ),
+    yes(&["https://*-kva.example.com"], "https://b-kva.example.com"),
+    // Under a Punycode fixed domain.
+    yes(
+        &["https://shop-*.xn--bcher-kva.example"],
+        "https://shop-1.xn--bcher-kva.example",
+    ),
+    // rs/cors's Vercel-style suffix pattern.
+    yes(VERCEL, "https://app-myteam.vercel.app"),
+    yes(VERCEL, "https://app-git-main-myteam.vercel.app"),
+    no(VERCEL, "https://-myteam.vercel.app"),
+    no(VERCEL, "https://myteam.vercel.app"),
+    no(VERCEL, "https://a.b-myteam.vercel.app"),
+    no(VERCEL, "https://app-myteam-evil.vercel.app"),
+    no(VERCEL, "https://app-myteam.vercel.app.evil.com"),
+    // A fixed prefix and suffix, any port.
+    yes(INFIX, "https://api-1-eu.example.com:8443"),
+    no(INFIX, "https://api-1-eu.example.com"),
+    no(INFIX, "https://api--eu.example.com:8443"),
+    no(INFIX, "https://api-eu.example.com:8443"),
+    // A trailing dot is written as browsers send it.
+    yes(TRAILING_DOT_PREVIEWS, "https://pr-1.example.com."),
+    no(TRAILING_DOT_PREVIEWS, "https://pr-1.example.com"),
     // Non-HTTP schemes match exactly.
     yes(EXTENSION, "chrome-extension://abc"),
     no(EXTENSION, "chrome-extension://abcd"),

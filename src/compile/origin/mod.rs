@@ -131,6 +131,11 @@ pub(crate) struct AllowedOrigins {
     /// else keyed by `base`.
     subdomain_list: Vec<ConfiguredOrigin>,
     subdomains: HashMap<Box<str>, Vec<ConfiguredOrigin>, WordHashBuild>,
+    /// `scheme://pr-*.base[:port]` (a `*` inside a label), in a list when
+    /// there are few of them, else keyed by `base`, the fixed domain after
+    /// the wildcard label.
+    in_label_list: Vec<ConfiguredOrigin>,
+    in_label: HashMap<Box<str>, Vec<ConfiguredOrigin>, WordHashBuild>,
     /// `scheme://host:*`, keyed by `host`.
     any_port: HashMap<Box<str>, Vec<ConfiguredOrigin>, WordHashBuild>,
     predicate: Option<OriginPredicate>,
@@ -226,7 +231,10 @@ impl AllowedOrigins {
         // Each problem is reported; the origin is compiled all the same,
         // since a policy with a problem is never put in force.
         if credentials && !origin.is_loopback() {
-            if origin.subdomains && is_public_suffix(&origin.host) {
+            // For both kinds of host pattern, `host` is the fixed domain
+            // under the wildcard.
+            let host_pattern = origin.subdomains || origin.in_label.is_some();
+            if host_pattern && is_public_suffix(&origin.host) {
                 errors.push(ConfigError::PublicSuffixPattern {
                     value: value.to_owned(),
                 });
@@ -239,6 +247,10 @@ impl AllowedOrigins {
         }
         if origin.is_exact() {
             self.exact.insert(value.as_bytes().into());
+        } else if origin.in_label.is_some() {
+            self.in_label_list.push(origin.clone());
+            let base = origin.host.clone();
+            self.in_label.entry(base).or_default().push(origin);
         } else {
             if origin.subdomains {
                 self.subdomain_list.push(origin.clone());
@@ -264,6 +276,7 @@ impl AllowedOrigins {
             && !self.null
             && self.exact.is_empty()
             && self.subdomains.is_empty()
+            && self.in_label.is_empty()
             && self.any_port.is_empty()
             && self.predicate.is_none()
             && self.async_predicate.is_none()
@@ -343,7 +356,7 @@ impl AllowedOrigins {
     }
 
     fn matches_pattern(&self, origin: &[u8]) -> bool {
-        if self.subdomains.is_empty() && self.any_port.is_empty() {
+        if self.subdomains.is_empty() && self.in_label.is_empty() && self.any_port.is_empty() {
             return false;
         }
         let Some((scheme, host, port)) = split_origin(origin) else {
@@ -366,7 +379,13 @@ impl AllowedOrigins {
                 return true;
             }
         }
-        if self.subdomains.is_empty() || host.starts_with(b"[") || host.len() > MAX_HOST_LEN {
+        if host.starts_with(b"[") || host.len() > MAX_HOST_LEN {
+            return false;
+        }
+        if !self.in_label.is_empty() && self.matches_in_label(host, fits) {
+            return true;
+        }
+        if self.subdomains.is_empty() {
             return false;
         }
         // A few patterns: compare each base with the end of the host.
@@ -386,6 +405,32 @@ impl AllowedOrigins {
             }
             let patterns = self.subdomains.get(base);
             if patterns.is_some_and(|patterns| patterns.iter().any(fits)) {
+                return true;
+            }
+            rest = base;
+        }
+        false
+    }
+}
+
+impl AllowedOrigins {
+    /// Whether a pattern with a `*` inside a label matches `host` (and
+    /// `fits` the scheme and port).
+    fn matches_in_label(&self, host: &[u8], fits: impl Fn(&ConfiguredOrigin) -> bool) -> bool {
+        let matches = |p: &ConfiguredOrigin| {
+            p.in_label.as_ref().is_some_and(|label| label.matches(host)) && fits(p)
+        };
+        // A few patterns: compare each with the host.
+        if self.in_label_list.len() <= SCANNED_PATTERNS {
+            return self.in_label_list.iter().any(matches);
+        }
+        // Many: the fixed domain is what follows one of the host's dots.
+        let mut rest = host;
+        while let Some((_, base)) = split_at_byte(rest, b'.') {
+            let patterns = std::str::from_utf8(base)
+                .ok()
+                .and_then(|base| self.in_label.get(base));
+            if patterns.is_some_and(|patterns| patterns.iter().any(matches)) {
                 return true;
             }
             rest = base;
@@ -444,6 +489,7 @@ impl fmt::Debug for AllowedOrigins {
             .field("null", &self.null)
             .field("exact", &self.exact.len())
             .field("subdomains", &self.subdomains.len())
+            .field("in_label", &self.in_label_list.len())
             .field("any_port", &self.any_port.len())
             .field("predicate", &self.predicate.is_some())
             .field("async_predicate", &self.async_predicate.is_some())
@@ -500,6 +546,71 @@ mod tests {
                 value: "https://*.com".to_owned()
             }]
         );
+    }
+
+    // checklist: C2, C6
+    #[test]
+    fn a_wildcard_inside_a_label_over_a_public_suffix_is_refused_with_credentials() {
+        let mut patterns = vec![
+            "https://*example.com",
+            "https://pr-*.com",
+            "https://api.pr-*.dev",
+        ];
+        if cfg!(feature = "psl") {
+            patterns.extend([
+                "https://*-myteam.vercel.app",
+                "https://shop-*.myshopify.com",
+                "https://pr-*.co.uk",
+            ]);
+        }
+        for pattern in patterns {
+            let value = pattern.to_owned();
+            assert_eq!(
+                problems(&[pattern], true),
+                [ConfigError::PublicSuffixPattern { value }],
+                "{pattern}"
+            );
+            assert_eq!(problems(&[pattern], false), [], "{pattern}");
+        }
+        // Loopback and a registrable domain are fine.
+        assert_eq!(
+            problems(
+                &["http://dev-*.localhost", "https://pr-*.example.com"],
+                true
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn many_in_label_patterns_are_looked_up_by_their_fixed_domain() {
+        let origins: Vec<String> = (0..20)
+            .map(|i| format!("https://pr-*.site{i}.example.com"))
+            .chain(["https://api.*-x.deep.example.org:8443".to_owned()])
+            .collect();
+        let config = CorsConfig {
+            allow_origins: origins,
+            ..CorsConfig::default()
+        };
+        let mut errors = Vec::new();
+        let allowed = AllowedOrigins::compile(&config, Predicates::default(), &mut errors);
+        assert_eq!(errors, []);
+        assert!(allowed.in_label_list.len() > SCANNED_PATTERNS);
+        assert!(format!("{allowed:?}").contains("in_label: 21"));
+        for (origin, ok) in [
+            ("https://pr-1.site7.example.com", true),
+            ("https://pr-1.site19.example.com", true),
+            ("https://pr-.site7.example.com", false),
+            ("https://pr-1.site20.example.com", false),
+            ("http://pr-1.site7.example.com", false),
+            ("https://pr-1.site7.example.com:8443", false),
+            ("https://api.a-x.deep.example.org:8443", true),
+            ("https://api.a-x.deep.example.org", false),
+            ("https://a.api.a-x.deep.example.org:8443", false),
+        ] {
+            let value = HeaderValue::from_static(origin);
+            assert_eq!(allowed.decide_by_value(&value), Some(ok), "{origin}");
+        }
     }
 
     // checklist: O2

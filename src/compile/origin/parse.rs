@@ -3,9 +3,12 @@
 //! A configured origin must be written exactly as browsers send it in the
 //! `Origin` header: `scheme://host[:port]`, lowercase, without path,
 //! userinfo or default port. A pattern may put `*.` before the host (one or
-//! more whole labels, never the bare domain) and `*` as the port (any
-//! explicit port).
+//! more whole labels, never the bare domain), one `*` inside a label of the
+//! host beside a fixed prefix or suffix (`pr-*.preview.example.com`: one or
+//! more characters of that label only), and `*` as the port (any explicit
+//! port).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::net::Ipv6Addr;
 
@@ -39,14 +42,53 @@ pub(crate) struct ConfiguredOrigin {
     pub(crate) host: Box<str>,
     /// `*.` before the host: one or more whole labels, never the bare host.
     pub(crate) subdomains: bool,
+    /// A `*` inside one label of the host; then `host` is the fixed domain
+    /// after that label.
+    pub(crate) in_label: Option<InLabel>,
     pub(crate) port: PortRule,
+}
+
+/// A wildcard inside one label (`pr-*.preview.example.com`), split at its
+/// `*` when the policy is built, so that matching a host is two
+/// comparisons and one scan of the bytes between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InLabel {
+    /// Everything before the `*`: the fixed labels before the wildcard
+    /// label, with their dots, and the label's fixed prefix (`pr-`).
+    pub(crate) head: Box<str>,
+    /// Everything after the `*`: the label's fixed suffix, the dot and the
+    /// fixed domain (`.preview.example.com`).
+    pub(crate) tail: Box<str>,
+    /// Where the wildcard label starts: after the last dot of `head`.
+    pub(crate) label_start: usize,
+}
+
+impl InLabel {
+    /// Whether `host` is this pattern with one or more label bytes (never a
+    /// dot) in place of the `*`, and the label they complete is no Punycode
+    /// label: the pattern speaks of the label as written, and an `xn--`
+    /// label is the ASCII form of another, internationalized one (`*-kva`
+    /// would otherwise match `xn--bcher-kva`, which is `bücher`).
+    pub(crate) fn matches(&self, host: &[u8]) -> bool {
+        let (head, tail) = (self.head.as_bytes(), self.tail.as_bytes());
+        let Some(middle) = host
+            .strip_prefix(head)
+            .and_then(|rest| rest.strip_suffix(tail))
+        else {
+            return false;
+        };
+        let label = host.get(self.label_start..).unwrap_or_default();
+        !middle.is_empty()
+            && middle.iter().all(|&b| is_label_byte(b))
+            && !label.starts_with(b"xn--")
+    }
 }
 
 impl ConfiguredOrigin {
     /// Whether it matches exactly one origin, so that it can be compared
     /// byte for byte with the request's `Origin`.
     pub(crate) fn is_exact(&self) -> bool {
-        !self.subdomains && self.port != PortRule::Any
+        !self.subdomains && self.in_label.is_none() && self.port != PortRule::Any
     }
 
     /// Loopback hosts, where plain `http://` is as safe as it gets and whose
@@ -78,6 +120,7 @@ pub(crate) fn parse(value: &str) -> Result<ConfiguredOrigin, &'static str> {
         scheme: read.scheme.into(),
         host: read.host.into(),
         subdomains: read.subdomains,
+        in_label: read.in_label,
         port: match read.port {
             None => PortRule::Default,
             Some("*") => PortRule::Any,
@@ -98,6 +141,7 @@ struct Read<'a> {
     scheme: &'a str,
     host: &'a str,
     subdomains: bool,
+    in_label: Option<InLabel>,
     /// As written after the colon, `*` included.
     port: Option<&'a str>,
 }
@@ -120,17 +164,36 @@ fn read(value: &str) -> Result<Read<'_>, &'static str> {
         return Err("an origin has no userinfo");
     }
     let (host, port) = split_host_port(rest).ok_or("malformed host or port")?;
+    if host.bytes().filter(|&b| b == b'*').count() > 1 {
+        return Err(
+            "a host has at most one `*`: `https://*.example.com` or `https://pr-*.example.com`",
+        );
+    }
     let (subdomains, host) = match host.strip_prefix("*.") {
         Some(base) => (true, base),
         None => (false, host),
     };
-    validate_host(host)?;
-    if subdomains && (host.starts_with('[') || ends_in_number(host)) {
+    // A `*` inside a label (after `*.`, the host has none left): the host
+    // is checked with a letter in its place, and what follows is the fixed
+    // domain after the wildcard label.
+    let (in_label, checked, host) = match host.find('*') {
+        Some(star) => {
+            let (in_label, base) = split_in_label(host, star)?;
+            let checked = format!("{}a{}", in_label.head, in_label.tail);
+            (Some(in_label), Cow::Owned(checked), base)
+        }
+        // Checked as it is, without a copy: a request's refused `Origin`
+        // is read by this too.
+        None => (None, Cow::Borrowed(host), host),
+    };
+    validate_host(&checked)?;
+    let wildcard = subdomains || in_label.is_some();
+    if wildcard && (host.starts_with('[') || ends_in_number(host)) {
         return Err("a subdomain pattern needs a domain name, not an IP address");
     }
     if is_special(scheme) {
         validate_ip_host(host)?;
-        validate_punycode(host)?;
+        validate_punycode(&checked)?;
     }
     if let Some(port) = port.filter(|port| *port != "*") {
         validate_port(scheme, port)?;
@@ -139,8 +202,45 @@ fn read(value: &str) -> Result<Read<'_>, &'static str> {
         scheme,
         host,
         subdomains,
+        in_label,
         port,
     })
+}
+
+/// Splits a host with one `*` (at `star`) inside a label into the pattern
+/// and the fixed domain after the wildcard label, or says why it is no
+/// pattern.
+fn split_in_label(host: &str, star: usize) -> Result<(InLabel, &str), &'static str> {
+    if host.starts_with('[') {
+        return Err("a wildcard pattern needs a domain name, not an IP address");
+    }
+    let (head, tail) = (
+        host.get(..star).unwrap_or_default(),
+        host.get(star + 1..).unwrap_or_default(),
+    );
+    let label_start = head.rfind('.').map_or(0, |dot| dot + 1);
+    let label_prefix = head.get(label_start..).unwrap_or_default();
+    let Some((label_suffix, base)) = tail.split_once('.') else {
+        return Err("a `*` cannot stand in the last label (the top-level domain): a pattern needs a fixed domain after its wildcard label (`https://pr-*.example.com`)");
+    };
+    // (`..` and other empty labels are refused with the host.)
+    if base.is_empty() {
+        return Err(
+            "a pattern needs a fixed domain after its wildcard label (`https://pr-*.example.com`)",
+        );
+    }
+    if label_prefix.is_empty() && label_suffix.is_empty() {
+        return Err("a whole-label wildcard `*` may only lead the host (`https://*.example.com`); inside a label it needs a fixed prefix or suffix (`https://pr-*.example.com`)");
+    }
+    if label_prefix.starts_with("xn--") {
+        return Err("a `*` cannot stand inside a Punycode (`xn--`) label: its characters encode another, internationalized label");
+    }
+    let in_label = InLabel {
+        head: head.into(),
+        tail: tail.into(),
+        label_start,
+    };
+    Ok((in_label, base))
 }
 
 fn validate_scheme(scheme: &str) -> Result<(), &'static str> {
@@ -180,7 +280,7 @@ fn validate_host(host: &str) -> Result<(), &'static str> {
         return Err("the host is empty");
     }
     if host.contains('*') {
-        return Err("a wildcard may only stand for whole leading labels (`https://*.example.com`) or the port (`http://localhost:*`)");
+        return Err("a wildcard may only stand for whole leading labels (`https://*.example.com`), for part of a label (`https://pr-*.example.com`) or for the port (`http://localhost:*`)");
     }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         if inner.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -210,7 +310,7 @@ pub(crate) fn is_label(label: &str) -> bool {
     !label.is_empty() && label.bytes().all(is_label_byte)
 }
 
-fn is_label_byte(b: u8) -> bool {
+pub(crate) fn is_label_byte(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
 }
 
@@ -398,6 +498,17 @@ mod tests {
             "https://xn--mnchen-3ya.example",
             "https://*.xn--p1ai",
             "chrome-extension://xn--f",
+            "https://*example.com",
+            "https://pr-*.preview.example.com",
+            "https://*-myteam.vercel.app",
+            "https://a-*-b.example.com",
+            "https://api.pr-*.example.com",
+            "https://pr-*.example.com:*",
+            "https://pr-*.example.com:8443",
+            "https://pr-*.example.com.",
+            "http://dev-*.localhost",
+            "https://xn-*.example.com",
+            "https://pr-*.xn--bcher-kva.example",
         ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
@@ -423,8 +534,27 @@ mod tests {
             "https://a..b",
             "https://bücher.example",
             "http://[::1",
-            "https://*example.com",
             "https://a.*.example.com",
+            "https://*.pr-*.example.com",
+            "https://pr-**.example.com",
+            "https://pr-*.*.example.com",
+            "https://pr-*",
+            "https://example.c*",
+            "https://a.example.c*m",
+            "https://pr-*.",
+            "https://pr-*..com",
+            "https://xn--*.example.com",
+            "https://xn--a*.example.com",
+            "https://PR-*.example.com",
+            "https://pr-*.Example.com",
+            "https://pr_*.example.com:44*",
+            "http://1*.0.0.1",
+            "chrome-extension://1*.0.0.1",
+            "https://api.xn--*.example.com",
+            "https://pr-*..",
+            "http://[::*]",
+            "http://[::*]:8080",
+            "http*://example.com",
             "https://*",
             "https://*.",
             "http://*.127.0.0.1",
@@ -487,6 +617,44 @@ mod tests {
         for bad in ["", ".", "a.", ".a", "a..b", "A.b", "a b", "a/b"] {
             assert!(!are_labels(bad.as_bytes()), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_wildcard_inside_a_label_stands_for_one_or_more_label_bytes() {
+        let matches = |pattern: &str, host: &str| {
+            let origin = parse(pattern).unwrap();
+            origin.in_label.unwrap().matches(host.as_bytes())
+        };
+        let pr = "https://pr-*.preview.example.com";
+        assert!(matches(pr, "pr-1.preview.example.com"));
+        assert!(matches(pr, "pr-feature_x.preview.example.com"));
+        // Never empty, never a dot, never another byte.
+        assert!(!matches(pr, "pr-.preview.example.com"));
+        assert!(!matches(pr, "pr-1.evil.preview.example.com"));
+        assert!(!matches(pr, "pr-a:b.preview.example.com"));
+        assert!(!matches(pr, "pr-A.preview.example.com"));
+        assert!(!matches(pr, "xpr-1.preview.example.com"));
+        assert!(!matches(pr, "pr-1.preview.example.com.evil"));
+        assert!(!matches(pr, "pr-1.preview.example.co"));
+        let team = "https://*-myteam.vercel.app";
+        assert!(matches(team, "app-myteam.vercel.app"));
+        assert!(!matches(team, "-myteam.vercel.app"));
+        assert!(!matches(team, "a.b-myteam.vercel.app"));
+        // A Punycode label is another label's ASCII form: not matched.
+        assert!(!matches("https://*-kva.example", "xn--bcher-kva.example"));
+        assert!(!matches("https://x*.example", "xn--bcher-kva.example"));
+        assert!(matches("https://x*.example", "xn-a.example"));
+        assert!(matches("https://x*.example", "xa.example"));
+        // Fixed labels before the wildcard label.
+        let api = "https://api.pr-*.example.com";
+        assert!(matches(api, "api.pr-7.example.com"));
+        assert!(!matches(api, "pr-7.example.com"));
+        assert!(!matches(api, "xapi.pr-7.example.com"));
+        assert!(!matches(api, "api.xn--7.example.com"));
+        let origin = parse(api).unwrap();
+        assert_eq!(&*origin.host, "example.com");
+        assert!(!origin.is_exact());
+        assert!(parse("http://dev-*.localhost").unwrap().is_loopback());
     }
 
     #[test]
