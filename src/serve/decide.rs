@@ -1,8 +1,8 @@
-//! A policy's decision for a request as a value, without answering it:
-//! what a candidate policy would do beside the enforcing one, and what the
-//! `metrics` feature counts. The rules are the ones the request path reads
-//! (the same origin, method, header and protection checks), asked in the
-//! same order; nothing here allocates unless a refusal is read.
+//! A policy's decision for a request as a value: the enforcing policy's,
+//! as the request path makes it, and a candidate's, decided here without
+//! answering by the rules the request path reads (the same origin, method,
+//! header and protection checks, in the same order). Nothing here
+//! allocates unless a refusal is read.
 
 use http::header::{self, GetAll, HeaderValue};
 use http::request::Parts;
@@ -38,6 +38,8 @@ pub(crate) enum Decision<'r> {
 #[derive(Debug, Clone)]
 pub(crate) enum Why<'r> {
     Refusal(Refusal),
+    /// A refusal the request path made.
+    Ref(&'r Refusal),
     Headers(Unallowed<'r>),
     /// The origin is refused; why (not allowed, `null`, malformed) is
     /// found by parsing it, when read.
@@ -49,6 +51,7 @@ impl Why<'_> {
     pub(crate) fn refusal(&self) -> Refusal {
         match self {
             Why::Refusal(refusal) => refusal.clone(),
+            Why::Ref(refusal) => (*refusal).clone(),
             Why::Headers(unallowed) => unallowed.refusal(),
             Why::Origin(origins, origin) => origins.refusal(origin),
         }
@@ -59,6 +62,7 @@ impl Why<'_> {
     pub(crate) fn code_index(&self) -> usize {
         match self {
             Why::Refusal(refusal) => refusal.code_index(),
+            Why::Ref(refusal) => refusal.code_index(),
             Why::Headers(Unallowed::Name(_)) => HEADER_NOT_ALLOWED,
             Why::Headers(unallowed) => unallowed.refusal().code_index(),
             Why::Origin(..) => self.refusal().code_index(),
@@ -118,15 +122,10 @@ impl<'r> Question<'r> {
     }
 }
 
-/// What `policy` decides for `question`, given how to decide its `Origin`
-/// (`None`: only the asynchronous predicate could tell): the request path
-/// passes the decision it made, so that an origin predicate runs once per
-/// request; a candidate decides by its own rules.
-pub(crate) fn decide<'r>(
-    policy: &'r Policy,
-    question: &Question<'r>,
-    origin_allowed: impl FnOnce(&HeaderValue) -> Option<bool>,
-) -> Decision<'r> {
+/// What a candidate `policy` decides for `question`, by the rules the
+/// request path reads (the enforcing policy's decision is the request
+/// path's own).
+pub(crate) fn decide<'r>(policy: &'r Policy, question: &Question<'r>) -> Decision<'r> {
     let parts = question.parts;
     let protection = |origin_allowed| {
         let protection = policy.protection.as_ref()?;
@@ -138,7 +137,7 @@ pub(crate) fn decide<'r>(
             None => Decision::NotCors,
         };
     };
-    let Some(allowed) = origin_allowed(origin) else {
+    let Some(allowed) = policy.origins.decide_now(origin, parts) else {
         return Decision::Undecided;
     };
     let refused_origin = || Decision::Refused(Why::Origin(&policy.origins, origin));

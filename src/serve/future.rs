@@ -276,8 +276,9 @@ where
             } => {
                 let allowed = ready!(decision.as_mut().poll(cx));
                 let access = policy.access(Some(origin), allowed);
+                // Counted as undecided when the request came.
                 Ok(empty(preflight::answer(
-                    policy, *debug, parts, origin, access,
+                    policy, *debug, None, parts, origin, access,
                 )))
             }
             StateProj::PassedPreflight {
@@ -344,7 +345,10 @@ fn poll_answer(answer: &mut PreflightAnswer, policy: &Policy, cx: &mut Context<'
     {
         let allowed = ready!(decision.as_mut().poll(cx));
         let access = policy.access(Some(origin), allowed);
-        *answer = PreflightAnswer::Ready(preflight::answer(policy, *debug, head, origin, access));
+        // Counted as undecided when the request came.
+        *answer = PreflightAnswer::Ready(preflight::answer(
+            policy, *debug, None, head, origin, access,
+        ));
     }
     Poll::Ready(())
 }

@@ -6,33 +6,29 @@ use http::header;
 use http::request::Parts;
 
 use crate::classify::classify;
-use crate::compile::policy::Policy;
-use crate::compile::table::Table;
+use crate::compile::table::{Table, SINGLE};
 use crate::explain::report::{self, Difference};
-use crate::serve::decide::{decide, difference, Question};
+use crate::serve::decide::{decide, difference, Decision, Question};
 
 /// The enforcing policy a request was bound to: its table and index, or
 /// the single policy of a layer with one.
 pub(crate) enum Enforcing<'a> {
-    Single(&'a Policy),
+    Single,
     InTable(&'a Table, usize),
 }
 
 impl<'a> Enforcing<'a> {
-    fn policy(&self) -> Option<(&'a str, &'a Policy)> {
+    fn name(&self) -> &'a str {
         match *self {
-            Enforcing::Single(policy) => Some((crate::compile::table::SINGLE, policy)),
-            Enforcing::InTable(table, index) => table
-                .policies
-                .get(index)
-                .map(|(name, policy)| (name.as_str(), &**policy)),
+            Enforcing::Single => SINGLE,
+            Enforcing::InTable(table, index) => table.name(index),
         }
     }
 
     #[cfg(feature = "metrics")]
     fn counters(&self) -> Option<&'a crate::explain::metrics::Counters> {
         match *self {
-            Enforcing::Single(_) => Some(crate::explain::metrics::Counters::single()),
+            Enforcing::Single => Some(crate::explain::metrics::Counters::single()),
             Enforcing::InTable(table, index) => table.counters.get(index),
         }
     }
@@ -49,49 +45,53 @@ pub(crate) struct Watch<'a> {
 }
 
 impl Watch<'_> {
-    /// Counts the enforcing policy's decision (with `metrics`), and decides
-    /// the request by the candidate too when there is one: counts its
-    /// decision, and records where the two differ. `origin_allowed` is the
-    /// enforcing policy's decision of the request's `Origin`, as the request
-    /// path made it (`None`: no `Origin`, or only the asynchronous predicate
-    /// can tell).
+    /// Told the enforcing policy's `decision`, as the request path made
+    /// it: counts it (with `metrics`), and decides the request by the
+    /// candidate too when there is one, counts that, and records where the
+    /// two differ.
     #[inline(never)]
-    pub(crate) fn observe(&self, parts: &Parts, origin_allowed: Option<bool>) {
-        let question = Question::of(parts);
-        let decided = self.enforcing.as_ref().and_then(|enforcing| {
-            let (name, policy) = enforcing.policy()?;
-            let decision = decide(policy, &question, |_| origin_allowed);
-            #[cfg(feature = "metrics")]
-            if let Some(counters) = enforcing.counters() {
-                counters.decision(decision.outcome(), false);
-            }
-            Some((name, decision))
-        });
-        let Some(candidate) = self.candidate else {
-            return;
-        };
+    pub(crate) fn observe(&self, parts: &Parts, decision: Decision<'_>) {
+        #[cfg(feature = "metrics")]
+        if let Some(counters) = self.enforcing.as_ref().and_then(Enforcing::counters) {
+            counters.decision(decision.outcome(), false);
+        }
+        if let Some(candidate) = self.candidate {
+            self.compare(candidate, parts, Some(&decision));
+        }
+    }
+
+    /// A request bound to no policy: only a candidate decides it.
+    #[inline(never)]
+    pub(crate) fn observe_unbound(&self, parts: &Parts) {
+        if let Some(candidate) = self.candidate {
+            self.compare(candidate, parts, None);
+        }
+    }
+
+    /// The candidate's decision, counted, and compared with the enforcing
+    /// policy's `decision` when there is one.
+    fn compare(&self, candidate: &Table, parts: &Parts, decision: Option<&Decision<'_>>) {
         let Some(index) = candidate.index_for(parts) else {
             return;
         };
         let Some((candidate_name, candidate_policy)) = candidate.policies.get(index) else {
             return;
         };
-        let would = decide(candidate_policy, &question, |origin| {
-            candidate_policy.origins.decide_now(origin, parts)
-        });
+        let question = Question::of(parts);
+        let would = decide(candidate_policy, &question);
         #[cfg(feature = "metrics")]
         if let Some(counters) = candidate.counters.get(index) {
             counters.decision(would.outcome(), true);
         }
-        let Some((name, decision)) = decided else {
+        let (Some(enforcing), Some(decision)) = (&self.enforcing, decision) else {
             return;
         };
-        let Some((would_refuse, why)) = difference(&decision, &would) else {
+        let Some((would_refuse, why)) = difference(decision, &would) else {
             return;
         };
         if report::traces_differences() {
             report::difference(&Difference {
-                policy: name,
+                policy: enforcing.name(),
                 candidate_policy: candidate_name,
                 kind: classify(&parts.method, &parts.headers),
                 would_refuse,
@@ -100,11 +100,10 @@ impl Watch<'_> {
             });
         }
         #[cfg(feature = "metrics")]
+        if let (Some(enforcing), Some(candidate)) =
+            (enforcing.counters(), candidate.counters.get(index))
         {
-            let enforcing = self.enforcing.as_ref().and_then(Enforcing::counters);
-            if let (Some(enforcing), Some(candidate)) = (enforcing, candidate.counters.get(index)) {
-                enforcing.difference(candidate, would_refuse, why.code_index());
-            }
+            enforcing.difference(candidate, would_refuse, why.code_index());
         }
     }
 }

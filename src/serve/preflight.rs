@@ -11,22 +11,40 @@ use crate::compile::policy::{Access, Policy};
 use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
 use crate::serve::answer::{self, Grant};
+use crate::serve::decide::{Decision, Why};
+use crate::serve::observe::Watch;
 
 /// Answers the preflight from `origin` whose head is `parts`, given what
 /// its origin was granted (`debug`: whether debug mode is on).
 pub(crate) fn answer(
     policy: &Policy,
     debug: bool,
+    watch: Option<&Watch<'_>>,
     parts: &Parts,
     origin: &HeaderValue,
     access: Access,
 ) -> Response<()> {
+    let tell = |decision| {
+        if let Some(watch) = watch {
+            watch.observe(parts, decision);
+        }
+    };
     let Access::Granted(allow_origin) = access else {
+        tell(Decision::Refused(Why::Origin(&policy.origins, origin)));
         let why = report::origin_refused(policy, debug, Stage::Preflight, origin);
         return answer::refused_preflight(policy, debug, why);
     };
     match check(policy, debug, parts, allow_origin) {
         Ok((grant, unanswered)) => {
+            if watch.is_some() {
+                // A private network question left unanswered fails in the
+                // browser: refused, whether or not the refusal is seen.
+                let refused = !policy.config.allow_private_network && asks_private_network(parts);
+                tell(match refused {
+                    true => Decision::Refused(Why::Refusal(Refusal::PrivateNetworkNotAllowed)),
+                    false => Decision::Allowed,
+                });
+            }
             match &unanswered {
                 Some(why) => report::refused(Stage::Preflight, why, origin),
                 None => report::allowed(Stage::Preflight, origin),
@@ -34,6 +52,7 @@ pub(crate) fn answer(
             answer::accepted(policy, debug, grant, unanswered)
         }
         Err((why, allow_origin)) => {
+            tell(Decision::Refused(Why::Ref(&why)));
             report::refused(Stage::Preflight, &why, origin);
             // Only a refused method or header can be shown to the browser
             // with the policy's own lists: every other refusal (a request
@@ -77,11 +96,7 @@ fn check(
     };
     // The question is read only when it is answered, or when leaving it
     // unanswered is reported.
-    let asks_private_network = || {
-        headers
-            .get(REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|v| v == "true")
-    };
+    let asks_private_network = || asks_private_network(parts);
     let private_network = policy.config.allow_private_network && asks_private_network();
     let unanswered = (!policy.config.allow_private_network
         && report::refusals_seen(policy, debug)
@@ -94,4 +109,12 @@ fn check(
         private_network,
     };
     Ok((grant, unanswered))
+}
+
+/// Whether a preflight asks for private network access.
+fn asks_private_network(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(REQUEST_PRIVATE_NETWORK)
+        .is_some_and(|v| v == "true")
 }

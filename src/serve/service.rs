@@ -19,6 +19,7 @@ use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
+use crate::serve::decide::{Decision, Why};
 use crate::serve::future::{OriginAccess, PreflightAnswer, ResponseFuture};
 use crate::serve::observe::{Enforcing, Watch};
 use crate::serve::source::{Shared, Source};
@@ -139,7 +140,7 @@ where
             Source::Fixed(policy) => {
                 let (parts, body) = req.into_parts();
                 let watch = cfg!(feature = "metrics").then(|| Watch {
-                    enforcing: Some(Enforcing::Single(policy)),
+                    enforcing: Some(Enforcing::Single),
                     candidate: None,
                 });
                 respond(&mut self.inner, policy, debug, watch.as_ref(), parts, body)
@@ -176,7 +177,7 @@ where
         Some((_, policy)) => respond(inner, policy, debug, watch.as_ref(), parts, body),
         None => {
             if let Some(watch) = &watch {
-                watch.observe(&parts, None);
+                watch.observe_unbound(&parts);
             }
             ResponseFuture::passthrough(inner.call(Request::from_parts(parts, body)))
         }
@@ -209,10 +210,8 @@ where
     // layer adds what a shared cache needs.
     let debug = || debug.load(Ordering::Relaxed);
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
-        if let Some(watch) = watch {
-            watch.observe(&parts, None);
-        }
-        if let Some(protected) = protect(policy, &parts, None, debug, kind) {
+        let not_cors = || Decision::NotCors;
+        if let Some(protected) = protect(policy, &parts, None, debug, kind, watch, not_cors) {
             return protected;
         }
         let access = OriginAccess::Known(policy.access(None, false));
@@ -222,12 +221,8 @@ where
         Some(allowed) => Verdict::Known(allowed),
         None => policy.origins.decide_by_predicates(origin, &parts),
     };
-    if let Some(watch) = watch {
-        let known = match &verdict {
-            Verdict::Known(allowed) => Some(*allowed),
-            Verdict::Pending(_) => None,
-        };
-        watch.observe(&parts, known);
+    if let (Some(watch), Verdict::Pending(_)) = (watch, &verdict) {
+        watch.observe(&parts, Decision::Undecided);
     }
 
     // A preflight: the layer answers it itself, or passes it through with
@@ -235,12 +230,15 @@ where
     if is_preflight(&parts.method, &parts.headers) {
         if policy.config.preflight_passthrough {
             let origin = origin.clone();
-            return pass_preflight(inner, shared, debug(), parts, body, kind, origin, verdict);
+            let debug = debug();
+            return pass_preflight(
+                inner, shared, debug, watch, parts, body, kind, origin, verdict,
+            );
         }
         return match verdict {
             Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
-                let answer = preflight::answer(policy, debug(), &parts, origin, access);
+                let answer = preflight::answer(policy, debug(), watch, &parts, origin, access);
                 ResponseFuture::answered(answer)
             }
             // Only a future that outlives this call clones the `Arc`.
@@ -255,8 +253,14 @@ where
     // so (it is never on with an asynchronous predicate); otherwise the
     // inner service answers, and the layer merges its headers into the
     // response.
-    if let Verdict::Known(allowed) = &verdict {
-        if let Some(protected) = protect(policy, &parts, Some(*allowed), debug, kind) {
+    if let Verdict::Known(allowed) = verdict {
+        // A same-origin request carries `Origin` too, and is never refused.
+        let passes = || match allowed || is_same_origin_fetch(&parts.headers) {
+            true => Decision::Allowed,
+            false => Decision::Refused(Why::Origin(&policy.origins, origin)),
+        };
+        if let Some(protected) = protect(policy, &parts, Some(allowed), debug, kind, watch, passes)
+        {
             return protected;
         }
     }
@@ -285,6 +289,7 @@ fn pass_preflight<S, ReqBody, ResBody>(
     inner: &mut S,
     shared: &Arc<Policy>,
     debug: bool,
+    watch: Option<&Watch<'_>>,
     mut parts: Parts,
     body: ReqBody,
     kind: Option<RequestKind>,
@@ -299,7 +304,7 @@ where
         Verdict::Known(allowed) => {
             let access = policy.access(Some(&origin), allowed);
             let refused = access == Access::Refused;
-            let answer = preflight::answer(policy, debug, &parts, &origin, access);
+            let answer = preflight::answer(policy, debug, watch, &parts, &origin, access);
             if refused && policy.config.block_disallowed_origins {
                 return ResponseFuture::answered(answer);
             }
@@ -332,15 +337,27 @@ where
 /// The layer's answer to a request that cross-origin protection refuses
 /// (`origin_allowed`: whether the policy allows its `Origin`, `None`
 /// without one), or `None` when the policy has no protection or it passes.
+/// `watch` is told the decision: the refusal, or what `passes` says.
 #[inline]
-fn protect<F: std::future::Future>(
+fn protect<'a, F: std::future::Future>(
     policy: &Policy,
-    parts: &Parts,
+    parts: &'a Parts,
     origin_allowed: Option<bool>,
     debug: impl Fn() -> bool,
     kind: Option<RequestKind>,
+    watch: Option<&Watch<'_>>,
+    passes: impl FnOnce() -> Decision<'a>,
 ) -> Option<ResponseFuture<F>> {
-    let why = protect::refusal(policy.protection.as_ref()?, parts, origin_allowed)?;
+    let protection = policy.protection.as_ref();
+    let why = protection.and_then(|protection| protect::refusal(protection, parts, origin_allowed));
+    if let Some(watch) = watch {
+        let decision = match &why {
+            Some(why) => Decision::Refused(Why::Ref(why)),
+            None => passes(),
+        };
+        watch.observe(parts, decision);
+    }
+    let why = why?;
     let origin = parts.headers.get(header::ORIGIN);
     report::refused(Stage::Actual, &why, origin.unwrap_or(&NO_ORIGIN));
     let answer = answer::protected(policy, debug(), kind, why);

@@ -558,11 +558,12 @@ mod counted {
     }
 
     /// The enforcing decision counted for a request is what the answer
-    /// shows, on many requests and policies: the counted decision is the
-    /// served one, not a second opinion.
-    // checklist: R3
+    /// shows, and a candidate that is the same policy decides the same, on
+    /// many requests and policies: the counted decision is the served one,
+    /// and the candidate's rules are the request path's.
+    // checklist: R1, R3
     #[tokio::test]
-    async fn the_counted_decision_is_the_served_one() {
+    async fn the_counted_decision_is_the_served_one_and_the_candidates() {
         let policies = [
             enforcing(),
             enforcing()
@@ -573,9 +574,10 @@ mod counted {
                 .allow_private_network(true),
             CorsBuilder::gateway(),
             CorsLayer::builder()
-                .allow_origins(["https://*.example.com"])
+                .allow_origins(["https://*.example.com", "https://pr-*.example.net"])
                 .allow_any_header()
                 .allow_origin_predicate(|origin, _| origin.as_bytes().ends_with(b".test")),
+            enforcing().preflight_passthrough(true),
         ];
         let origins = [
             None,
@@ -583,6 +585,7 @@ mod counted {
             Some(OLD),
             Some("https://evil.example"),
             Some("https://x.example.com"),
+            Some("https://pr-1.example.net"),
             Some("https://a.test"),
             Some("null"),
             Some("https://app.example.com/"),
@@ -599,6 +602,7 @@ mod counted {
         let mut checked = 0;
         for policy in policies {
             let cors = policy.build().unwrap();
+            let cors = cors.clone().with_candidate(cors);
             let mut service = cors.layer(service_fn(|_req: Request<Full<Bytes>>| async {
                 Ok::<_, Infallible>(Response::new(Full::new(Bytes::new())))
             }));
@@ -625,16 +629,21 @@ mod counted {
                                     metrics::with_local_recorder(&recorder, || service.call(req));
                                 let answer = collect(future.await.unwrap()).await;
                                 let snapshot = snapshotter.snapshot().into_vec();
-                                let [(key, _, _, DebugValue::Counter(1))] = &snapshot[..] else {
-                                    panic!("one decision counted once: {snapshot:?}")
-                                };
-                                let outcome = key
-                                    .key()
-                                    .labels()
-                                    .find(|l| l.key() == "outcome")
-                                    .map(|l| l.value().to_owned())
-                                    .unwrap();
-                                assert_eq!(outcome, served(&probe, &answer), "{what}");
+                                // The enforcing decision and the candidate's,
+                                // each counted once, and no difference.
+                                assert_eq!(snapshot.len(), 2, "{what}: {snapshot:?}");
+                                let served = served(&probe, &answer);
+                                for (key, _, _, value) in &snapshot {
+                                    assert_eq!(*value, DebugValue::Counter(1), "{what}");
+                                    let key = key.key();
+                                    assert_eq!(key.name(), "tower_cors_decisions_total", "{what}");
+                                    let outcome = key
+                                        .labels()
+                                        .find(|l| l.key() == "outcome")
+                                        .map(|l| l.value().to_owned())
+                                        .unwrap();
+                                    assert_eq!(outcome, served, "{what}: {key:?}");
+                                }
                                 checked += 1;
                             }
                         }
@@ -642,7 +651,7 @@ mod counted {
                 }
             }
         }
-        assert_eq!(checked, 5 * 8 * 4 * 4 * 4 * 4);
+        assert_eq!(checked, 6 * 9 * 4 * 4 * 4 * 4);
     }
 }
 
