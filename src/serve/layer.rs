@@ -148,11 +148,10 @@ impl CorsLayer {
     /// compared with nothing; an origin that only an asynchronous predicate
     /// could decide is counted as undecided and not compared.
     ///
-    /// On a [reloadable](Self::reloadable) layer this sets the candidate
-    /// for every service the layer made, as
-    /// [`ReloadHandle::set_candidate`](crate::ReloadHandle::set_candidate)
-    /// does; there, [`promote_candidate`](crate::ReloadHandle::promote_candidate)
-    /// makes it the enforcing policy, atomically.
+    /// On a reloadable layer (feature `reload`, `CorsLayer::reloadable`)
+    /// this sets the candidate for every service the layer made, as
+    /// `ReloadHandle::set_candidate` does; there, `promote_candidate` makes
+    /// it the enforcing policy, atomically.
     ///
     /// # Example
     ///
