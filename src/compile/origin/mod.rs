@@ -420,7 +420,9 @@ impl AllowedOrigins {
         let matches = |p: &ConfiguredOrigin| {
             p.in_label.as_ref().is_some_and(|label| label.matches(host)) && fits(p)
         };
-        // A few patterns: compare each with the host.
+        // A few patterns: compare each with the host. (Both ways decide
+        // alike; which one runs is a matter of speed only, so a mutant
+        // that swaps them is equivalent.)
         if self.in_label_list.len() <= SCANNED_PATTERNS {
             return self.in_label_list.iter().any(matches);
         }
@@ -610,6 +612,37 @@ mod tests {
         ] {
             let value = HeaderValue::from_static(origin);
             assert_eq!(allowed.decide_by_value(&value), Some(ok), "{origin}");
+        }
+    }
+
+    // checklist: O4
+    #[test]
+    fn hosts_up_to_the_longest_a_browser_sends_match_a_pattern() {
+        let config = CorsConfig {
+            allow_origins: vec![
+                "https://pr-*.example.com.".to_owned(),
+                "https://*.example.org.".to_owned(),
+            ],
+            ..CorsConfig::default()
+        };
+        let allowed = AllowedOrigins::compile(&config, Predicates::default(), &mut Vec::new());
+        // Hosts of `len` bytes, trailing dot included.
+        let in_label = |len: usize| format!("https://pr-{}.example.com.", "a".repeat(len - 16));
+        let labels = |len: usize| {
+            format!(
+                "https://{}.{}.example.org.",
+                "b".repeat(60),
+                "c".repeat(len - 74)
+            )
+        };
+        for origin in [in_label(MAX_HOST_LEN), labels(MAX_HOST_LEN)] {
+            let value = HeaderValue::from_str(&origin).unwrap();
+            assert_eq!(value.len(), "https://".len() + MAX_HOST_LEN);
+            assert_eq!(allowed.decide_by_value(&value), Some(true), "{origin}");
+        }
+        for origin in [in_label(MAX_HOST_LEN + 1), labels(MAX_HOST_LEN + 1)] {
+            let value = HeaderValue::from_str(&origin).unwrap();
+            assert_eq!(allowed.decide_by_value(&value), Some(false), "{origin}");
         }
     }
 
