@@ -61,7 +61,10 @@ pub(crate) fn answer(
                 why,
                 Refusal::MethodNotAllowed(_) | Refusal::HeaderNotAllowed(_)
             );
-            if shows_lists && debug {
+            // Never when the handler answers: the lists would come with
+            // `Access-Control-Allow-Origin`, and the handler's own lists
+            // would then grant what the policy refused.
+            if shows_lists && debug && !policy.config.preflight_passthrough {
                 return answer::debug_refused_preflight(policy, allow_origin, why);
             }
             answer::refused_preflight(policy, debug, Some(why))

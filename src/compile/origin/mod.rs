@@ -346,6 +346,11 @@ impl AllowedOrigins {
         if origin == "null" {
             return Refusal::NullOriginNotAllowed;
         }
+        // A pattern is no origin: read as one, it would pass (and a `*`
+        // inside a label would be copied).
+        if origin.as_bytes().contains(&b'*') {
+            return Refusal::MalformedOrigin("an origin has no `*`: browsers send the page's own");
+        }
         match origin.to_str().map(parse::check) {
             Ok(Ok(())) => Refusal::OriginNotAllowed,
             Ok(Err(why)) => Refusal::MalformedOrigin(why),
@@ -502,6 +507,29 @@ impl fmt::Debug for AllowedOrigins {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_origin_with_a_star_is_malformed_not_a_pattern() {
+        let config = CorsConfig {
+            allow_origins: vec!["https://pr-*.example.com".to_owned()],
+            ..CorsConfig::default()
+        };
+        let origins = AllowedOrigins::compile(&config, Predicates::default(), &mut Vec::new());
+        for value in [
+            "https://pr-*.example.com",
+            "https://*.example.com",
+            "https://a.example.com:*",
+        ] {
+            let origin = HeaderValue::from_static(value);
+            assert_eq!(origins.decide_by_value(&origin), Some(false), "{value}");
+            assert!(
+                matches!(origins.refusal(&origin), Refusal::MalformedOrigin(why) if why.contains('*')),
+                "{value}"
+            );
+        }
+        let origin = HeaderValue::from_static("https://pr-1.example.net");
+        assert_eq!(origins.refusal(&origin), Refusal::OriginNotAllowed);
+    }
 
     fn problems(origins: &[&str], credentials: bool) -> Vec<ConfigError> {
         let config = CorsConfig {
