@@ -8,12 +8,14 @@
 //!   [`Refusal::code`](crate::Refusal::code), or empty) and `candidate`
 //!   (`true` for a report-only candidate's decision);
 //! - `tower_cors_candidate_differences_total`, labels `policy`,
-//!   `candidate_policy`, `difference` (`would_refuse`, `would_allow`) and
-//!   `reason` (the candidate's refusal, or the enforcing policy's).
+//!   `candidate_policy`, `difference` (`would_refuse`, `would_allow`,
+//!   `would_block`, `would_unblock`, `not_bound`) and `reason` (the
+//!   candidate's refusal, or the enforcing policy's).
 //!
 //! The keys of the first are made once per policy, when it is compiled;
-//! counting one is the recorder's lookup, and no allocation. Without the
-//! feature nothing here is compiled in and nothing is counted.
+//! counting one is the recorder's lookup, and no allocation. The key of a
+//! difference is made when it is counted. Without the feature nothing here
+//! is compiled in and nothing is counted.
 
 use std::sync::OnceLock;
 
@@ -113,18 +115,23 @@ impl Counters {
     }
 
     /// Counts a difference between this (enforcing) policy and the
-    /// candidate's policy: rare, so its key is made when counted.
-    pub(crate) fn difference(&self, candidate: &Counters, would_refuse: bool, reason: usize) {
-        let (_, reason) = Outcome::labels(Outcome::Refused(reason).slot());
-        let difference = if would_refuse {
-            "would_refuse"
-        } else {
-            "would_allow"
-        };
+    /// candidate's policy called `candidate` (empty: none bound), named
+    /// `difference`, for the reason at index `reason` of [`CODES`]. Its key
+    /// is made when counted: a difference is what a rollout looks for, and
+    /// rare once the candidate is right.
+    pub(crate) fn difference(
+        &self,
+        candidate: &str,
+        difference: &'static str,
+        reason: Option<usize>,
+    ) {
+        let reason = reason.map_or("", |reason| {
+            Outcome::labels(Outcome::Refused(reason).slot()).1
+        });
         metrics::counter!(
             DIFFERENCES,
             "policy" => self.name.clone(),
-            "candidate_policy" => candidate.name.clone(),
+            "candidate_policy" => candidate.to_owned(),
             "difference" => difference,
             "reason" => reason,
         )

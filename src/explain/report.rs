@@ -165,28 +165,17 @@ pub(crate) fn allowed(_stage: Stage, _origin: &HeaderValue) {}
 pub(crate) struct Difference<'a> {
     /// The enforcing policy's name.
     pub(crate) policy: &'a str,
-    /// The candidate's policy's name.
+    /// The candidate's policy's name (empty: the candidate binds none).
     pub(crate) candidate_policy: &'a str,
     pub(crate) kind: RequestKind,
-    /// The candidate would refuse what is allowed (else allow what is
-    /// refused).
-    pub(crate) would_refuse: bool,
+    /// `would_refuse`, `would_allow`, `would_block`, `would_unblock` or
+    /// `not_bound`.
+    pub(crate) difference: &'static str,
     /// The candidate's refusal, or the enforcing policy's when the
-    /// candidate would allow.
-    pub(crate) refusal: Refusal,
+    /// candidate would let the request through; none when the candidate
+    /// binds no policy.
+    pub(crate) refusal: Option<Refusal>,
     pub(crate) origin: Option<&'a HeaderValue>,
-}
-
-#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-impl Difference<'_> {
-    /// The value of the `difference` field and label.
-    pub(crate) fn name(&self) -> &'static str {
-        if self.would_refuse {
-            "would_refuse"
-        } else {
-            "would_allow"
-        }
-    }
 }
 
 /// Reports a difference between a candidate policy and the enforcing one,
@@ -196,14 +185,18 @@ pub(crate) fn difference(difference: &Difference<'_>) {
     let origin = difference
         .origin
         .map_or(&b"(none)"[..], HeaderValue::as_bytes);
+    let (reason, rule): (&dyn std::fmt::Display, &str) = match &difference.refusal {
+        Some(refusal) => (refusal, refusal.rule()),
+        None => (&"no candidate policy bound", "routes"),
+    };
     tracing::info!(
         target: "tower_cors",
         policy = difference.policy,
         candidate_policy = difference.candidate_policy,
         request = ?difference.kind,
-        difference = difference.name(),
-        reason = %difference.refusal,
-        rule = difference.refusal.rule(),
+        difference = difference.difference,
+        reason = %reason,
+        rule = rule,
         origin = %crate::refusal::Bounded(origin),
         "candidate policy decides otherwise"
     );

@@ -24,11 +24,15 @@ use crate::serve::protect;
 pub(crate) enum Decision<'r> {
     /// No `Origin`, and nothing refused: not a CORS request.
     NotCors,
-    /// A CORS request the policy allows (or a same-origin one that
-    /// carries `Origin`, which is never refused).
+    /// A CORS request the policy allows.
     Allowed,
-    /// Refused, and why.
+    /// Refused, and why: a preflight the layer refuses, or an actual
+    /// request the inner service still answers (without the CORS headers
+    /// the browser needs to read it).
     Refused(Why<'r>),
+    /// Refused, and answered by the layer: the inner service never sees
+    /// the request (cross-origin protection, a blocked origin).
+    Blocked(Why<'r>),
     /// Only the asynchronous origin predicate could tell; it is not asked.
     Undecided,
 }
@@ -79,15 +83,15 @@ impl Decision<'_> {
         match self {
             Decision::NotCors => Outcome::NotCors,
             Decision::Allowed => Outcome::Allowed,
-            Decision::Refused(why) => Outcome::Refused(why.code_index()),
+            Decision::Refused(why) | Decision::Blocked(why) => Outcome::Refused(why.code_index()),
             Decision::Undecided => Outcome::Undecided,
         }
     }
 }
 
-/// What a request asks, read from its head once for every policy that
-/// decides it (the enforcing one and a candidate): its `Origin`, and a
-/// preflight's method, headers and private network question.
+/// What a request asks a candidate policy, read from its head: its
+/// `Origin`, and a preflight's method, headers and private network
+/// question.
 pub(crate) struct Question<'r> {
     parts: &'r Parts,
     origin: Option<&'r HeaderValue>,
@@ -133,27 +137,46 @@ pub(crate) fn decide<'r>(policy: &'r Policy, question: &Question<'r>) -> Decisio
     };
     let Some(origin) = question.origin else {
         return match protection(None) {
-            Some(why) => Decision::Refused(Why::Refusal(why)),
+            Some(why) => Decision::Blocked(Why::Refusal(why)),
             None => Decision::NotCors,
         };
     };
     let Some(allowed) = policy.origins.decide_now(origin, parts) else {
         return Decision::Undecided;
     };
-    let refused_origin = || Decision::Refused(Why::Origin(&policy.origins, origin));
     if let Some(preflight) = &question.preflight {
         if !allowed {
-            return refused_origin();
+            return Decision::Refused(Why::Origin(&policy.origins, origin));
         }
         return decide_preflight(policy, preflight);
     }
     if let Some(why) = protection(Some(allowed)) {
-        return Decision::Refused(Why::Refusal(why));
+        return Decision::Blocked(Why::Refusal(why));
     }
-    if allowed || is_same_origin_fetch(&parts.headers) {
+    actual(policy, allowed, origin, parts)
+}
+
+/// An actual request from `origin`, which cross-origin protection lets
+/// through, once the origin rules decided whether they allow it: the one
+/// rule for the request path and a candidate.
+pub(crate) fn actual<'r>(
+    policy: &'r Policy,
+    allowed: bool,
+    origin: &'r HeaderValue,
+    parts: &Parts,
+) -> Decision<'r> {
+    if allowed {
         return Decision::Allowed;
     }
-    refused_origin()
+    // A same-origin request carries `Origin` too, and is no CORS request.
+    if is_same_origin_fetch(&parts.headers) {
+        return Decision::NotCors;
+    }
+    let why = Why::Origin(&policy.origins, origin);
+    match policy.config.block_disallowed_origins {
+        true => Decision::Blocked(why),
+        false => Decision::Refused(why),
+    }
 }
 
 /// A preflight from an allowed origin: its method, its headers and its
@@ -171,18 +194,51 @@ fn decide_preflight<'r>(policy: &Policy, preflight: &Preflight<'r>) -> Decision<
     Decision::Allowed
 }
 
+/// How a candidate's decision differs from the enforcing policy's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// The candidate would refuse what is let through.
+    WouldRefuse,
+    /// The candidate would let through what is refused.
+    WouldAllow,
+    /// Both refuse, and the candidate would answer itself what the inner
+    /// service answers now (a simple request's effects would stop).
+    WouldBlock,
+    /// Both refuse, and the candidate would let the inner service answer
+    /// what the layer answers now.
+    WouldUnblock,
+    /// The candidate binds no policy to a request the enforcing policy
+    /// decides: the inner service would answer it alone.
+    NotBound,
+}
+
+impl Change {
+    /// The value of the `difference` label and field.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Change::WouldRefuse => "would_refuse",
+            Change::WouldAllow => "would_allow",
+            Change::WouldBlock => "would_block",
+            Change::WouldUnblock => "would_unblock",
+            Change::NotBound => "not_bound",
+        }
+    }
+}
+
 /// How a candidate's decision (`would`) differs from the enforcing
-/// policy's (`decision`): whether the candidate would refuse what is let
-/// through (else let through what is refused), and the refusal of the one
-/// that refuses; `None` when both refuse, both let through, or either is
+/// policy's (`decision`), with the refusal of the one that refuses (the
+/// candidate's when both do); `None` when they agree, or either is
 /// undecided.
 pub(crate) fn difference<'d, 'r>(
     decision: &'d Decision<'r>,
     would: &'d Decision<'r>,
-) -> Option<(bool, &'d Why<'r>)> {
+) -> Option<(Change, &'d Why<'r>)> {
+    use Decision::{Allowed, Blocked, NotCors, Refused};
     match (decision, would) {
-        (Decision::NotCors | Decision::Allowed, Decision::Refused(why)) => Some((true, why)),
-        (Decision::Refused(why), Decision::NotCors | Decision::Allowed) => Some((false, why)),
+        (NotCors | Allowed, Refused(why) | Blocked(why)) => Some((Change::WouldRefuse, why)),
+        (Refused(why) | Blocked(why), NotCors | Allowed) => Some((Change::WouldAllow, why)),
+        (Refused(_), Blocked(why)) => Some((Change::WouldBlock, why)),
+        (Blocked(why), Refused(_)) => Some((Change::WouldUnblock, why)),
         _ => None,
     }
 }

@@ -8,7 +8,7 @@ use http::request::Parts;
 use crate::classify::classify;
 use crate::compile::table::{Table, SINGLE};
 use crate::explain::report::{self, Difference};
-use crate::serve::decide::{decide, difference, Decision, Question};
+use crate::serve::decide::{decide, difference, Change, Decision, Question, Why};
 
 /// The enforcing policy a request was bound to: its table and index, or
 /// the single policy of a layer with one.
@@ -71,10 +71,24 @@ impl Watch<'_> {
     /// The candidate's decision, counted, and compared with the enforcing
     /// policy's `decision` when there is one.
     fn compare(&self, candidate: &Table, parts: &Parts, decision: Option<&Decision<'_>>) {
-        let Some(index) = candidate.index_for(parts) else {
-            return;
-        };
-        let Some((candidate_name, candidate_policy)) = candidate.policies.get(index) else {
+        let bound = candidate.index_for(parts).and_then(|index| {
+            let (name, policy) = candidate.policies.get(index)?;
+            Some((index, name.as_str(), policy))
+        });
+        let Some((index, candidate_name, candidate_policy)) = bound else {
+            // Bound by the enforcing policy only: the candidate would let
+            // the inner service answer alone, without CORS headers.
+            let decided = !matches!(
+                decision,
+                None | Some(Decision::NotCors | Decision::Undecided)
+            );
+            if let (Some(enforcing), true) = (&self.enforcing, decided) {
+                self.report(enforcing, "", parts, Change::NotBound, None);
+                #[cfg(feature = "metrics")]
+                if let Some(counters) = enforcing.counters() {
+                    counters.difference("", Change::NotBound.name(), None);
+                }
+            }
             return;
         };
         let question = Question::of(parts);
@@ -83,27 +97,40 @@ impl Watch<'_> {
         if let Some(counters) = candidate.counters.get(index) {
             counters.decision(would.outcome(), true);
         }
+        #[cfg(not(feature = "metrics"))]
+        let _ = index;
         let (Some(enforcing), Some(decision)) = (&self.enforcing, decision) else {
             return;
         };
-        let Some((would_refuse, why)) = difference(decision, &would) else {
+        let Some((change, why)) = difference(decision, &would) else {
             return;
         };
+        self.report(enforcing, candidate_name, parts, change, Some(why));
+        #[cfg(feature = "metrics")]
+        if let Some(counters) = enforcing.counters() {
+            let reason = Some(why.code_index());
+            counters.difference(candidate_name, change.name(), reason);
+        }
+    }
+
+    /// Reports a difference as a `tracing` event, when anyone listens.
+    fn report(
+        &self,
+        enforcing: &Enforcing<'_>,
+        candidate_name: &str,
+        parts: &Parts,
+        change: Change,
+        why: Option<&Why<'_>>,
+    ) {
         if report::traces_differences() {
             report::difference(&Difference {
                 policy: enforcing.name(),
                 candidate_policy: candidate_name,
                 kind: classify(&parts.method, &parts.headers),
-                would_refuse,
-                refusal: why.refusal(),
+                difference: change.name(),
+                refusal: why.map(Why::refusal),
                 origin: parts.headers.get(header::ORIGIN),
             });
-        }
-        #[cfg(feature = "metrics")]
-        if let (Some(enforcing), Some(candidate)) =
-            (enforcing.counters(), candidate.counters.get(index))
-        {
-            enforcing.difference(candidate, would_refuse, why.code_index());
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::explain::report::{self, Stage};
 use crate::refusal::Refusal;
 use crate::serve::answer;
 use crate::serve::body::CorsBody;
-use crate::serve::decide::{Decision, Why};
+use crate::serve::decide::{self, Decision, Why};
 use crate::serve::future::{OriginAccess, PreflightAnswer, ResponseFuture};
 use crate::serve::observe::{Enforcing, Watch};
 use crate::serve::source::{Shared, Source};
@@ -254,11 +254,7 @@ where
     // inner service answers, and the layer merges its headers into the
     // response.
     if let Verdict::Known(allowed) = verdict {
-        // A same-origin request carries `Origin` too, and is never refused.
-        let passes = || match allowed || is_same_origin_fetch(&parts.headers) {
-            true => Decision::Allowed,
-            false => Decision::Refused(Why::Origin(&policy.origins, origin)),
-        };
+        let passes = || decide::actual(policy, allowed, origin, &parts);
         if let Some(protected) = protect(policy, &parts, Some(allowed), debug, kind, watch, passes)
         {
             return protected;
@@ -352,7 +348,7 @@ fn protect<'a, F: std::future::Future>(
     let why = protection.and_then(|protection| protect::refusal(protection, parts, origin_allowed));
     if let Some(watch) = watch {
         let decision = match &why {
-            Some(why) => Decision::Refused(Why::Ref(why)),
+            Some(why) => Decision::Blocked(Why::Ref(why)),
             None => passes(),
         };
         watch.observe(parts, decision);

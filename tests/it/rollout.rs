@@ -103,6 +103,22 @@ async fn a_candidate_never_changes_an_answer() {
                 .allow_private_network(true),
             CorsBuilder::gateway(),
         ),
+        (
+            enforcing().preflight_passthrough(true).debug(true),
+            tighter(),
+        ),
+        (
+            enforcing().record_decisions(true).vary_on(["x-tenant"]),
+            tighter().block_disallowed_origins(true),
+        ),
+        (
+            tighter().allow_origin_async(|origin, _| async move { origin == OLD }),
+            enforcing(),
+        ),
+        (
+            enforcing(),
+            tighter().allow_origin_async(|_, _| async { true }),
+        ),
     ];
     for (policy, candidate) in pairs {
         let alone = policy.clone().build().unwrap();
@@ -115,6 +131,12 @@ async fn a_candidate_never_changes_an_answer() {
             assert_eq!(answer.headers, expected.headers, "{what}");
             assert_eq!(answer.body, expected.body, "{what}");
             assert_eq!(seen_with.calls(), seen_alone.calls(), "{what}");
+            assert_eq!(seen_with.kind(), seen_alone.kind(), "{what}");
+            assert_eq!(
+                answer.extensions.get::<tower_cors::Refusal>(),
+                expected.extensions.get::<tower_cors::Refusal>(),
+                "{what}"
+            );
         }
     }
 }
@@ -447,12 +469,70 @@ mod counted {
             ("reason", "origin_not_allowed"),
         ];
         assert_eq!(differences(&counts, &api), 1, "{counts:#?}");
+        // /public is bound by the enforcing layer only: promoted, the
+        // candidate would leave its CORS requests to the handler alone.
+        let public = [
+            ("policy", "public"),
+            ("candidate_policy", ""),
+            ("difference", "not_bound"),
+            ("reason", ""),
+        ];
+        assert_eq!(differences(&counts, &public), 1, "{counts:#?}");
         let total: u64 = counts
             .iter()
             .filter(|((name, _), _)| name == "tower_cors_candidate_differences_total")
             .map(|(_, n)| n)
             .sum();
-        assert_eq!(total, 1, "only /api is compared: {counts:#?}");
+        assert_eq!(total, 2, "/new is bound by the candidate only: {counts:#?}");
+    }
+
+    /// A candidate that adds cross-origin protection or blocking answers
+    /// itself what the inner service answers now: a cross-site form post
+    /// from a refused origin, which runs the handler today, would not.
+    // checklist: R2, X1
+    #[tokio::test]
+    async fn a_candidate_that_would_block_what_the_handler_answers_now() {
+        let form_post = || {
+            request(
+                "POST",
+                &[
+                    ("origin", "https://partner.example"),
+                    ("sec-fetch-site", "cross-site"),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+            )
+        };
+        let cors = enforcing()
+            .build()
+            .unwrap()
+            .with_candidate(enforcing().cross_origin_protection(true).build().unwrap());
+        let counts = counted(
+            &cors,
+            vec![form_post(), get_from("https://partner.example")],
+        )
+        .await;
+        let would_block = [
+            ("policy", "default"),
+            ("candidate_policy", "default"),
+            ("difference", "would_block"),
+            ("reason", "cross_origin_request"),
+        ];
+        assert_eq!(differences(&counts, &would_block), 1, "{counts:#?}");
+
+        // And the other way: blocking now, a candidate without it.
+        let cors = enforcing()
+            .block_disallowed_origins(true)
+            .build()
+            .unwrap()
+            .with_candidate(enforcing().build().unwrap());
+        let counts = counted(&cors, vec![form_post()]).await;
+        let would_unblock = [
+            ("policy", "default"),
+            ("candidate_policy", "default"),
+            ("difference", "would_unblock"),
+            ("reason", "origin_not_allowed"),
+        ];
+        assert_eq!(differences(&counts, &would_unblock), 1, "{counts:#?}");
     }
 
     // checklist: R3
@@ -552,7 +632,9 @@ mod counted {
             _ if !headers.contains_key("origin") => "not_cors",
             _ if is_preflight && granted && (!pna_asked || pna_granted) => "allowed",
             _ if is_preflight => "refused",
-            _ if granted || same_origin => "allowed",
+            _ if granted => "allowed",
+            // A same-origin request carries `Origin` too: no CORS request.
+            _ if same_origin => "not_cors",
             _ => "refused",
         }
     }
@@ -593,11 +675,12 @@ mod counted {
         let methods = ["GET", "POST", "PUT", "OPTIONS"];
         let asked_methods = [None, Some("PUT"), Some("DELETE"), Some("bad method")];
         let asked_headers = [None, Some("x-token"), Some("authorization"), Some("a b")];
-        let extras: [&[(&str, &str)]; 4] = [
+        let extras: [&[(&str, &str)]; 5] = [
             &[],
             &[("sec-fetch-site", "cross-site")],
             &[("access-control-request-private-network", "true")],
             &[("sec-fetch-site", "same-origin"), ("upgrade", "websocket")],
+            &[("sec-fetch-site", "none")],
         ];
         let mut checked = 0;
         for policy in policies {
@@ -633,17 +716,22 @@ mod counted {
                                 // each counted once, and no difference.
                                 assert_eq!(snapshot.len(), 2, "{what}: {snapshot:?}");
                                 let served = served(&probe, &answer);
+                                let mut series = Vec::new();
                                 for (key, _, _, value) in &snapshot {
                                     assert_eq!(*value, DebugValue::Counter(1), "{what}");
                                     let key = key.key();
                                     assert_eq!(key.name(), "tower_cors_decisions_total", "{what}");
-                                    let outcome = key
-                                        .labels()
-                                        .find(|l| l.key() == "outcome")
-                                        .map(|l| l.value().to_owned())
-                                        .unwrap();
-                                    assert_eq!(outcome, served, "{what}: {key:?}");
+                                    let label = |name: &str| {
+                                        key.labels()
+                                            .find(|l| l.key() == name)
+                                            .map(|l| l.value().to_owned())
+                                            .unwrap()
+                                    };
+                                    assert_eq!(label("outcome"), served, "{what}: {key:?}");
+                                    series.push((label("outcome"), label("reason")));
                                 }
+                                // The same outcome for the same reason.
+                                assert_eq!(series[0], series[1], "{what}");
                                 checked += 1;
                             }
                         }
@@ -651,7 +739,7 @@ mod counted {
                 }
             }
         }
-        assert_eq!(checked, 6 * 9 * 4 * 4 * 4 * 4);
+        assert_eq!(checked, 6 * 9 * 4 * 4 * 4 * 5);
     }
 }
 
