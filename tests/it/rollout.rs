@@ -295,18 +295,49 @@ mod counted {
         labels
     }
 
-    fn decisions(counts: &Counts, pairs: &[(&str, &str)]) -> u64 {
-        let key = ("tower_cors_decisions_total".to_owned(), labels(pairs));
+    /// How many decisions of `policy` were counted with this outcome and
+    /// reason, by the candidate or the enforcing policy.
+    fn decided(counts: &Counts, policy: &str, outcome: &str, reason: &str, candidate: bool) -> u64 {
+        let candidate = if candidate { "true" } else { "false" };
+        let pairs = [
+            ("policy", policy),
+            ("outcome", outcome),
+            ("reason", reason),
+            ("candidate", candidate),
+        ];
+        let key = ("tower_cors_decisions_total".to_owned(), labels(&pairs));
         counts.get(&key).copied().unwrap_or(0)
     }
 
-    fn differences(counts: &Counts, pairs: &[(&str, &str)]) -> u64 {
-        let key = (
-            "tower_cors_candidate_differences_total".to_owned(),
-            labels(pairs),
-        );
+    /// How many differences of this kind were counted between `policy`
+    /// and the candidate's `candidate_policy`.
+    fn differed(
+        counts: &Counts,
+        policy: &str,
+        candidate_policy: &str,
+        difference: &str,
+        reason: &str,
+    ) -> u64 {
+        let pairs = [
+            ("policy", policy),
+            ("candidate_policy", candidate_policy),
+            ("difference", difference),
+            ("reason", reason),
+        ];
+        let key = (DIFFERENCES.to_owned(), labels(&pairs));
         counts.get(&key).copied().unwrap_or(0)
     }
+
+    /// Every difference counted.
+    fn all_differences(counts: &Counts) -> u64 {
+        counts
+            .iter()
+            .filter(|((name, _), _)| name == DIFFERENCES)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    const DIFFERENCES: &str = "tower_cors_candidate_differences_total";
 
     // checklist: R2, R3
     #[tokio::test]
@@ -329,43 +360,22 @@ mod counted {
         .await;
         // The old origin: allowed now, refused by the candidate, twice as
         // an actual request and once as a preflight.
-        let would_refuse = [
-            ("policy", "default"),
-            ("candidate_policy", "default"),
-            ("difference", "would_refuse"),
-            ("reason", "origin_not_allowed"),
-        ];
-        assert_eq!(differences(&counts, &would_refuse), 3, "{counts:#?}");
+        assert_eq!(
+            differed(
+                &counts,
+                "default",
+                "default",
+                "would_refuse",
+                "origin_not_allowed"
+            ),
+            3,
+            "{counts:#?}"
+        );
         // Nothing else differs: both refuse DELETE, both allow the app.
-        let total: u64 = counts
-            .iter()
-            .filter(|((name, _), _)| name == "tower_cors_candidate_differences_total")
-            .map(|(_, n)| n)
-            .sum();
-        assert_eq!(total, 3, "{counts:#?}");
+        assert_eq!(all_differences(&counts), 3, "{counts:#?}");
 
-        let enforced = |outcome, reason| {
-            decisions(
-                &counts,
-                &[
-                    ("policy", "default"),
-                    ("outcome", outcome),
-                    ("reason", reason),
-                    ("candidate", "false"),
-                ],
-            )
-        };
-        let candidate = |outcome, reason| {
-            decisions(
-                &counts,
-                &[
-                    ("policy", "default"),
-                    ("outcome", outcome),
-                    ("reason", reason),
-                    ("candidate", "true"),
-                ],
-            )
-        };
+        let enforced = |outcome, reason| decided(&counts, "default", outcome, reason, false);
+        let candidate = |outcome, reason| decided(&counts, "default", outcome, reason, true);
         assert_eq!(enforced("allowed", ""), 4, "{counts:#?}");
         assert_eq!(enforced("refused", "method_not_allowed"), 1);
         assert_eq!(enforced("not_cors", ""), 1);
@@ -393,17 +403,7 @@ mod counted {
             ],
         )
         .await;
-        let would_allow = |reason| {
-            differences(
-                &counts,
-                &[
-                    ("policy", "default"),
-                    ("candidate_policy", "default"),
-                    ("difference", "would_allow"),
-                    ("reason", reason),
-                ],
-            )
-        };
+        let would_allow = |reason| differed(&counts, "default", "default", "would_allow", reason);
         // The reason is the enforcing policy's: what the candidate would
         // stop refusing.
         assert_eq!(would_allow("origin_not_allowed"), 1, "{counts:#?}");
@@ -445,45 +445,39 @@ mod counted {
             ],
         )
         .await;
-        let decided = |policy, outcome, reason, candidate| {
-            decisions(
-                &counts,
-                &[
-                    ("policy", policy),
-                    ("outcome", outcome),
-                    ("reason", reason),
-                    ("candidate", candidate),
-                ],
-            )
-        };
-        assert_eq!(decided("api", "allowed", "", "false"), 1, "{counts:#?}");
-        assert_eq!(decided("public", "allowed", "", "false"), 1);
         assert_eq!(
-            decided("api-next", "refused", "origin_not_allowed", "true"),
+            decided(&counts, "api", "allowed", "", false),
+            1,
+            "{counts:#?}"
+        );
+        assert_eq!(decided(&counts, "public", "allowed", "", false), 1);
+        assert_eq!(
+            decided(&counts, "api-next", "refused", "origin_not_allowed", true),
             2
         );
-        let api = [
-            ("policy", "api"),
-            ("candidate_policy", "api-next"),
-            ("difference", "would_refuse"),
-            ("reason", "origin_not_allowed"),
-        ];
-        assert_eq!(differences(&counts, &api), 1, "{counts:#?}");
+        assert_eq!(
+            differed(
+                &counts,
+                "api",
+                "api-next",
+                "would_refuse",
+                "origin_not_allowed"
+            ),
+            1,
+            "{counts:#?}"
+        );
         // /public is bound by the enforcing layer only: promoted, the
         // candidate would leave its CORS requests to the handler alone.
-        let public = [
-            ("policy", "public"),
-            ("candidate_policy", ""),
-            ("difference", "not_bound"),
-            ("reason", ""),
-        ];
-        assert_eq!(differences(&counts, &public), 1, "{counts:#?}");
-        let total: u64 = counts
-            .iter()
-            .filter(|((name, _), _)| name == "tower_cors_candidate_differences_total")
-            .map(|(_, n)| n)
-            .sum();
-        assert_eq!(total, 2, "/new is bound by the candidate only: {counts:#?}");
+        assert_eq!(
+            differed(&counts, "public", "", "not_bound", ""),
+            1,
+            "{counts:#?}"
+        );
+        assert_eq!(
+            all_differences(&counts),
+            2,
+            "/new is bound by the candidate only: {counts:#?}"
+        );
     }
 
     /// A candidate that adds cross-origin protection or blocking answers
@@ -511,13 +505,17 @@ mod counted {
             vec![form_post(), get_from("https://partner.example")],
         )
         .await;
-        let would_block = [
-            ("policy", "default"),
-            ("candidate_policy", "default"),
-            ("difference", "would_block"),
-            ("reason", "cross_origin_request"),
-        ];
-        assert_eq!(differences(&counts, &would_block), 1, "{counts:#?}");
+        assert_eq!(
+            differed(
+                &counts,
+                "default",
+                "default",
+                "would_block",
+                "cross_origin_request"
+            ),
+            1,
+            "{counts:#?}"
+        );
 
         // And the other way: blocking now, a candidate without it.
         let cors = enforcing()
@@ -526,13 +524,17 @@ mod counted {
             .unwrap()
             .with_candidate(enforcing().build().unwrap());
         let counts = counted(&cors, vec![form_post()]).await;
-        let would_unblock = [
-            ("policy", "default"),
-            ("candidate_policy", "default"),
-            ("difference", "would_unblock"),
-            ("reason", "origin_not_allowed"),
-        ];
-        assert_eq!(differences(&counts, &would_unblock), 1, "{counts:#?}");
+        assert_eq!(
+            differed(
+                &counts,
+                "default",
+                "default",
+                "would_unblock",
+                "origin_not_allowed"
+            ),
+            1,
+            "{counts:#?}"
+        );
     }
 
     // checklist: R3
@@ -593,17 +595,14 @@ mod counted {
             .unwrap()
             .with_candidate(tighter().build().unwrap());
         let counts = counted(&cors, vec![get_from(OLD)]).await;
-        let undecided = [
-            ("policy", "default"),
-            ("outcome", "undecided"),
-            ("reason", ""),
-            ("candidate", "false"),
-        ];
-        assert_eq!(decisions(&counts, &undecided), 1, "{counts:#?}");
-        assert!(
-            !counts
-                .keys()
-                .any(|(name, _)| name == "tower_cors_candidate_differences_total"),
+        assert_eq!(
+            decided(&counts, "default", "undecided", "", false),
+            1,
+            "{counts:#?}"
+        );
+        assert_eq!(
+            all_differences(&counts),
+            0,
             "an undecided request is compared with nothing: {counts:#?}"
         );
     }
