@@ -141,6 +141,25 @@ async fn a_candidate_never_changes_an_answer() {
     }
 }
 
+/// A layer's `Debug` shows its candidate's policies.
+#[test]
+fn a_layers_debug_shows_its_candidate() {
+    let alone = enforcing().build().unwrap();
+    assert!(
+        !format!("{alone:?}").contains("candidate: Some"),
+        "{alone:?}"
+    );
+    let routes = CorsRoutes::new()
+        .policy("next", tighter())
+        .fallback("next")
+        .build()
+        .unwrap();
+    let with = alone.with_candidate(routes);
+    let shown = format!("{with:?}");
+    assert!(shown.contains("candidate: Some"), "{shown}");
+    assert!(shown.contains("\"next\""), "{shown}");
+}
+
 // checklist: R1
 #[tokio::test]
 async fn routes_with_a_candidate_answer_as_without() {
@@ -883,6 +902,18 @@ mod promoted {
         assert!(handle.candidate().is_some());
         handle.clear_candidate();
         assert!(handle.candidate().is_none());
+        // A candidate layer's own candidate is not taken: promoted, it
+        // leaves none behind.
+        let nested = enforcing()
+            .build()
+            .unwrap()
+            .with_candidate(CorsBuilder::gateway().build().unwrap());
+        handle.set_candidate(nested);
+        assert!(handle.promote_candidate());
+        assert!(
+            handle.candidate().is_none(),
+            "no candidate of the candidate"
+        );
         // `with_candidate` on the reloadable layer sets it for every
         // service the layer made.
         let service = cors.layer(handler(&[], &Seen::default()));
