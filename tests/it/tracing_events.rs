@@ -303,7 +303,7 @@ async fn a_candidates_differences_are_info_events_with_bounded_fields() {
                 || line.starts_with("INFO tower_cors: candidate policy decides otherwise"),
             "{text}"
         );
-        assert!(line.contains("policy=\"default\""), "{text}");
+        assert!(line.contains(" policy=\"default\""), "{text}");
         assert!(line.contains("candidate_policy=\"default\""), "{text}");
         assert!(line.contains("difference=\"would_refuse\""), "{text}");
     }
@@ -321,4 +321,57 @@ async fn a_candidates_differences_are_info_events_with_bounded_fields() {
     assert!(lines[1].len() < 400, "{text}");
     assert!(lines[2].contains("reason=method PUT not allowed"), "{text}");
     assert!(lines[2].contains("rule=\"allow_methods\""), "{text}");
+}
+
+/// The event names each policy by its own name, and a route the candidate
+/// binds no policy to as such.
+// checklist: R2
+#[tokio::test(flavor = "current_thread")]
+async fn a_difference_names_both_policies_and_an_unbound_route() {
+    let enforcing = tower_cors::CorsRoutes::new()
+        .policy(
+            "api",
+            CorsLayer::builder().allow_origins(["https://app.example.com"]),
+        )
+        .bind_prefix("/api", "api")
+        .bind_prefix("/old", "api")
+        .build()
+        .unwrap();
+    let candidate = tower_cors::CorsRoutes::new()
+        .policy(
+            "api-next",
+            CorsLayer::builder().allow_origins(["https://next.example.com"]),
+        )
+        .bind_prefix("/api", "api-next")
+        .build()
+        .unwrap();
+    let cors = enforcing.with_candidate(candidate);
+    let to = |path: &str| {
+        request_to(
+            "GET",
+            &format!("http://api.example.com{path}"),
+            &[("origin", "https://app.example.com")],
+        )
+    };
+    let text = captured_at(tracing::Level::INFO, || async {
+        send(&cors, to("/api/x")).await;
+        send(&cors, to("/old/y")).await;
+    })
+    .await;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].contains(" policy=\"api\""), "{text}");
+    assert!(
+        lines[0].contains(" candidate_policy=\"api-next\""),
+        "{text}"
+    );
+    assert!(lines[0].contains("difference=\"would_refuse\""), "{text}");
+    assert!(lines[1].contains(" policy=\"api\""), "{text}");
+    assert!(lines[1].contains(" candidate_policy=\"\""), "{text}");
+    assert!(lines[1].contains("difference=\"not_bound\""), "{text}");
+    assert!(
+        lines[1].contains("reason=no candidate policy bound"),
+        "{text}"
+    );
+    assert!(lines[1].contains("rule=\"routes\""), "{text}");
 }
