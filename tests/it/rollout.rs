@@ -556,6 +556,32 @@ mod counted {
         );
     }
 
+    /// Without a candidate, routes are counted by their policies' names
+    /// too, and a request bound to no policy is not counted.
+    // checklist: R3
+    #[tokio::test]
+    async fn routes_without_a_candidate_are_counted() {
+        let cors = CorsRoutes::new()
+            .policy("api", enforcing())
+            .bind_prefix("/api", "api")
+            .build()
+            .unwrap();
+        let to = |path: &str| {
+            request_to(
+                "GET",
+                &format!("http://api.example.com{path}"),
+                &[("origin", OLD)],
+            )
+        };
+        let counts = counted(&cors, vec![to("/api/a"), to("/elsewhere")]).await;
+        assert_eq!(
+            decided(&counts, "api", "allowed", "", false),
+            1,
+            "{counts:#?}"
+        );
+        assert_eq!(counts.len(), 1, "{counts:#?}");
+    }
+
     // checklist: R3
     #[tokio::test]
     async fn label_values_never_come_from_a_request() {
@@ -845,15 +871,28 @@ mod promoted {
                 sent
             }));
         }
+        // Waits until `count` answers came, failing (workers stopped)
+        // after the time limit.
+        let wait_for = |counter: &Arc<AtomicUsize>, count: usize| {
+            let (counter, done) = (counter.clone(), done.clone());
+            async move {
+                let waited = tokio::time::timeout(WITHIN, async {
+                    while counter.load(Ordering::SeqCst) < count {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                })
+                .await;
+                if waited.is_err() {
+                    done.store(true, Ordering::SeqCst);
+                    panic!("{count} answers did not come");
+                }
+            }
+        };
         // Let the old policy answer for a while, then promote.
-        while old_answers.load(Ordering::SeqCst) < 200 {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        wait_for(&old_answers, 200).await;
         assert!(handle.promote_candidate());
         promoted.store(true, Ordering::SeqCst);
-        while new_answers.load(Ordering::SeqCst) < 200 {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        wait_for(&new_answers, 200).await;
         done.store(true, Ordering::SeqCst);
         let mut sent = 0;
         for worker in workers {
