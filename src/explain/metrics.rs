@@ -17,8 +17,6 @@
 //! difference is made when it is counted. Without the feature nothing here
 //! is compiled in and nothing is counted.
 
-use std::sync::OnceLock;
-
 use metrics::{Key, Label, Level, Metadata};
 
 use crate::refusal::CODES;
@@ -96,12 +94,6 @@ impl Counters {
             name: name.to_owned(),
             keys,
         }
-    }
-
-    /// The keys of the policy a layer with one policy calls `default`.
-    pub(crate) fn single() -> &'static Counters {
-        static SINGLE: OnceLock<Counters> = OnceLock::new();
-        SINGLE.get_or_init(|| Counters::new(crate::compile::table::SINGLE))
     }
 
     /// Counts a decision of this policy.

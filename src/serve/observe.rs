@@ -28,10 +28,19 @@ impl<'a> Enforcing<'a> {
     #[cfg(feature = "metrics")]
     fn counters(&self) -> Option<&'a crate::explain::metrics::Counters> {
         match *self {
-            Enforcing::Single => Some(crate::explain::metrics::Counters::single()),
+            Enforcing::Single => Some(single_counters()),
             Enforcing::InTable(table, index) => table.counters.get(index),
         }
     }
+}
+
+/// The keys of the counters of the policy a layer with one policy calls
+/// `default`: made once, for every such layer.
+#[cfg(feature = "metrics")]
+fn single_counters() -> &'static crate::explain::metrics::Counters {
+    static SINGLE_COUNTERS: std::sync::OnceLock<crate::explain::metrics::Counters> =
+        std::sync::OnceLock::new();
+    SINGLE_COUNTERS.get_or_init(|| crate::explain::metrics::Counters::new(SINGLE))
 }
 
 /// What to watch on a request: the enforcing policy's decision (counted
