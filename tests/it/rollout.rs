@@ -832,6 +832,36 @@ mod promoted {
         let (cors, handle) = before.build().unwrap().reloadable();
         handle.set_candidate(after.build().unwrap());
         let inner = handler(&[], &Seen::default());
+        // Switched in, the candidate's differences are counted: the old
+        // origin, allowed now, it would refuse.
+        #[cfg(feature = "metrics")]
+        {
+            use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+            use tower::Service;
+
+            let recorder = DebuggingRecorder::new();
+            let snapshotter = recorder.snapshotter();
+            let mut service = cors.layer(inner.clone());
+            for req in [get_from(OLD), preflight(OLD, "PUT", None), get_from(APP)] {
+                service.ready().await.unwrap();
+                let future = metrics::with_local_recorder(&recorder, || service.call(req));
+                future.await.unwrap();
+            }
+            let differences: Vec<(String, DebugValue)> = snapshotter
+                .snapshot()
+                .into_vec()
+                .into_iter()
+                .filter(|(key, ..)| key.key().name() == "tower_cors_candidate_differences_total")
+                .map(|(key, _, _, value)| {
+                    let difference = key.key().labels().find(|l| l.key() == "difference");
+                    (difference.unwrap().value().to_owned(), value)
+                })
+                .collect();
+            assert_eq!(
+                differences,
+                [("would_refuse".to_owned(), DebugValue::Counter(2))]
+            );
+        }
         let done = Arc::new(AtomicBool::new(false));
         let promoted = Arc::new(AtomicBool::new(false));
         let (old_answers, new_answers) =
