@@ -172,12 +172,81 @@ impl AllowedHeaders {
         }
         let mut any_name = false;
         for line in requested.iter() {
-            for name in line.as_bytes().split(|&b| b == b',') {
-                let name = name.trim_ascii();
-                if !name.is_empty() {
-                    self.check_name(name)?;
-                    any_name = true;
+            let line = line.as_bytes();
+            any_name |= match self.scan_browser_line(line) {
+                Some(scanned) => scanned?,
+                None => self.scan_line(line)?,
+            };
+        }
+        Ok(any_name)
+    }
+
+    /// Checks one field line in the form browsers send: lowercase names of
+    /// letters, digits and `-`, separated by commas alone. `None` when the
+    /// line is in any other form, for [`scan_line`](Self::scan_line) to
+    /// read; otherwise the answer it would give, at a fraction of its cost:
+    /// eight bytes are classified at a time, without a branch per byte, and
+    /// a name costs a length compare unless the policy lists names.
+    fn scan_browser_line<'r>(&self, line: &'r [u8]) -> Option<Result<bool, Unallowed<'r>>> {
+        if !is_browser_form(line) {
+            return None;
+        }
+        // Under `*`, only a name as long as `authorization` is looked up.
+        let looked_up_len = if self.any { AUTHORIZATION.len() } else { 0 };
+        let mut any_name = false;
+        // Where the element being read starts.
+        let mut start = 0;
+        let mut offset = 0;
+        let mut rest = line;
+        loop {
+            let word = match rest.split_first_chunk::<8>() {
+                Some((word, after)) => {
+                    rest = after;
+                    u64::from_le_bytes(*word)
                 }
+                None if rest.is_empty() => break,
+                None => {
+                    let word = padded_word(rest);
+                    rest = &[];
+                    word
+                }
+            };
+            let mut commas = commas_in(word);
+            while commas != 0 {
+                let at = offset + (commas.trailing_zeros() / 8) as usize;
+                commas &= commas - 1;
+                let len = at - start;
+                if len != 0 {
+                    any_name = true;
+                    if len == looked_up_len || !self.any {
+                        if let Err(why) = self.look_up_lowercase_name(line, start, at) {
+                            return Some(Err(why));
+                        }
+                    }
+                }
+                start = at + 1;
+            }
+            offset += 8;
+        }
+        if start < line.len() {
+            any_name = true;
+            if let Err(why) = self.look_up_lowercase_name(line, start, line.len()) {
+                return Some(Err(why));
+            }
+        }
+        Some(Ok(any_name))
+    }
+
+    /// Checks one field line in any form: elements split at commas, each
+    /// trimmed of whitespace, empty ones skipped, every byte of a name a
+    /// token's.
+    fn scan_line<'r>(&self, line: &'r [u8]) -> Result<bool, Unallowed<'r>> {
+        let mut any_name = false;
+        for name in line.split(|&b| b == b',') {
+            let name = name.trim_ascii();
+            if !name.is_empty() {
+                self.check_name(name)?;
+                any_name = true;
             }
         }
         Ok(any_name)
@@ -187,12 +256,32 @@ impl AllowedHeaders {
         if !name.iter().copied().all(is_token_byte) {
             return Err(Unallowed::Invalid);
         }
-        if self.names.contains(name) || (self.any && !name.eq_ignore_ascii_case(b"authorization")) {
+        if self.names.contains(name) || (self.any && !name.eq_ignore_ascii_case(AUTHORIZATION)) {
+            return Ok(());
+        }
+        Err(Unallowed::Name(name))
+    }
+
+    /// [`check_name`](Self::check_name) for the name `line[start..end]`,
+    /// known to be made of lowercase token bytes; out of line, so that the
+    /// scan's loop stays small.
+    #[inline(never)]
+    fn look_up_lowercase_name<'r>(
+        &self,
+        line: &'r [u8],
+        start: usize,
+        end: usize,
+    ) -> Result<(), Unallowed<'r>> {
+        let name = line.get(start..end).unwrap_or_default();
+        if (self.any && name != AUTHORIZATION) || self.names.contains_lowercase(name) {
             return Ok(());
         }
         Err(Unallowed::Name(name))
     }
 }
+
+/// The one name `*` does not cover in `Access-Control-Allow-Headers`.
+const AUTHORIZATION: &[u8] = b"authorization";
 
 /// Why requested headers are refused, borrowing the request: the
 /// [`Refusal`] is made only when someone reads it (a header's name is
@@ -215,6 +304,57 @@ impl Unallowed<'_> {
             },
         }
     }
+}
+
+/// Each byte of a word, as a mask.
+const BYTES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+const HIGH_BITS: u64 = BYTES * 0x80;
+
+/// The last bytes of a line, fewer than eight, as a little-endian word,
+/// padded with a letter: not a comma.
+#[cold]
+fn padded_word(bytes: &[u8]) -> u64 {
+    let mut word = [b'a'; 8];
+    word.iter_mut()
+        .zip(bytes)
+        .for_each(|(to, from)| *to = *from);
+    u64::from_le_bytes(word)
+}
+
+/// Whether every byte of `line` is a lowercase letter, a digit, `-` or a
+/// comma, checked 32 bytes at a time.
+fn is_browser_form(line: &[u8]) -> bool {
+    let mut chunks = line.chunks_exact(FORM_CHUNK);
+    let rest = chunks.remainder();
+    // The last bytes, padded with a letter.
+    let mut last = [b'a'; FORM_CHUNK];
+    if let Some(to) = last.get_mut(..rest.len()) {
+        to.copy_from_slice(rest);
+    }
+    chunks.all(|chunk| <&[u8; FORM_CHUNK]>::try_from(chunk).is_ok_and(is_browser_form_chunk))
+        && is_browser_form_chunk(&last)
+}
+
+/// The bytes [`is_browser_form`] checks at a time.
+const FORM_CHUNK: usize = 32;
+
+/// [`is_browser_form`] for one chunk: without a branch per byte, so that
+/// the compiler checks the bytes side by side.
+#[inline]
+fn is_browser_form_chunk(chunk: &[u8; FORM_CHUNK]) -> bool {
+    chunk.iter().fold(true, |form, &b| {
+        form & (b.is_ascii_lowercase() | b.is_ascii_digit() | (b == b'-') | (b == b','))
+    })
+}
+
+/// Where the commas of `word` are (the high bit of their bytes), when its
+/// bytes are ASCII.
+#[inline]
+fn commas_in(word: u64) -> u64 {
+    // A byte that is not a comma is not zero once the comma is taken away:
+    // adding 0x7f sets its high bit.
+    !((word ^ (BYTES * u64::from(b','))) + BYTES * 0x7f) & HIGH_BITS
 }
 
 /// A set of lowercase header names, looked up case-insensitively. A short
@@ -244,6 +384,15 @@ impl NameSet {
         if self.list.len() > SCANNED_NAMES {
             self.hashed = self.list.iter().cloned().collect();
         }
+    }
+
+    /// Whether the set holds `name`, which is lowercase.
+    #[inline]
+    fn contains_lowercase(&self, name: &[u8]) -> bool {
+        if self.hashed.is_empty() {
+            return self.list.iter().any(|listed| **listed == *name);
+        }
+        self.hashed.contains(name)
     }
 
     fn contains(&self, name: &[u8]) -> bool {
@@ -420,6 +569,81 @@ mod tests {
             let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
             assert_eq!(is_token_byte(b), tchar, "{b}");
         }
+    }
+
+    /// Every line of up to four bytes over an alphabet that has each kind
+    /// of byte the two scans tell apart, and longer lines made of those:
+    /// the browsers' form is read as any form is, wherever words and
+    /// chunks end.
+    #[test]
+    fn browser_form_scan_answers_as_the_general_scan() {
+        let policies = [
+            compile_allowed(
+                &["x-a".into(), "content-type".into()],
+                false,
+                &mut Vec::new(),
+            ),
+            compile_allowed(&["*".into()], true, &mut Vec::new()),
+            compile_allowed(
+                &["*".into(), "authorization".into()],
+                false,
+                &mut Vec::new(),
+            ),
+            compile_allowed(
+                &(0..20).map(|i| format!("x-{i}")).collect::<Vec<_>>(),
+                false,
+                &mut Vec::new(),
+            ),
+        ];
+        let alphabet: &[u8] = b"a-,0zA _.";
+        let mut lines: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=4 {
+            let mut next = Vec::new();
+            for line in lines.iter().filter(|line| line.len() == len - 1) {
+                for &b in alphabet {
+                    let mut longer = line.clone();
+                    longer.push(b);
+                    next.push(longer);
+                }
+            }
+            lines.extend(next);
+        }
+        let pieces = [
+            "x-a",
+            "content-type",
+            "authorization",
+            "x-7",
+            "x-b",
+            "",
+            "x-19",
+        ];
+        for count in 1..80 {
+            let line: Vec<&str> = (0..count).map(|i| pieces[(i * 7 + count) % 7]).collect();
+            lines.push(line.join(",").into_bytes());
+            lines.push(format!("{},", line.join(",")).into_bytes());
+            lines.push(format!(",{}", line.join(",,")).into_bytes());
+            lines.push(format!("{}, x-a", line.join(",")).into_bytes());
+            lines.push(format!("{},X-A", line.join(",")).into_bytes());
+        }
+        let mut browser_form = 0;
+        for policy in &policies {
+            for line in &lines {
+                let general = policy.scan_line(line);
+                match policy.scan_browser_line(line) {
+                    Some(fast) => {
+                        browser_form += 1;
+                        assert_eq!(fast, general, "{:?}", String::from_utf8_lossy(line));
+                    }
+                    None => assert!(
+                        line.iter()
+                            .any(|&b| !b"abcdefghijklmnopqrstuvwxyz0123456789-,".contains(&b)),
+                        "{:?} is in the browsers' form",
+                        String::from_utf8_lossy(line)
+                    ),
+                }
+            }
+        }
+        assert!(browser_form > 1000, "{browser_form}");
     }
 
     #[test]
