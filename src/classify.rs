@@ -119,7 +119,20 @@ fn route(method: &Method, headers: &HeaderMap) -> Route {
 /// `OPTIONS` with `Access-Control-Request-Method` (and `Origin`, which the
 /// caller has checked).
 pub(crate) fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
-    method == Method::OPTIONS && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    preflight_method(method, headers).is_some()
+}
+
+/// The method a preflight asks for: `Access-Control-Request-Method` of an
+/// `OPTIONS` request (with `Origin`, which the caller has checked); `None`
+/// when the request is no preflight.
+pub(crate) fn preflight_method<'h>(
+    method: &Method,
+    headers: &'h HeaderMap,
+) -> Option<&'h HeaderValue> {
+    if method != Method::OPTIONS {
+        return None;
+    }
+    headers.get(header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
 pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use http::request::Parts;
-use http::{HeaderValue, Response};
+use http::{header, HeaderValue, Response};
 use pin_project_lite::pin_project;
 
 use crate::classify::RequestKind;
@@ -277,8 +277,9 @@ where
                 let allowed = ready!(decision.as_mut().poll(cx));
                 let access = policy.access(Some(origin), allowed);
                 // Counted as undecided when the request came.
+                let method = parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
                 Ok(empty(preflight::answer(
-                    policy, *debug, None, parts, origin, access,
+                    policy, *debug, None, parts, method, origin, access,
                 )))
             }
             StateProj::PassedPreflight {
@@ -346,8 +347,9 @@ fn poll_answer(answer: &mut PreflightAnswer, policy: &Policy, cx: &mut Context<'
         let allowed = ready!(decision.as_mut().poll(cx));
         let access = policy.access(Some(origin), allowed);
         // Counted as undecided when the request came.
+        let method = head.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
         *answer = PreflightAnswer::Ready(preflight::answer(
-            policy, *debug, None, head, origin, access,
+            policy, *debug, None, head, method, origin, access,
         ));
     }
     Poll::Ready(())

@@ -14,13 +14,16 @@ use crate::serve::answer::{self, Grant};
 use crate::serve::decide::{Decision, Why};
 use crate::serve::observe::Watch;
 
-/// Answers the preflight from `origin` whose head is `parts`, given what
-/// its origin was granted (`debug`: whether debug mode is on).
+/// Answers the preflight from `origin` whose head is `parts`, asking for
+/// `method` (its `Access-Control-Request-Method`, as read when the request
+/// was classified), given what its origin was granted (`debug`: whether
+/// debug mode is on).
 pub(crate) fn answer(
     policy: &Policy,
     debug: bool,
     watch: Option<&Watch<'_>>,
     parts: &Parts,
+    method: Option<&HeaderValue>,
     origin: &HeaderValue,
     access: Access,
 ) -> Response<()> {
@@ -34,7 +37,7 @@ pub(crate) fn answer(
         let why = report::origin_refused(policy, debug, Stage::Preflight, origin);
         return answer::refused_preflight(policy, debug, why);
     };
-    match check(policy, debug, parts, allow_origin) {
+    match check(policy, debug, parts, method, allow_origin) {
         Ok((grant, unanswered)) => {
             if watch.is_some() {
                 // A private network question left unanswered fails in the
@@ -80,13 +83,11 @@ fn check(
     policy: &Policy,
     debug: bool,
     parts: &Parts,
+    method: Option<&HeaderValue>,
     allow_origin: HeaderValue,
 ) -> Result<(Grant, Option<Refusal>), (Refusal, HeaderValue)> {
     let headers = &parts.headers;
-    let methods = match policy
-        .methods
-        .check(headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))
-    {
+    let methods = match policy.methods.check(method) {
         Ok(methods) => methods,
         Err(why) => return Err((why, allow_origin)),
     };

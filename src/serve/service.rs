@@ -10,7 +10,7 @@ use http::request::Parts;
 use http::{Request, Response};
 use tower_service::Service;
 
-use crate::classify::{classify, is_preflight, is_same_origin_fetch, RequestKind};
+use crate::classify::{classify, is_same_origin_fetch, preflight_method, RequestKind};
 use crate::compile::origin::Verdict;
 use crate::compile::policy::{Access, Policy};
 use crate::compile::table::Table;
@@ -227,7 +227,7 @@ where
 
     // A preflight: the layer answers it itself, or passes it through with
     // its answer.
-    if is_preflight(&parts.method, &parts.headers) {
+    if let Some(method) = preflight_method(&parts.method, &parts.headers) {
         if policy.config.preflight_passthrough {
             let origin = origin.clone();
             let debug = debug();
@@ -238,7 +238,9 @@ where
         return match verdict {
             Verdict::Known(allowed) => {
                 let access = policy.access(Some(origin), allowed);
-                let answer = preflight::answer(policy, debug(), watch, &parts, origin, access);
+                let method = Some(method);
+                let answer =
+                    preflight::answer(policy, debug(), watch, &parts, method, origin, access);
                 ResponseFuture::answered(answer)
             }
             // Only a future that outlives this call clones the `Arc`.
@@ -300,7 +302,8 @@ where
         Verdict::Known(allowed) => {
             let access = policy.access(Some(&origin), allowed);
             let refused = access == Access::Refused;
-            let answer = preflight::answer(policy, debug, watch, &parts, &origin, access);
+            let method = parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
+            let answer = preflight::answer(policy, debug, watch, &parts, method, &origin, access);
             if refused && policy.config.block_disallowed_origins {
                 return ResponseFuture::answered(answer);
             }

@@ -117,6 +117,41 @@ impl Hasher for WordHash {
 
 type WordHashBuild = BuildHasherDefault<WordHash>;
 
+/// Exact origins: scanned when there are few (comparing lengths first,
+/// which beats hashing the request's origin), else hashed.
+#[derive(Default)]
+struct ExactOrigins {
+    list: Vec<Box<[u8]>>,
+    hashed: HashSet<Box<[u8]>, WordHashBuild>,
+}
+
+/// Up to this many exact origins, a scan is cheaper than hashing.
+const SCANNED_ORIGINS: usize = 8;
+
+impl ExactOrigins {
+    fn insert(&mut self, origin: &[u8]) {
+        if self.hashed.insert(origin.into()) {
+            self.list.push(origin.into());
+        }
+    }
+
+    #[inline]
+    fn contains(&self, origin: &[u8]) -> bool {
+        if self.list.len() <= SCANNED_ORIGINS {
+            return self.list.iter().any(|listed| **listed == *origin);
+        }
+        self.hashed.contains(origin)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
 /// The compiled set of allowed origins.
 ///
 /// Exact origins live in a hash set and patterns in maps keyed by host, so
@@ -126,7 +161,7 @@ type WordHashBuild = BuildHasherDefault<WordHash>;
 pub(crate) struct AllowedOrigins {
     any: bool,
     null: bool,
-    exact: HashSet<Box<[u8]>, WordHashBuild>,
+    exact: ExactOrigins,
     /// `scheme://*.base[:port]`, in a list when there are few of them,
     /// else keyed by `base`.
     subdomain_list: Vec<ConfiguredOrigin>,
@@ -210,7 +245,7 @@ impl AllowedOrigins {
         if value == "null" {
             self.null = true;
         } else {
-            self.exact.insert(value.into_bytes().into());
+            self.exact.insert(value.as_bytes());
         }
     }
 
@@ -246,7 +281,7 @@ impl AllowedOrigins {
             }
         }
         if origin.is_exact() {
-            self.exact.insert(value.as_bytes().into());
+            self.exact.insert(value.as_bytes());
         } else if origin.in_label.is_some() {
             self.in_label_list.push(origin.clone());
             let base = origin.host.clone();
