@@ -519,9 +519,30 @@ fn split_origin(origin: &[u8]) -> Option<OriginParts<'_>> {
 
 /// Splits `s` around the first `byte`, as `split_once` does.
 fn split_at_byte(s: &[u8], byte: u8) -> Option<(&[u8], &[u8])> {
-    let at = s.iter().position(|&b| b == byte)?;
+    let at = find_byte(s, byte)?;
     let (head, tail) = s.split_at_checked(at)?;
     Some((head, tail.get(1..)?))
+}
+
+/// Where the first `byte` of `bytes` is: eight bytes at a time (as the
+/// bytes of a `u64`), then the last ones one by one.
+fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact(8);
+    for (index, word) in (&mut words).enumerate() {
+        let word =
+            <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(byte));
+        // The high bit of the first byte that is now zero is set (the
+        // borrow may mark later bytes too, never earlier ones), whatever
+        // the bytes.
+        let zero = word.wrapping_sub(ONES) & !word & (ONES * 0x80);
+        if zero != 0 {
+            return Some(index * 8 + (zero.trailing_zeros() / 8) as usize);
+        }
+    }
+    let rest = words.remainder();
+    let at = rest.iter().position(|&b| b == byte)?;
+    Some(bytes.len() - rest.len() + at)
 }
 
 impl fmt::Debug for AllowedOrigins {
@@ -542,6 +563,24 @@ impl fmt::Debug for AllowedOrigins {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_byte_is_position() {
+        let text: Vec<u8> = (0..40usize)
+            .map(|i| [b'a', b':', 0x80, 0xba][i % 7 % 4])
+            .collect();
+        for start in 0..text.len() {
+            for end in start..text.len() {
+                let bytes = &text[start..end];
+                for byte in [b':', b'a', 0x80, 0xba, b'z'] {
+                    assert_eq!(
+                        find_byte(bytes, byte),
+                        bytes.iter().position(|&b| b == byte)
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_request_origin_with_a_star_is_malformed_not_a_pattern() {
