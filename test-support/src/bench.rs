@@ -686,7 +686,7 @@ fn static_value(value: &'static str) -> HeaderValue {
     HeaderValue::from_static(value)
 }
 
-/// A `'static` header value, as tower-cors renders the presets' values (no
+/// A `'static` header value, as tower-cors renders a policy's values (no
 /// reference count to touch per answer); leaked once per policy built here.
 fn leaked_static(value: &str) -> HeaderValue {
     static_value(Box::leak(value.to_owned().into_boxed_str()))
