@@ -5,7 +5,8 @@
 //! Writing a policy:
 //!
 //! - [`policy`]: the builder's settings and their defaults, the presets,
-//!   and the settings as a value ([`CorsConfig`](crate::CorsConfig)).
+//!   the settings as a value ([`CorsConfig`](crate::CorsConfig)), and the
+//!   header values a policy renders, kept once per process.
 //! - [`origins`]: exact origins, patterns, and predicates, synchronous or
 //!   asynchronous.
 //! - [`refused_configurations`]: what `build()` refuses and why, and the

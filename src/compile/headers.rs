@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use bytes::BytesMut;
 use http::header::{GetAll, HeaderName, HeaderValue};
 
+use crate::compile::intern;
 use crate::error::{ConfigError, HeaderList};
 use crate::refusal::{Refusal, MAX_REQUEST_HEADERS_LEN};
 
@@ -503,7 +504,8 @@ pub(crate) fn joined(items: &[&str]) -> Option<HeaderValue> {
 /// built at run time is reference-counted, and each answer's copy costs an
 /// atomic increment and decrement, which on a busy server costs more time
 /// than its instruction count shows; a `'static` value costs neither. The
-/// policy uses these whenever it renders the same bytes.
+/// policy uses these whenever it renders the same bytes, and the process's
+/// copy of any other value ([`intern`]).
 pub(crate) const RENDERED: [&str; 9] = [
     "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH",
     "X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range",
@@ -517,11 +519,13 @@ pub(crate) const RENDERED: [&str; 9] = [
 ];
 
 /// `value` as a header value: a `'static` one when a preset renders the
-/// same bytes.
+/// same bytes, else one made from the process's copy of them, up to
+/// [`intern`]'s bound. Every value a policy renders from its own lists
+/// comes from here.
 pub(crate) fn header_value(value: &str) -> Option<HeaderValue> {
     match RENDERED.iter().find(|rendered| **rendered == value) {
         Some(rendered) => Some(HeaderValue::from_static(rendered)),
-        None => HeaderValue::from_str(value).ok(),
+        None => HeaderValue::from_str(value).ok().map(intern::uncounted),
     }
 }
 

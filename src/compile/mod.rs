@@ -3,6 +3,7 @@
 //! table of named policies ([`table::Table`]).
 
 pub(crate) mod headers;
+pub(crate) mod intern;
 pub(crate) mod methods;
 pub(crate) mod origin;
 pub(crate) mod path;

@@ -254,3 +254,50 @@ fn empty_body(status: StatusCode) -> HeaderMap {
     }
     headers
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::compile::intern;
+
+    fn address(value: &HeaderValue) -> *const u8 {
+        value.as_bytes().as_ptr()
+    }
+
+    #[test]
+    fn a_policy_rebuilt_many_times_keeps_nothing_more() {
+        let config = || CorsConfig {
+            allow_origins: vec!["https://app.example.com".into()],
+            allow_methods: vec!["PUT".into(), "X-REBUILT".into()],
+            allow_headers: vec!["x-rebuilt-a".into(), "x-rebuilt-b".into()],
+            expose_headers: vec!["x-rebuilt-c".into()],
+            vary_on: vec!["x-rebuilt-tenant".into()],
+            max_age: Some(4321),
+            ..CorsConfig::default()
+        };
+        let build = || {
+            let mut errors = Vec::new();
+            let policy = Policy::compile(config(), Predicates::default(), &mut errors);
+            assert_eq!(errors, []);
+            policy
+        };
+        let kept = || intern::tests::KEPT_HERE.with(Cell::get);
+        let before = kept();
+        let first = build();
+        let kept_by_the_first = kept() - before;
+        // Methods, allowed and exposed headers, max-age, `Vary` of actual
+        // responses and of preflights.
+        assert_eq!(kept_by_the_first, 6);
+        let addresses = |policy: &Policy| -> Vec<*const u8> {
+            policy.answers.accepted.values().map(address).collect()
+        };
+        for _ in 0..100 {
+            let again = build();
+            assert_eq!(addresses(&again), addresses(&first));
+            assert_eq!(address(&again.vary.value), address(&first.vary.value));
+        }
+        assert_eq!(kept() - before, kept_by_the_first);
+    }
+}

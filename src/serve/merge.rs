@@ -177,19 +177,23 @@ pub(crate) fn merge_vary(headers: &mut HeaderMap, tokens: &[HeaderValue], all: &
     if has(b"*") || !tokens.iter().any(|token| missing(&token)) {
         return;
     }
-    let mut folded = BytesMut::new();
-    for line in vary.iter() {
-        let line = line.as_bytes().trim_ascii();
-        if !line.is_empty() {
-            folded.extend_from_slice(line);
-            folded.extend_from_slice(b", ");
-        }
-    }
-    for (i, token) in tokens.iter().filter(missing).enumerate() {
+    // The response's lines, then the tokens it lacks, joined by `, `.
+    let pieces = || {
+        let lines = vary.iter().map(|line| line.as_bytes().trim_ascii());
+        let added = tokens.iter().filter(missing).map(HeaderValue::as_bytes);
+        lines.filter(|line| !line.is_empty()).chain(added)
+    };
+    // Sized exactly: one allocation, and bytes that become a `Bytes`
+    // without another (a buffer with room to spare would need a shared
+    // header allocated for it).
+    let len = pieces().map(|piece| piece.len() + 2).sum::<usize>();
+    let len = len.saturating_sub(2);
+    let mut folded = BytesMut::with_capacity(len);
+    for (i, piece) in pieces().enumerate() {
         if i > 0 {
             folded.extend_from_slice(b", ");
         }
-        folded.extend_from_slice(token.as_bytes());
+        folded.extend_from_slice(piece);
     }
     // Header values joined by `, ` are a header value.
     if let Ok(value) = HeaderValue::from_maybe_shared(folded.freeze()) {

@@ -7,7 +7,7 @@
 //! measure the same thing.
 //!
 //! The four implementations, all in front of the same trivial handler
-//! ([`Hello`]):
+//! ([`Hello`]; in the scenario whose handler sets `Vary`, [`HelloVary`]):
 //!
 //! - `tower-cors`: this crate's `CorsLayer`;
 //! - `tower-http`: tower-http's `CorsLayer`, configured for the same policy;
@@ -41,8 +41,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use bytes::{Bytes, BytesMut};
+use http::header::{self, Entry, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use pin_project_lite::pin_project;
@@ -154,6 +154,56 @@ impl Service<Request<Body>> for Hello {
     fn call(&mut self, _req: Request<Body>) -> Self::Future {
         ready(Ok(Response::new(Full::new(Bytes::from_static(b"hello")))))
     }
+}
+
+/// The trivial handler of the scenario with an outer `Vary`: `200 hello`
+/// with `Vary: Accept-Encoding`, as a compression layer between the CORS
+/// layer and the handler (or the handler itself) would answer, so that the
+/// layer must add its own tokens to a `Vary` already there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HelloVary;
+
+/// The `Vary` that [`HelloVary`] answers with.
+pub const INNER_VARY: &str = "Accept-Encoding";
+
+impl Service<Request<Body>> for HelloVary {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = HelloVaryFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _req: Request<Body>) -> Self::Future {
+        let mut res = Response::new(Full::new(Bytes::from_static(b"hello")));
+        res.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static(INNER_VARY));
+        HelloVaryFuture(ready(Ok(res)))
+    }
+}
+
+/// The response future of [`HelloVary`]: ready at once, as [`Hello`]'s,
+/// and a type of its own, so that the layers' response futures around it
+/// are compiled apart from those around [`Hello`] (one future type behind
+/// both handlers would change how the other scenarios are inlined).
+#[derive(Debug)]
+pub struct HelloVaryFuture(Ready<Result<Response<Body>, Infallible>>);
+
+impl Future for HelloVaryFuture {
+    type Output = Result<Response<Body>, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+/// The handler a scenario's implementations are in front of: the same for
+/// all four.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handler {
+    Hello,
+    HelloVary,
 }
 
 /// Something to do with an implementation's service, whatever its type:
@@ -418,6 +468,11 @@ pub struct FloorAnswers {
     preflight_allow_origin: FloorOrigin,
     /// The other headers of the answer to a preflight.
     preflight: Headers,
+    /// The handler answers with a `Vary` of its own ([`HelloVary`]): the
+    /// floor's `Vary` is appended to it in the same field line, as
+    /// tower-cors folds its tokens into it, without looking at what is
+    /// there.
+    inner_vary: bool,
 }
 
 /// A minimal CORS layer with no parsing: for a request with `Origin` it
@@ -562,8 +617,12 @@ where
                         &answers.actual
                     }
                 };
-                for (name, value) in added {
-                    headers.insert(name.clone(), value.clone());
+                if answers.inner_vary {
+                    add_to_inner_vary(headers, added);
+                } else {
+                    for (name, value) in added {
+                        headers.insert(name.clone(), value.clone());
+                    }
                 }
                 Poll::Ready(Ok(res))
             }
@@ -571,6 +630,41 @@ where
                 Some(res) => Poll::Ready(Ok(res)),
                 None => Poll::Pending,
             },
+        }
+    }
+}
+
+/// Inserts `added`, its `Vary` appended to the handler's. Out of line, so
+/// that the other scenarios' floor stays as it was.
+#[cold]
+#[inline(never)]
+fn add_to_inner_vary(headers: &mut HeaderMap, added: &Headers) {
+    for (name, value) in added {
+        if *name == header::VARY {
+            append_to_vary(headers, value);
+        } else {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+}
+
+/// Appends `value` to the response's `Vary`, `, ` between the two, in one
+/// field line: one allocation for the joined bytes, and no look at the
+/// tokens already there (the floor knows they are not its own).
+fn append_to_vary(headers: &mut HeaderMap, value: &HeaderValue) {
+    match headers.entry(header::VARY) {
+        Entry::Vacant(slot) => {
+            slot.insert(value.clone());
+        }
+        Entry::Occupied(mut vary) => {
+            let inner = vary.get().as_bytes();
+            let mut joined = BytesMut::with_capacity(inner.len() + 2 + value.len());
+            joined.extend_from_slice(inner);
+            joined.extend_from_slice(b", ");
+            joined.extend_from_slice(value.as_bytes());
+            // SAFETY: two valid header values joined by `, ` are a valid
+            // header value (no control character, no line break).
+            vary.insert(unsafe { HeaderValue::from_maybe_shared_unchecked(joined.freeze()) });
         }
     }
 }
@@ -592,7 +686,7 @@ fn static_value(value: &'static str) -> HeaderValue {
     HeaderValue::from_static(value)
 }
 
-/// A `'static` header value, as tower-cors renders the presets' values (no
+/// A `'static` header value, as tower-cors renders a policy's values (no
 /// reference count to touch per answer); leaked once per policy built here.
 fn leaked_static(value: &str) -> HeaderValue {
     static_value(Box::leak(value.to_owned().into_boxed_str()))
@@ -644,11 +738,7 @@ fn small_policy(
     origins: Origins<'_>,
     request_headers: RequestHeaders,
     origin_allowed: bool,
-) -> (
-    tower_cors::CorsLayer,
-    tower_http::cors::CorsLayer,
-    FloorAnswers,
-) {
+) -> Policies {
     let credentials = request_headers == RequestHeaders::Listed;
     let ours = tower_cors::CorsLayer::builder();
     let ours = match &origins {
@@ -728,6 +818,7 @@ fn small_policy(
             preflight_status: StatusCode::NO_CONTENT,
             preflight_allow_origin: FloorOrigin::Echo,
             preflight,
+            inner_vary: false,
         }
     } else {
         FloorAnswers {
@@ -740,6 +831,7 @@ fn small_policy(
                 (header::VARY, static_value(PREFLIGHT_VARY)),
                 (header::CONTENT_LENGTH, static_value("0")),
             ],
+            inner_vary: false,
         }
     };
     (ours, theirs, floor)
@@ -747,11 +839,7 @@ fn small_policy(
 
 /// The API gateway's defaults (`CorsLayer::gateway()`), written out for
 /// tower-http and the floor.
-fn gateway_policy() -> (
-    tower_cors::CorsLayer,
-    tower_http::cors::CorsLayer,
-    FloorAnswers,
-) {
+fn gateway_policy() -> Policies {
     use tower_cors::presets::{
         GATEWAY_ALLOWED_HEADERS, GATEWAY_EXPOSED_HEADERS, GATEWAY_MAX_AGE_SECS, GATEWAY_METHODS,
     };
@@ -797,6 +885,7 @@ fn gateway_policy() -> (
                 leaked_static(&GATEWAY_MAX_AGE_SECS.to_string()),
             ),
         ],
+        inner_vary: false,
     };
     (tower_cors::CorsLayer::gateway(), theirs, floor)
 }
@@ -826,14 +915,31 @@ fn get(origin: Option<&str>) -> Request<Body> {
 }
 
 fn preflight(origin: &str, method: &str, request_headers: &str) -> Request<Body> {
-    Request::builder()
+    preflight_lines(origin, method, &[request_headers])
+}
+
+/// A preflight with one `Access-Control-Request-Headers` field line per
+/// item of `request_headers`.
+fn preflight_lines(
+    origin: &str,
+    method: &str,
+    request_headers: &[impl AsRef<str>],
+) -> Request<Body> {
+    let mut req = Request::builder()
         .method(Method::OPTIONS)
         .uri("/api/items")
         .header(header::ORIGIN, origin)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, method)
-        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, request_headers)
-        .body(Body::default())
-        .expect("a valid request")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, method);
+    for line in request_headers {
+        req = req.header(header::ACCESS_CONTROL_REQUEST_HEADERS, line.as_ref());
+    }
+    req.body(Body::default()).expect("a valid request")
+}
+
+/// `https://` and a host name of the longest length DNS allows, 253 bytes:
+/// `first` and 126 labels `a`.
+fn long_origin(first: char) -> String {
+    format!("https://{first}{}", ".a".repeat(126))
 }
 
 // ----------------------------------------------------------------------------
@@ -886,6 +992,8 @@ pub struct Scenario {
     /// Clone the layered service before each request and drop the clone
     /// after it (servers such as axum clone the service per request).
     pub clone_service: bool,
+    /// The handler behind every implementation.
+    handler: Handler,
     tower_cors: tower_cors::CorsLayer,
     tower_http: tower_http::cors::CorsLayer,
     floor: FloorLayer,
@@ -899,8 +1007,14 @@ pub struct Scenario {
     tower_cors_header_names: Vec<String>,
 }
 
-/// Every scenario's id, in order.
-pub const SCENARIOS: [&str; 14] = [
+/// Every scenario's id, in order. The last six are the hostile cases of
+/// jub0bs/cors's benchmarks, in tower-cors's terms: a preflight whose
+/// `Access-Control-Request-Headers` is one name repeated, mostly
+/// whitespace, or many empty field lines; preflights under a policy of two
+/// origins as long as a host name can be, from one of them and from a third
+/// as long; and an actual request whose handler answers with a `Vary` of
+/// its own.
+pub const SCENARIOS: [&str; 20] = [
     "no_origin",
     "simple_allowed",
     "simple_refused",
@@ -915,6 +1029,12 @@ pub const SCENARIOS: [&str; 14] = [
     "acrh_100k_names",
     "acrh_at_limit",
     "clone_then_call",
+    "acrh_one_name_repeated",
+    "acrh_whitespace",
+    "acrh_1024_empty_lines",
+    "long_origins_allowed",
+    "long_origins_refused",
+    "outer_vary",
 ];
 
 /// Builds every scenario, in order.
@@ -1062,25 +1182,99 @@ pub fn scenario(id: &str) -> Option<Scenario> {
                 "acrh_1mib_commas",
                 "preflight, Access-Control-Request-Headers: 1 MiB of commas",
             ),
-            ",".repeat(1 << 20),
+            vec![",".repeat(1 << 20)],
         ),
         "acrh_100k_names" => adversarial(
             (
                 "acrh_100k_names",
                 "preflight, Access-Control-Request-Headers: 100,000 names",
             ),
-            (0..100_000)
+            vec![(0..100_000)
                 .map(|i| format!("x-h{i}"))
                 .collect::<Vec<_>>()
-                .join(","),
+                .join(",")],
         ),
         "acrh_at_limit" => adversarial(
             (
                 "acrh_at_limit",
                 "preflight, Access-Control-Request-Headers: 4096 bytes of names (the most the layer reads)",
             ),
-            names_up_to(ACRH_LIMIT),
+            vec![names_up_to(ACRH_LIMIT)],
         ),
+        // jub0bs/cors sends these lists at the size a Go server admits
+        // (1 MiB), which tower-cors refuses unread by their length (as
+        // `acrh_1mib_commas`); at the limit, it reads them to the end.
+        "acrh_one_name_repeated" => adversarial(
+            (
+                "acrh_one_name_repeated",
+                "preflight, Access-Control-Request-Headers: `accept,` repeated up to 4096 bytes",
+            ),
+            vec!["accept,".repeat(ACRH_LIMIT / "accept,".len())],
+        ),
+        "acrh_whitespace" => adversarial(
+            (
+                "acrh_whitespace",
+                "preflight, Access-Control-Request-Headers: `accept,`, spaces, `content-type` (4096 bytes)",
+            ),
+            vec![format!(
+                "accept,{}content-type",
+                " ".repeat(ACRH_LIMIT - "accept,content-type".len())
+            )],
+        ),
+        "acrh_1024_empty_lines" => adversarial(
+            (
+                "acrh_1024_empty_lines",
+                "preflight, 1,024 empty Access-Control-Request-Headers field lines",
+            ),
+            vec![String::new(); 1024],
+        ),
+        "long_origins_allowed" | "long_origins_refused" => {
+            let allowed = id == "long_origins_allowed";
+            let origins = [long_origin('a'), long_origin('b')];
+            let origin = long_origin(if allowed { 'a' } else { 'c' });
+            let (ours, theirs, floor) =
+                small_policy(Origins::List(&origins), RequestHeaders::Listed, allowed);
+            let ids = match allowed {
+                true => (
+                    "long_origins_allowed",
+                    "preflight under 2 origins of 253-byte hosts, from the first",
+                ),
+                false => (
+                    "long_origins_refused",
+                    "preflight under 2 origins of 253-byte hosts, from a third as long",
+                ),
+            };
+            let answers = match allowed {
+                true => (Answer::new(S::NO_CONTENT, Some(&origin)), ok(Some(&origin))),
+                false => (Answer::new(S::FORBIDDEN, None), ok(None)),
+            };
+            Scenario::new(
+                ids,
+                preflight(&origin, "PUT", "content-type,x-custom"),
+                (ours, theirs, floor),
+                vec![answers.0],
+                answers.1,
+            )
+        }
+        "outer_vary" => {
+            let (ours, theirs, mut floor) = small_policy(
+                Origins::List(&small_origins()),
+                RequestHeaders::Listed,
+                true,
+            );
+            floor.inner_vary = true;
+            Scenario::with_handler_new(
+                Handler::HelloVary,
+                (
+                    "outer_vary",
+                    "simple GET, allowed origin, the handler's response has Vary already",
+                ),
+                get(Some(ORIGIN)),
+                (ours, theirs, floor),
+                vec![ok(Some(ORIGIN))],
+                ok(Some(ORIGIN)),
+            )
+        }
         _ => return None,
     };
     Some(scenario)
@@ -1108,12 +1302,12 @@ pub fn names_up_to(len: usize) -> String {
 }
 
 /// A preflight from an allowed origin whose `Access-Control-Request-Headers`
-/// is `requested`, under the small policy with any request header allowed
-/// (so that a layer that reads every name has to read them all). tower-cors
-/// may accept it (every name is allowed) or refuse it (a bound on the
-/// field); the floor answers as tower-cors does.
-fn adversarial(ids: (&'static str, &'static str), requested: String) -> Scenario {
-    let request = preflight(ORIGIN, "PUT", &requested);
+/// field lines are `requested`, under the small policy with any request
+/// header allowed (so that a layer that reads every name has to read them
+/// all). tower-cors may accept it (every name is allowed) or refuse it (a
+/// bound on the field); the floor answers as tower-cors does.
+fn adversarial(ids: (&'static str, &'static str), requested: Vec<String>) -> Scenario {
+    let request = preflight_lines(ORIGIN, "PUT", &requested);
     let accepted = Answer::new(StatusCode::NO_CONTENT, Some(ORIGIN));
     let refused = Answer::new(StatusCode::FORBIDDEN, None);
     let origins = small_origins();
@@ -1138,24 +1332,51 @@ fn adversarial(ids: (&'static str, &'static str), requested: String) -> Scenario
     )
 }
 
+/// A scenario's policy in the words of tower-cors, tower-http and the floor.
+type Policies = (
+    tower_cors::CorsLayer,
+    tower_http::cors::CorsLayer,
+    FloorAnswers,
+);
+
 impl Scenario {
     fn new(
-        (id, title): (&'static str, &'static str),
+        ids: (&'static str, &'static str),
         request: Request<Body>,
-        (tower_cors, tower_http, floor): (
-            tower_cors::CorsLayer,
-            tower_http::cors::CorsLayer,
-            FloorAnswers,
-        ),
+        policies: Policies,
         tower_cors_answers: Vec<Answer>,
         tower_http_answer: Answer,
     ) -> Self {
-        let reference = send(&mut tower_cors.layer(Hello), request.clone(), &noop_waker());
+        Scenario::with_handler_new(
+            Handler::Hello,
+            ids,
+            request,
+            policies,
+            tower_cors_answers,
+            tower_http_answer,
+        )
+    }
+
+    /// [`new`](Self::new), with `handler` behind every implementation.
+    fn with_handler_new(
+        handler: Handler,
+        (id, title): (&'static str, &'static str),
+        request: Request<Body>,
+        (tower_cors, tower_http, floor): Policies,
+        tower_cors_answers: Vec<Answer>,
+        tower_http_answer: Answer,
+    ) -> Self {
+        let waker = noop_waker();
+        let reference = match handler {
+            Handler::Hello => send(&mut tower_cors.layer(Hello), request.clone(), &waker),
+            Handler::HelloVary => send(&mut tower_cors.layer(HelloVary), request.clone(), &waker),
+        };
         Scenario {
             id,
             title,
             request,
             clone_service: false,
+            handler,
             tower_cors,
             tower_http,
             floor: FloorLayer::new(floor),
@@ -1173,26 +1394,38 @@ impl Scenario {
         implementation: Implementation,
         with: W,
     ) -> W::Output {
+        match self.handler {
+            Handler::Hello => self.with_handler(implementation, Hello, with),
+            Handler::HelloVary => self.with_handler(implementation, HelloVary, with),
+        }
+    }
+
+    /// [`with_service`](Self::with_service) with the scenario's handler.
+    fn with_handler<H, W>(&self, implementation: Implementation, handler: H, with: W) -> W::Output
+    where
+        H: Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Clone,
+        W: WithService,
+    {
         match implementation {
             Implementation::TowerCors => {
-                with.with(self, implementation, self.tower_cors.layer(Hello))
+                with.with(self, implementation, self.tower_cors.layer(handler))
             }
             Implementation::TowerHttp => {
-                with.with(self, implementation, self.tower_http.layer(Hello))
+                with.with(self, implementation, self.tower_http.layer(handler))
             }
-            Implementation::Bare => with.with(self, implementation, Hello),
-            Implementation::Floor => with.with(self, implementation, self.floor.layer(Hello)),
-            Implementation::Routed => with.with(self, implementation, self.routed().layer(Hello)),
+            Implementation::Bare => with.with(self, implementation, handler),
+            Implementation::Floor => with.with(self, implementation, self.floor.layer(handler)),
+            Implementation::Routed => with.with(self, implementation, self.routed().layer(handler)),
             #[cfg(feature = "reload")]
             Implementation::Reloadable => with.with(
                 self,
                 implementation,
-                self.tower_cors.clone().reloadable().0.layer(Hello),
+                self.tower_cors.clone().reloadable().0.layer(handler),
             ),
             Implementation::Candidate => {
                 let cors = self.tower_cors.clone();
                 let layer = cors.clone().with_candidate(cors);
-                with.with(self, implementation, layer.layer(Hello))
+                with.with(self, implementation, layer.layer(handler))
             }
         }
     }

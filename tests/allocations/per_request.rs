@@ -125,6 +125,36 @@ fn clone_then_call() {
     no_more_than_the_floor("clone_then_call");
 }
 
+#[test]
+fn acrh_one_name_repeated() {
+    no_more_than_the_floor("acrh_one_name_repeated");
+}
+
+#[test]
+fn acrh_whitespace() {
+    no_more_than_the_floor("acrh_whitespace");
+}
+
+#[test]
+fn acrh_1024_empty_lines() {
+    no_more_than_the_floor("acrh_1024_empty_lines");
+}
+
+#[test]
+fn long_origins_allowed() {
+    no_more_than_the_floor("long_origins_allowed");
+}
+
+#[test]
+fn long_origins_refused() {
+    no_more_than_the_floor("long_origins_refused");
+}
+
+#[test]
+fn outer_vary() {
+    no_more_than_the_floor("outer_vary");
+}
+
 /// A report-only candidate that decides as the enforcing policy does adds
 /// no allocation, in any scenario: deciding a request again allocates
 /// nothing unless a refusal is read.
