@@ -11,6 +11,9 @@ use crate::settings::name;
 /// field lines together. Browsers send the names a script set, lowercase
 /// and comma-separated: a hundred long custom names fit.
 pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
+/// The most field lines `Access-Control-Request-Headers` may come in.
+/// Browsers send one; empty lines have no length, and each costs a read.
+pub(crate) const MAX_REQUEST_HEADERS_LINES: usize = 16;
 
 /// Why the layer refused a CORS request.
 ///
@@ -69,8 +72,8 @@ pub enum Refusal {
     /// header names.
     InvalidRequestHeaders,
     /// `Access-Control-Request-Headers` is longer than 4096 bytes, all field
-    /// lines together: no browser sends that many names, and the layer does
-    /// not read them.
+    /// lines together, or comes in more than 16 field lines: no browser
+    /// sends that many names or lines, and the layer does not read them.
     RequestHeadersTooLong,
     /// The preflight asked for private network access
     /// (`Access-Control-Request-Private-Network: true`) and the policy did
@@ -198,7 +201,8 @@ impl fmt::Display for Refusal {
             Refusal::InvalidRequestHeaders => f.write_str("invalid Access-Control-Request-Headers"),
             Refusal::RequestHeadersTooLong => write!(
                 f,
-                "Access-Control-Request-Headers longer than {MAX_REQUEST_HEADERS_LEN} bytes"
+                "Access-Control-Request-Headers longer than {MAX_REQUEST_HEADERS_LEN} bytes \
+                 or {MAX_REQUEST_HEADERS_LINES} lines"
             ),
             Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
             Refusal::CrossOriginRequest(method) => write!(

@@ -3,8 +3,9 @@
 //! bytes), under a policy that lists names and one that allows any name
 //! with credentials (which echoes them). No panic, and the answer is the
 //! one the guide's rules give: accepted iff the lines are at most 4096
-//! bytes together and every trimmed, non-empty element is a token that the
-//! policy allows (any name but `authorization` for the second).
+//! bytes together and at most 16, and every trimmed, non-empty element is a
+//! token that the policy allows (any name but `authorization` for the
+//! second).
 #![no_main]
 
 use http::header::{HeaderMap, HeaderValue};
@@ -67,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
         headers.append("access-control-request-headers", value);
     }
     let handler = Handler::new(http::StatusCode::OK, HeaderMap::new());
-    let short = lines.iter().map(|l| l.len()).sum::<usize>() <= 4096;
+    let short = lines.iter().map(|l| l.len()).sum::<usize>() <= 4096 && lines.len() <= 16;
     let tokens = names(&lines).all(|n| n.iter().copied().all(is_tchar));
 
     let (status, _) = send(listed(), &handler, request(Method::OPTIONS, headers.clone()));

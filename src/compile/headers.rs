@@ -9,7 +9,7 @@ use http::header::{GetAll, HeaderName, HeaderValue};
 
 use crate::compile::intern;
 use crate::error::{ConfigError, HeaderList};
-use crate::refusal::{Refusal, MAX_REQUEST_HEADERS_LEN};
+use crate::refusal::{Refusal, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADERS_LINES};
 
 /// `true`, as `Access-Control-Allow-Credentials` and
 /// `Access-Control-Allow-Private-Network` say it.
@@ -148,7 +148,8 @@ impl AllowedHeaders {
     ///
     /// Names compare case-insensitively; empty elements and optional
     /// whitespace are skipped. A list longer than
-    /// [`MAX_REQUEST_HEADERS_LEN`] bytes in all is refused before it is
+    /// [`MAX_REQUEST_HEADERS_LEN`] bytes in all, or in more than
+    /// [`MAX_REQUEST_HEADERS_LINES`] field lines, is refused before it is
     /// read, so the cost is bounded whatever a client sends.
     pub(crate) fn check(
         &self,
@@ -167,7 +168,14 @@ impl AllowedHeaders {
         &self,
         requested: &GetAll<'r, HeaderValue>,
     ) -> Result<bool, Unallowed<'r>> {
-        let len: usize = requested.iter().map(HeaderValue::len).sum();
+        // Measured up to the line past the most read.
+        let mut len = 0;
+        for (index, line) in requested.iter().enumerate() {
+            if index == MAX_REQUEST_HEADERS_LINES {
+                return Err(Unallowed::TooLong);
+            }
+            len += line.len();
+        }
         if len > MAX_REQUEST_HEADERS_LEN {
             return Err(Unallowed::TooLong);
         }

@@ -259,6 +259,32 @@ async fn request_header_lists_are_read_up_to_4096_bytes() {
     assert_eq!(res.refusal(), Some(&Refusal::RequestHeadersTooLong));
 }
 
+/// Empty field lines have no length, but each is read: more than 16 lines
+/// are refused unread, as a list too long is. Browsers send one line.
+// checklist: P5
+#[tokio::test]
+async fn request_header_lists_are_read_in_up_to_16_field_lines() {
+    let lines = |count: usize, line: &'static str| {
+        let mut headers = vec![("origin", APP), ("access-control-request-method", "PUT")];
+        headers.extend(std::iter::repeat(("access-control-request-headers", line)).take(count));
+        request("OPTIONS", &headers)
+    };
+    for line in ["", "x-custom", "content-type,x-custom"] {
+        let (res, _) = send(&policy(), lines(16, line)).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "16 lines of {line:?}");
+        for count in [17, 1024] {
+            let (res, _) = send(&policy(), lines(count, line)).await;
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{count} lines of {line:?}"
+            );
+            assert!(res.cors_headers().is_empty());
+            assert_eq!(res.refusal(), Some(&Refusal::RequestHeadersTooLong));
+        }
+    }
+}
+
 /// The length is checked before any name is read: a list over the limit
 /// whose first name is malformed, or not allowed, is refused for its
 /// length, which a reader that parsed first could not say.
