@@ -165,6 +165,23 @@ pub(crate) fn merge_vary(headers: &mut HeaderMap, tokens: &[HeaderValue], all: &
         }
         Entry::Occupied(vary) => vary,
     };
+    // One pass over the response's tokens: whether one is `*`, and which of
+    // `tokens` are there (a bit each for the first 64; any after them are
+    // looked for one by one).
+    let mut present = 0u64;
+    for line in vary.iter() {
+        for element in line.as_bytes().split(|&b| b == b',') {
+            let element = element.trim_ascii();
+            if element == b"*" {
+                return;
+            }
+            for (bit, token) in tokens.iter().take(64).enumerate() {
+                if element.eq_ignore_ascii_case(token.as_bytes()) {
+                    present |= 1 << bit;
+                }
+            }
+        }
+    }
     let has = |token: &[u8]| {
         vary.iter().any(|line| {
             line.as_bytes()
@@ -173,22 +190,25 @@ pub(crate) fn merge_vary(headers: &mut HeaderMap, tokens: &[HeaderValue], all: &
                 .any(|t| t.eq_ignore_ascii_case(token))
         })
     };
-    let missing = |token: &&HeaderValue| !has(token.as_bytes());
-    if has(b"*") || !tokens.iter().any(|token| missing(&token)) {
+    let missing = |(bit, token): &(usize, &HeaderValue)| match bit {
+        0..=63 => present & (1 << bit) == 0,
+        _ => !has(token.as_bytes()),
+    };
+    if !tokens.iter().enumerate().any(|token| missing(&token)) {
         return;
     }
     // The response's lines, then the tokens it lacks, joined by `, `.
     let pieces = || {
         let lines = vary.iter().map(|line| line.as_bytes().trim_ascii());
-        let added = tokens.iter().filter(missing).map(HeaderValue::as_bytes);
+        let added = tokens.iter().enumerate().filter(missing);
+        let added = added.map(|(_, token)| token.as_bytes());
         lines.filter(|line| !line.is_empty()).chain(added)
     };
     // Sized exactly: one allocation, and bytes that become a `Bytes`
     // without another (a buffer with room to spare would need a shared
     // header allocated for it).
     let len = pieces().map(|piece| piece.len() + 2).sum::<usize>();
-    let len = len.saturating_sub(2);
-    let mut folded = BytesMut::with_capacity(len);
+    let mut folded = BytesMut::with_capacity(len.saturating_sub(2));
     for (i, piece) in pieces().enumerate() {
         if i > 0 {
             folded.extend_from_slice(b", ");
@@ -231,6 +251,32 @@ mod tests {
         assert_eq!(vary_after(&["*"]), ["*"]);
         assert_eq!(vary_after(&["a", "b"]), ["a, b, Origin"]);
         assert_eq!(vary_after(&["a", "origin"]), ["a", "origin"]);
+    }
+
+    /// Past the 64 tokens that one pass marks, tokens are looked for one by
+    /// one: found or not, each is there once.
+    #[test]
+    fn many_tokens_are_merged_each_once() {
+        let tokens: Vec<HeaderValue> = (0..70)
+            .map(|i| HeaderValue::from_str(&format!("x-{i}")).unwrap())
+            .collect();
+        let all = HeaderValue::from_static("unused");
+        for present in ["x-3", "x-66", "X-69, x-0"] {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::VARY, HeaderValue::from_static(present));
+            merge_vary(&mut headers, &tokens, &all);
+            let vary = headers.get(header::VARY).unwrap().to_str().unwrap();
+            let merged: Vec<&str> = vary.split(", ").collect();
+            assert_eq!(merged.len(), 70, "{present}: {vary}");
+            for token in &tokens {
+                let token = token.to_str().unwrap();
+                let count = merged
+                    .iter()
+                    .filter(|t| t.eq_ignore_ascii_case(token))
+                    .count();
+                assert_eq!(count, 1, "{present}: {token} in {vary}");
+            }
+        }
     }
 
     #[test]
