@@ -102,6 +102,15 @@ async fn a_policy_reloaded_with_the_same_lists_answers_with_the_same_bytes() {
     }
 }
 
+/// A policy of one origin that exposes `names`.
+fn exposing(names: &[String]) -> CorsLayer {
+    CorsLayer::builder()
+        .allow_origins([APP])
+        .expose_headers(names)
+        .build()
+        .unwrap()
+}
+
 /// A long list is kept as a short one is: 4 KiB of exposed names, two
 /// policies, the same bytes.
 #[tokio::test]
@@ -109,14 +118,7 @@ async fn a_long_list_within_the_bound_is_kept_too() {
     let names: Vec<String> = (0..400).map(|i| format!("x-long-{i:04}")).collect();
     let list = names.join(",");
     assert!(list.len() > 4096 && list.len() < 8192);
-    let layer = || {
-        CorsLayer::builder()
-            .allow_origins([APP])
-            .expose_headers(&names)
-            .build()
-            .unwrap()
-    };
-    let (first, second) = (layer(), layer());
+    let (first, second) = (exposing(&names), exposing(&names));
     let (one, _) = send(&first, get_from(APP)).await;
     let (other, _) = send(&second, get_from(APP)).await;
     let exposed = |answer: &Answer| answer.headers["access-control-expose-headers"].clone();
@@ -134,14 +136,7 @@ async fn a_list_past_the_bound_is_answered_right() {
     let names: Vec<String> = (0..8000).map(|i| format!("x-past-{i}")).collect();
     let list = names.join(",");
     assert!(list.len() > 64 * 1024);
-    let layer = || {
-        CorsLayer::builder()
-            .allow_origins([APP])
-            .expose_headers(&names)
-            .build()
-            .unwrap()
-    };
-    let (first, second) = (layer(), layer());
+    let (first, second) = (exposing(&names), exposing(&names));
     let exposed = |answer: &Answer| {
         let value = &answer.headers["access-control-expose-headers"];
         assert_eq!(value.to_str().unwrap(), list);
