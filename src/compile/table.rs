@@ -41,6 +41,69 @@ pub(crate) struct Table {
     /// The keys of each policy's counters, in the order of `policies`.
     #[cfg(feature = "metrics")]
     pub(crate) counters: Vec<Counters>,
+    /// The bindings and the fallback as requests meet them, worked out
+    /// when the table is built.
+    lookup: Lookup,
+}
+
+/// How requests find their policy in a table: what `bindings` and
+/// `fallback` say, with each path binding's policy and the fallback's
+/// resolved, so that finding a request's policy indexes nothing.
+#[derive(Clone)]
+struct Lookup {
+    /// Whether a function binding reads the whole head; else the path
+    /// alone chooses, or nothing does without bindings.
+    reads_head: bool,
+    routes: Box<[Route]>,
+    fallback: Option<Resolved>,
+}
+
+/// A binding as requests meet it. With a tag byte of its own (not a niche
+/// in a field): a binding's kind is one comparison per request.
+#[derive(Clone)]
+#[repr(u8)]
+enum Route {
+    Path {
+        matcher: PathMatcher,
+        policy: Resolved,
+    },
+    Function(BindFn),
+}
+
+/// One of a table's policies: its index in `policies` (its name, its
+/// counters) and the policy.
+#[derive(Clone)]
+struct Resolved {
+    index: usize,
+    policy: Arc<Policy>,
+}
+
+impl Resolved {
+    fn chosen(&self) -> Chosen<'_> {
+        Chosen {
+            index: self.index,
+            policy: &self.policy,
+        }
+    }
+}
+
+/// The policy a request is bound to: its index in the table's policies,
+/// and the policy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Chosen<'a> {
+    pub(crate) index: usize,
+    pub(crate) policy: &'a Arc<Policy>,
+}
+
+/// A request's policy, as far as its path tells
+/// ([`Table::chosen_by_path`]).
+#[derive(Debug)]
+pub(crate) enum ByPath<'a> {
+    /// The request's policy; `None`: the request passes through untouched.
+    Found(Option<Chosen<'a>>),
+    /// A function binding reads the whole head:
+    /// [`chosen_for`](Table::chosen_for) finds the policy.
+    Head,
 }
 
 /// The name a single policy gets in its table.
@@ -59,6 +122,29 @@ impl Table {
         bindings: Vec<Bound>,
         fallback: Option<usize>,
     ) -> Table {
+        let resolved = |index: usize| {
+            let (_, policy) = policies.get(index)?;
+            let policy = Arc::clone(policy);
+            Some(Resolved { index, policy })
+        };
+        let lookup = Lookup {
+            reads_head: bindings.iter().any(|b| matches!(b, Bound::Function(_))),
+            // Every binding's index is one of `policies` (`CorsRoutes`
+            // resolved it); were one not, that binding would cover nothing.
+            routes: bindings
+                .iter()
+                .filter_map(|bound| match bound {
+                    Bound::Path {
+                        matcher, policy, ..
+                    } => Some(Route::Path {
+                        matcher: matcher.clone(),
+                        policy: resolved(*policy)?,
+                    }),
+                    Bound::Function(bind) => Some(Route::Function(Arc::clone(bind))),
+                })
+                .collect(),
+            fallback: fallback.and_then(resolved),
+        };
         Table {
             #[cfg(feature = "metrics")]
             counters: policies
@@ -69,6 +155,7 @@ impl Table {
             bindings,
             fallback,
             candidate: None,
+            lookup,
         }
     }
 
@@ -90,30 +177,66 @@ impl Table {
     /// The policy for a request: that of the first binding that covers it,
     /// else the fallback; `None`: the request passes through untouched.
     pub(crate) fn select(&self, parts: &Parts) -> Option<&Arc<Policy>> {
-        self.entry_for(parts).map(|(_, policy)| policy)
+        self.chosen_for(parts).map(|chosen| chosen.policy)
     }
 
     /// The name of the policy for a request, as [`select`](Table::select)
     /// chooses it.
     pub(crate) fn name_for(&self, parts: &Parts) -> Option<&str> {
-        self.entry_for(parts).map(|(name, _)| name.as_str())
+        self.index_for(parts).map(|index| self.name(index))
     }
 
     /// The index of the policy `parts` is bound to.
     pub(crate) fn index_for(&self, parts: &Parts) -> Option<usize> {
-        self.bindings
-            .iter()
-            .find_map(|bound| match bound {
-                Bound::Path {
-                    matcher, policy, ..
-                } => matcher.matches(parts.uri.path()).then_some(*policy),
-                Bound::Function(bind) => bind(parts, &|name| self.position(name)),
-            })
-            .or(self.fallback)
+        self.chosen_for(parts).map(|chosen| chosen.index)
     }
 
-    fn entry_for(&self, parts: &Parts) -> Option<&(String, Arc<Policy>)> {
-        self.policies.get(self.index_for(parts)?)
+    /// The policy `parts` is bound to, as [`select`](Table::select)
+    /// chooses it.
+    pub(crate) fn chosen_for(&self, parts: &Parts) -> Option<Chosen<'_>> {
+        self.first_bound(parts.uri.path(), |bind| {
+            let index = bind(parts, &|name| self.position(name))?;
+            let (_, policy) = self.policies.get(index)?;
+            Some(Chosen { index, policy })
+        })
+    }
+
+    /// The policy of a request whose path `path` gives (read only when a
+    /// binding needs it), without the rest of its head: what the request
+    /// path asks first, so that the head is lent to a function only when a
+    /// function binding needs it.
+    #[inline(always)]
+    pub(crate) fn chosen_by_path<'a>(&self, path: impl FnOnce() -> &'a str) -> ByPath<'_> {
+        let lookup = &self.lookup;
+        if lookup.reads_head {
+            ByPath::Head
+        } else if lookup.routes.is_empty() {
+            ByPath::Found(lookup.fallback.as_ref().map(Resolved::chosen))
+        } else {
+            // No function binding to call.
+            ByPath::Found(self.first_bound(path(), |_| None))
+        }
+    }
+
+    /// The policy of the first binding that covers a request whose path is
+    /// `path` (`function` tells what a function binding says), else the
+    /// fallback's.
+    #[inline(always)]
+    fn first_bound<'t>(
+        &'t self,
+        path: &str,
+        mut function: impl FnMut(&'t BindFn) -> Option<Chosen<'t>>,
+    ) -> Option<Chosen<'t>> {
+        for route in self.lookup.routes.iter() {
+            let chosen = match route {
+                Route::Path { matcher, policy } => matcher.matches(path).then(|| policy.chosen()),
+                Route::Function(bind) => function(bind),
+            };
+            if chosen.is_some() {
+                return chosen;
+            }
+        }
+        self.lookup.fallback.as_ref().map(Resolved::chosen)
     }
 
     /// The index of the policy named `name`. A scan: tables hold a few

@@ -178,6 +178,106 @@ fn a_candidate_that_agrees_allocates_nothing_more() {
     }
 }
 
+/// Finding a request's policy allocates nothing: the variants of the
+/// layer (policies per route; a reloadable layer when the benchmarks' build
+/// has it) allocate per request what the layer of the same one policy
+/// does, in every scenario they are measured on.
+#[test]
+fn routed_and_reloadable_layers_allocate_as_one_policy_does() {
+    for id in bench::VARIANT_SCENARIOS {
+        let scenario = bench::scenario(id).expect("a known scenario");
+        let alone = count(&scenario, Implementation::TowerCors);
+        for &variant in bench::VARIANTS {
+            let counted = count(&scenario, variant);
+            println!(
+                "{id}: allocations per request: one policy {}, {variant} {}",
+                alone.per_request(),
+                counted.per_request()
+            );
+            assert_eq!(
+                counted.rest.count, alone.rest.count,
+                "{id}: {variant} allocates more than the layer of one policy"
+            );
+        }
+    }
+}
+
+/// The same, for a reloadable layer, a reloadable layer of policies per
+/// route and a layer of policies per route bound by a function, built here
+/// (the benchmarks measure the reloadable layer only with their own
+/// `reload` feature): a simple request, a preflight, and a request no
+/// binding covers.
+#[cfg(feature = "reload")]
+#[test]
+fn finding_the_policy_allocates_nothing() {
+    use tower_cors::{CorsBuilder, CorsLayer, CorsRoutes};
+    const APP: &str = "https://app.example.com";
+    let policy = || {
+        CorsLayer::builder()
+            .allow_origins([APP])
+            .allow_methods(["PUT"])
+    };
+    let one = policy().build().unwrap();
+    let routes = || {
+        CorsRoutes::new()
+            .policy("public", CorsBuilder::gateway())
+            .policy("api", policy())
+            .bind_prefix("/public", "public")
+            .bind_pattern("/api/*/admin", "public")
+            .bind_prefix("/api", "api")
+    };
+    let by_function = CorsRoutes::new()
+        .policy("api", policy())
+        .bind_fn(|parts: &http::request::Parts| {
+            parts.uri.path().starts_with("/api").then_some("api")
+        })
+        .build()
+        .unwrap();
+    let request = |method: &str, path: &str| {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("origin", APP);
+        let req = match method {
+            "OPTIONS" => req.header("access-control-request-method", "PUT"),
+            _ => req,
+        };
+        req.body(bench::Body::default()).unwrap()
+    };
+    for req in [
+        request("GET", "/api/items"),
+        request("OPTIONS", "/api/items"),
+    ] {
+        let alone = per_request(&one, &req);
+        let layers = [
+            ("reloadable", one.clone().reloadable().0),
+            ("routed", routes().build().unwrap()),
+            (
+                "routed, reloadable",
+                routes().build().unwrap().reloadable().0,
+            ),
+            ("bound by a function", by_function.clone()),
+        ];
+        for (what, layer) in &layers {
+            assert_eq!(
+                per_request(layer, &req),
+                alone,
+                "{what}, {} {}: more allocations than one policy",
+                req.method(),
+                req.uri()
+            );
+        }
+    }
+    // A request that no binding covers passes through, as every request
+    // does through a layer that binds nothing.
+    let unbound = request("GET", "/private");
+    let binds_nothing = per_request(&CorsRoutes::new().build().unwrap(), &unbound);
+    assert_eq!(
+        per_request(&routes().build().unwrap(), &unbound),
+        binds_nothing
+    );
+}
+
 /// Every scenario has its test above.
 #[test]
 fn every_scenario_is_tested() {
