@@ -582,6 +582,26 @@ mod tests {
         }
     }
 
+    /// The policy's `Debug` counts its exact origins, once each, however
+    /// many there are (a few are scanned, more are hashed).
+    #[test]
+    fn debug_counts_exact_origins() {
+        for count in [0, 1, 2, SCANNED_ORIGINS + 3] {
+            let mut allow_origins: Vec<String> = (0..count)
+                .map(|i| format!("https://{i}.example.com"))
+                .collect();
+            allow_origins.extend(allow_origins.clone());
+            allow_origins.push("https://*.example.net".to_owned());
+            let config = CorsConfig {
+                allow_origins,
+                ..CorsConfig::default()
+            };
+            let origins = AllowedOrigins::compile(&config, Predicates::default(), &mut Vec::new());
+            let debug = format!("{origins:?}");
+            assert!(debug.contains(&format!("exact: {count},")), "{debug}");
+        }
+    }
+
     #[test]
     fn a_request_origin_with_a_star_is_malformed_not_a_pattern() {
         let config = CorsConfig {
