@@ -603,7 +603,7 @@ mod tests {
             "x-19",
         ];
         for count in 1..80 {
-            let line: Vec<&str> = (0..count).map(|i| pieces[(i * 7 + count) % 7]).collect();
+            let line: Vec<&str> = (0..count).map(|i| pieces[(i * 3 + count) % 7]).collect();
             lines.push(line.join(",").into_bytes());
             lines.push(format!("{},", line.join(",")).into_bytes());
             lines.push(format!(",{}", line.join(",,")).into_bytes());

@@ -43,7 +43,6 @@ mod preflight_passthrough;
 mod private_network;
 #[cfg(feature = "reload")]
 mod reload;
-mod rendered_values;
 mod request_properties;
 mod rollout;
 mod routes;

@@ -273,9 +273,10 @@ impl Spec {
     }
 
     /// Whether every name in every `Access-Control-Request-Headers` line
-    /// is allowed; a list longer than 4096 bytes is refused unread.
+    /// is allowed; a list longer than 4096 bytes, or in more than 16
+    /// lines, is refused unread.
     fn allows_header_lines(&self, lines: &[Vec<u8>]) -> bool {
-        if lines.iter().map(Vec::len).sum::<usize>() > 4096 {
+        if lines.iter().map(Vec::len).sum::<usize>() > 4096 || lines.len() > 16 {
             return false;
         }
         lines.iter().all(|line| {

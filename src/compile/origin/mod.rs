@@ -117,10 +117,11 @@ impl Hasher for WordHash {
 
 type WordHashBuild = BuildHasherDefault<WordHash>;
 
-/// Exact origins: scanned when there are few (comparing lengths first,
-/// which beats hashing the request's origin), else hashed.
+/// Exact origins: compared in a list while there are few (comparing
+/// lengths first, which beats hashing the request's origin), else hashed.
 #[derive(Default)]
 struct ExactOrigins {
+    /// The origins while there are at most [`SCANNED_ORIGINS`].
     list: Vec<Box<[u8]>>,
     hashed: HashSet<Box<[u8]>, WordHashBuild>,
 }
@@ -131,32 +132,36 @@ const SCANNED_ORIGINS: usize = 8;
 impl ExactOrigins {
     fn insert(&mut self, origin: &[u8]) {
         if self.hashed.insert(origin.into()) {
-            self.list.push(origin.into());
+            match self.hashed.len() {
+                0..=SCANNED_ORIGINS => self.list.push(origin.into()),
+                _ => self.list = Vec::new(),
+            }
         }
     }
 
     #[inline]
     fn contains(&self, origin: &[u8]) -> bool {
-        if self.list.len() <= SCANNED_ORIGINS {
+        if self.hashed.len() <= SCANNED_ORIGINS {
             return self.list.iter().any(|listed| **listed == *origin);
         }
         self.hashed.contains(origin)
     }
 
     fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.hashed.is_empty()
     }
 
     fn len(&self) -> usize {
-        self.list.len()
+        self.hashed.len()
     }
 }
 
 /// The compiled set of allowed origins.
 ///
-/// Exact origins live in a hash set and patterns in maps keyed by host, so
-/// a lookup costs the same whatever their number: one hash lookup for an
-/// exact origin, one per label of the request's host for patterns.
+/// Exact origins live in a hash set (up to 8 are compared in a list, which
+/// is cheaper) and patterns in maps keyed by host, so a lookup costs the
+/// same whatever their number: one hash lookup for an exact origin, one per
+/// label of the request's host for patterns.
 #[derive(Default)]
 pub(crate) struct AllowedOrigins {
     any: bool,
