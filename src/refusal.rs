@@ -254,6 +254,19 @@ mod tests {
         assert_eq!(Bounded(b"a\tb\xff").to_string(), "a\\x09b\\xff");
     }
 
+    /// At most `LIMIT` bytes are shown, then how many there were: a value
+    /// of exactly `LIMIT` bytes is shown whole, without a count.
+    #[test]
+    fn a_value_of_the_limit_is_shown_whole() {
+        let at_limit = vec![b'A'; Bounded::LIMIT];
+        assert_eq!(Bounded(&at_limit).to_string(), "A".repeat(Bounded::LIMIT));
+        let over = vec![b'A'; Bounded::LIMIT + 1];
+        assert_eq!(
+            Bounded(&over).to_string(),
+            format!("{}... (65 bytes)", "A".repeat(Bounded::LIMIT))
+        );
+    }
+
     #[test]
     fn a_huge_method_makes_a_short_line() {
         let method = Method::from_bytes(&vec![b'X'; 1 << 20]).unwrap();

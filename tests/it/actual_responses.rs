@@ -107,6 +107,50 @@ async fn vary_tokens_are_merged_not_replaced_or_duplicated() {
     }
 }
 
+// checklist: A2, A3, A5, A6
+// A handler that sets no CORS header and no `Vary` gets the layer's headers
+// as they are; one that sets a `Vary` of its own gets its tokens merged
+// (A6). Nothing else the layer adds may depend on which of the two it is.
+#[tokio::test]
+async fn a_handlers_own_vary_changes_nothing_else_the_layer_adds() {
+    let policies = [
+        credentialed(),
+        CorsLayer::builder().allow_any_origin().build().unwrap(),
+        CorsLayer::gateway(),
+        CorsLayer::builder()
+            .allow_origins(["https://*.example.com"])
+            .expose_headers(["X-Total"])
+            .build()
+            .unwrap(),
+    ];
+    let requests = || {
+        [
+            get_from(APP),
+            get_from("https://evil.example"),
+            request("GET", &[]),
+        ]
+    };
+    let without_vary: &[(&str, &str)] = &[("content-type", "text/plain")];
+    let with_vary: &[(&str, &str)] = &[("content-type", "text/plain"), ("vary", "accept-encoding")];
+    for (p, policy) in policies.iter().enumerate() {
+        for (r, (a, b)) in requests().into_iter().zip(requests()).enumerate() {
+            let (plain, _) = send_with(policy, without_vary, a).await;
+            let (varied, _) = send_with(policy, with_vary, b).await;
+            let cors = |res: &Answer| {
+                res.cors_headers()
+                    .into_iter()
+                    .map(|name| (res.all(&name).join("|"), name))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(cors(&varied), cors(&plain), "policy {p}, request {r}");
+            let mut expected = vec!["accept-encoding".to_owned()];
+            expected.extend(vary_tokens(&plain));
+            assert_eq!(vary_tokens(&varied), expected, "policy {p}, request {r}");
+            assert_eq!(plain.header("content-type"), Some("text/plain"));
+        }
+    }
+}
+
 // checklist: A6
 #[tokio::test]
 async fn stacked_layers_do_not_duplicate_vary() {

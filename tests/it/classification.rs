@@ -142,12 +142,51 @@ fn other_methods_and_headers_are_not_so_simple() {
         ("range", "bytes=0-1,5-6"),
         ("range", "bytes=-500"),
         ("range", "bytes=9-1"),
+        // The Fetch Standard's "parse a single range header value": the
+        // start is one or more digits, so a range without one fails to
+        // parse, and an unparsable `Range` is not safelisted.
+        ("range", "bytes=-"),
+        ("range", "bytes=x-"),
+        ("range", "bytes=1x-"),
+        ("range", "bytes=0-x"),
         ("authorization", "Bearer x"),
         ("x-requested-with", "XMLHttpRequest"),
     ];
     for header in unsafe_headers {
         assert_eq!(
             kind("GET", &[ORIGIN, *header]),
+            RequestKind::NotSoSimple,
+            "{header:?}"
+        );
+    }
+}
+
+// checklist: K3
+// The Fetch Standard's "CORS-unsafe request-header byte" is a byte below
+// 0x20 other than 0x09 HT, or one of `"():<>?@[\]{}` and DEL: a tab is
+// the one control byte that a safelisted `Accept` or `Content-Type` may
+// hold (a `Content-Type`'s essence is read with its whitespace, tabs
+// included, trimmed).
+#[test]
+fn a_tab_inside_a_safelisted_value_keeps_a_request_simple() {
+    for header in [
+        ("content-type", "text/plain;\tcharset=UTF-8"),
+        ("content-type", "text/plain\t; charset=UTF-8"),
+        ("accept", "text/html,\tapplication/json"),
+    ] {
+        assert_eq!(
+            kind("POST", &[ORIGIN, header]),
+            RequestKind::Simple,
+            "{header:?}"
+        );
+    }
+    // The other bytes of the list are unsafe, next to a tab or not.
+    for header in [
+        ("content-type", "text/plain;\tcharset=\"UTF-8\""),
+        ("accept", "text/html;\tq=(1)"),
+    ] {
+        assert_eq!(
+            kind("POST", &[ORIGIN, header]),
             RequestKind::NotSoSimple,
             "{header:?}"
         );

@@ -81,6 +81,15 @@ async fn echoing_never_covers_authorization_unless_it_is_listed() {
                 res.refusal(),
                 Some(&Refusal::HeaderNotAllowed(header::AUTHORIZATION))
             );
+            // Displayed, the reason says what to write instead: `*` never
+            // covers `Authorization` (the guide's policy page), so it is
+            // listed by name.
+            let why = res.refusal().map(ToString::to_string);
+            assert!(
+                why.as_deref()
+                    .is_some_and(|why| why.contains("list it by name")),
+                "{why:?}"
+            );
         }
 
         let listed = echoing(configured, &["*", "authorization"]);

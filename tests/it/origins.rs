@@ -83,6 +83,16 @@ const ROWS: &[Row] = &[
     yes(IPV6_ANY_PORT, "http://[::1]:5173"),
     no(IPV6_ANY_PORT, "http://[::1]"),
     no(IPV6_ANY_PORT, "http://[::2]:5173"),
+    // Only a port may follow an IPv6 host's `]`, and only one written as
+    // browsers write it.
+    no(IPV6_ANY_PORT, "http://[::1]x"),
+    no(IPV6_ANY_PORT, "http://[::1]x:5173"),
+    no(IPV6_ANY_PORT, "http://[::1]]:5173"),
+    no(IPV6_ANY_PORT, "http://[::1]:x"),
+    no(IPV6_ANY_PORT, "http://[::1]:"),
+    no(IPV6_ANY_PORT, "http://[::1]:05173"),
+    no(IPV6_ANY_PORT, "http://[::1"),
+    no(IPV6, "http://[::1]:8080x"),
     yes(IPV4, "http://127.0.0.1:3000"),
     no(IPV4, "http://127.0.0.1:3001"),
     no(IPV4, "http://127.0.0.1"),
@@ -435,5 +445,73 @@ async fn ten_thousand_exact_origins_still_answer_correctly() {
         "https://APP1.example.com".to_owned(),
     ] {
         assert_eq!(check(&cors, &absent, false).await, None, "{absent}");
+    }
+}
+
+// checklist: O4, O6
+// O6: patterns cost one map lookup per label of the host, whatever their
+// number, so a policy with many subdomain patterns looks each suffix of the
+// host up instead of comparing it with every pattern. What a pattern allows
+// (O4) must not depend on how many others the policy lists.
+#[tokio::test]
+async fn many_subdomain_patterns_allow_what_few_allow() {
+    const FEW: [&str; 2] = ["https://*.example.com", "http://*.localhost:*"];
+    let many: Vec<String> = FEW
+        .iter()
+        .map(|&pattern| pattern.to_owned())
+        .chain((0..30).map(|i| format!("https://*.site{i}.example.org")))
+        .collect();
+    let layer = |origins: &[String]| {
+        CorsLayer::builder()
+            .allow_origins(origins)
+            .record_decisions(true)
+            .build()
+            .unwrap()
+    };
+    let few = layer(&FEW.map(str::to_owned));
+    let many = layer(&many);
+    let rows = [
+        ("https://a.example.com", true),
+        ("https://a.b.example.com", true),
+        ("https://x-1.y_2.example.com", true),
+        ("https://0.example.com", true),
+        ("http://app.localhost:5173", true),
+        ("http://a.b.localhost:3000", true),
+        ("https://example.com", false),
+        ("https://A.example.com", false),
+        ("https://a.B.example.com", false),
+        ("https://a.Example.com", false),
+        ("https://a!.example.com", false),
+        ("https://a b.example.com", false),
+        ("https://.example.com", false),
+        ("https://a..example.com", false),
+        ("https://a.example.com.", false),
+        ("https://aexample.com", false),
+        ("https://a.example.com.evil.com", false),
+        ("https://a.example.co", false),
+        ("http://a.example.com", false),
+        ("https://a.example.com:8443", false),
+        ("http://app.localhost", false),
+        ("http://app.localhost:080", false),
+        ("http://localhost:5173", false),
+        // Patterns only the larger policy lists.
+        ("https://a.site7.example.org", false),
+        ("https://a.site29.example.org", false),
+    ];
+    for (origin, allowed) in rows {
+        assert_eq!(check(&few, origin, allowed).await, None, "few: {origin}");
+    }
+    for (origin, allowed) in rows {
+        let allowed = allowed || origin.ends_with(".example.org");
+        assert_eq!(check(&many, origin, allowed).await, None, "many: {origin}");
+    }
+    for (origin, allowed) in [
+        ("https://a.b.site0.example.org", true),
+        ("https://site7.example.org", false),
+        ("https://a.site30.example.org", false),
+        ("https://A.site7.example.org", false),
+        ("https://a.site7.example.org:8443", false),
+    ] {
+        assert_eq!(check(&many, origin, allowed).await, None, "many: {origin}");
     }
 }
