@@ -183,12 +183,7 @@ impl Table {
     /// The name of the policy for a request, as [`select`](Table::select)
     /// chooses it.
     pub(crate) fn name_for(&self, parts: &Parts) -> Option<&str> {
-        self.index_for(parts).map(|index| self.name(index))
-    }
-
-    /// The index of the policy `parts` is bound to.
-    pub(crate) fn index_for(&self, parts: &Parts) -> Option<usize> {
-        self.chosen_for(parts).map(|chosen| chosen.index)
+        self.chosen_for(parts).map(|chosen| self.name(chosen.index))
     }
 
     /// The policy `parts` is bound to, as [`select`](Table::select)

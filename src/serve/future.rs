@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use http::request::Parts;
-use http::{header, HeaderValue, Response};
+use http::{HeaderValue, Response};
 use pin_project_lite::pin_project;
 
-use crate::classify::RequestKind;
+use crate::classify::{preflight_method, RequestKind};
 use crate::compile::origin::DecisionFuture;
 use crate::compile::policy::{Access, Policy};
 use crate::explain::debug::REFUSAL_HEADER;
@@ -277,7 +277,7 @@ where
                 let allowed = ready!(decision.as_mut().poll(cx));
                 let access = policy.access(Some(origin), allowed);
                 // Counted as undecided when the request came.
-                let method = parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
+                let method = preflight_method(&parts.method, &parts.headers);
                 Ok(empty(preflight::answer(
                     policy, *debug, None, parts, method, origin, access,
                 )))
@@ -347,7 +347,7 @@ fn poll_answer(answer: &mut PreflightAnswer, policy: &Policy, cx: &mut Context<'
         let allowed = ready!(decision.as_mut().poll(cx));
         let access = policy.access(Some(origin), allowed);
         // Counted as undecided when the request came.
-        let method = head.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let method = preflight_method(&head.method, &head.headers);
         *answer = PreflightAnswer::Ready(preflight::answer(
             policy, *debug, None, head, method, origin, access,
         ));

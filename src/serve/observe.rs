@@ -80,10 +80,9 @@ impl Watch<'_> {
     /// The candidate's decision, counted, and compared with the enforcing
     /// policy's `decision` when there is one.
     fn compare(&self, candidate: &Table, parts: &Parts, decision: Option<&Decision<'_>>) {
-        let bound = candidate.index_for(parts).and_then(|index| {
-            let (name, policy) = candidate.policies.get(index)?;
-            Some((index, name.as_str(), policy))
-        });
+        let bound = candidate
+            .chosen_for(parts)
+            .map(|chosen| (chosen.index, candidate.name(chosen.index), chosen.policy));
         let Some((index, candidate_name, candidate_policy)) = bound else {
             // Bound by the enforcing policy only: the candidate would let
             // the inner service answer alone, without CORS headers.

@@ -352,7 +352,7 @@ where
         Verdict::Known(allowed) => {
             let access = policy.access(Some(&origin), allowed);
             let refused = access == Access::Refused;
-            let method = parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD);
+            let method = preflight_method(&parts.method, &parts.headers);
             let answer = preflight::answer(policy, debug, watch, &parts, method, &origin, access);
             if refused && policy.config.block_disallowed_origins {
                 return ResponseFuture::answered(answer);
