@@ -78,6 +78,7 @@ async fn rendered(layer: &CorsLayer) -> (Vec<*const u8>, Vec<*const u8>) {
     (preflight, addresses(&answer.headers, &ACTUAL))
 }
 
+// checklist: C4
 #[tokio::test]
 async fn policies_with_the_same_lists_answer_with_the_same_bytes() {
     let first = policy().build().unwrap();
@@ -100,6 +101,7 @@ async fn policies_with_the_same_lists_answer_with_the_same_bytes() {
 }
 
 #[cfg(feature = "reload")]
+// checklist: C4
 #[tokio::test]
 async fn a_policy_reloaded_with_the_same_lists_answers_with_the_same_bytes() {
     let (layer, handle) = policy().build().unwrap().reloadable();
@@ -121,6 +123,7 @@ fn exposing(names: &[String]) -> CorsLayer {
 
 /// A long list is kept as a short one is: 4 KiB of exposed names, two
 /// policies, the same bytes.
+// checklist: C4
 #[tokio::test]
 async fn a_long_list_within_the_bound_is_kept_too() {
     let names: Vec<String> = (0..400).map(|i| format!("x-long-{i:04}")).collect();
@@ -139,6 +142,7 @@ async fn a_long_list_within_the_bound_is_kept_too() {
 
 /// A list longer than all the process keeps is rendered as before, each
 /// policy's value its own: right, and still shared by the policy's answers.
+// checklist: C4
 #[tokio::test]
 async fn a_list_past_the_bound_is_answered_right() {
     let names: Vec<String> = (0..8000).map(|i| format!("x-past-{i}")).collect();

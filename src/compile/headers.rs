@@ -560,6 +560,7 @@ mod tests {
     /// of byte the two scans tell apart, and longer lines made of those:
     /// the browsers' form is read as any form is, wherever words and
     /// chunks end.
+    // checklist: P4, P5
     #[test]
     fn browser_form_scan_answers_as_the_general_scan() {
         let policies = [

@@ -255,6 +255,7 @@ mod tests {
 
     /// Past the 64 tokens that one pass marks, tokens are looked for one by
     /// one: found or not, each is there once.
+    // checklist: A6
     #[test]
     fn many_tokens_are_merged_each_once() {
         let tokens: Vec<HeaderValue> = (0..70)

@@ -569,6 +569,7 @@ impl fmt::Debug for AllowedOrigins {
 mod tests {
     use super::*;
 
+    // checklist: O1
     #[test]
     fn find_byte_is_position() {
         let text: Vec<u8> = (0..40usize)
@@ -589,6 +590,7 @@ mod tests {
 
     /// The policy's `Debug` counts its exact origins, once each, however
     /// many there are (a few are scanned, more are hashed).
+    // checklist: O6
     #[test]
     fn debug_counts_exact_origins() {
         for count in [0, 1, 2, SCANNED_ORIGINS + 3] {
