@@ -422,3 +422,52 @@ async fn a_predicate_can_decide_by_origin_and_request() {
     let (res, _) = send(&cors, req).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// Any header with credentials names the requested headers back: every
+/// field line's names, in order, as one list, the empty lines left out.
+// checklist: P4
+#[tokio::test]
+async fn requested_header_lines_are_echoed_as_one_list() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods(["PUT"])
+        .allow_any_header()
+        .allow_credentials(true)
+        .build()
+        .unwrap();
+    let mut req = preflight(APP, "PUT", None);
+    for line in ["x-one", "", "x-two, x-three", ""] {
+        req.headers_mut()
+            .append("access-control-request-headers", line.parse().unwrap());
+    }
+    let (res, _) = send(&cors, req).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        res.header("access-control-allow-headers"),
+        Some("x-one,x-two, x-three")
+    );
+    // One line is named back as it came.
+    let (res, _) = send(&cors, preflight(APP, "PUT", Some("X-Four,x-five"))).await;
+    assert_eq!(
+        res.header("access-control-allow-headers"),
+        Some("X-Four,x-five")
+    );
+}
+
+/// A method listed twice, in either case of a standard method, is listed
+/// once, in the browsers' form.
+// checklist: P3
+#[tokio::test]
+async fn a_method_listed_twice_is_named_once() {
+    let cors = CorsLayer::builder()
+        .allow_origins([APP])
+        .allow_methods(["PUT", "put", "PURGE", "DELETE", "PURGE", "Put"])
+        .build()
+        .unwrap();
+    let (res, _) = send(&cors, preflight(APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        res.header("access-control-allow-methods"),
+        Some("PUT,PURGE,DELETE")
+    );
+}

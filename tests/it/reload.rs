@@ -482,3 +482,30 @@ fn a_reload_without_debug_mode_leaves_it_off() {
         .unwrap();
     assert!(!cors.debug_mode());
 }
+
+/// A handle's `Debug` shows the policies in force: after a reconfiguration,
+/// the new ones.
+#[test]
+fn a_handle_shows_the_policies_in_force() {
+    let (_cors, handle) = CorsLayer::gateway().reloadable();
+    let before = format!("{handle:?}");
+    assert!(
+        before.starts_with("ReloadHandle { table: Table { policies: ["),
+        "{before}"
+    );
+    handle
+        .reconfigure_routes(
+            CorsRoutes::new()
+                .policy("first", policy_a())
+                .policy("second", CorsBuilder::gateway())
+                .fallback("second"),
+        )
+        .unwrap();
+    let after = format!("{handle:?}");
+    assert!(
+        after.contains("policies: [\"first\", \"second\"]"),
+        "{after}"
+    );
+    assert!(after.contains("fallback: Some(\"second\")"), "{after}");
+    assert_ne!(before, after);
+}

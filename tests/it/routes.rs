@@ -582,6 +582,24 @@ fn invalid_configurations_return_every_problem() {
     );
 }
 
+/// The configuration's `Debug` names its policies, its bindings and its
+/// fallback, as they were written.
+#[test]
+fn the_configuration_shows_its_policies_and_bindings() {
+    let shown = format!(
+        "{:?}",
+        routes()
+            .bind_fn(|_: &Parts| None::<&str>)
+            .fallback("public")
+    );
+    assert_eq!(
+        shown,
+        "CorsRoutes { policies: [\"public\", \"admin\"], bindings: \
+         [\"prefix /public -> public\", \"pattern /api/*/admin/** -> admin\", \"function\"], \
+         fallback: Some(\"public\") }"
+    );
+}
+
 #[test]
 fn routing_lists_what_is_in_force() {
     let cors = routes()

@@ -104,6 +104,20 @@ fn wildcards_are_refused_with_credentials() {
 
 // checklist: C1
 #[test]
+fn the_problems_can_be_taken_by_value() {
+    let err = CorsLayer::builder()
+        .allow_origins(["https://x.example/"])
+        .allow_methods(["TRACE"])
+        .build()
+        .unwrap_err();
+    let listed = err.errors().to_vec();
+    let owned: Vec<ConfigError> = err.into_iter().collect();
+    assert_eq!(owned.len(), 2);
+    assert_eq!(owned, listed);
+}
+
+// checklist: C1
+#[test]
 fn a_policy_without_origins_is_refused() {
     assert_eq!(errors(CorsLayer::builder()), [ConfigError::NoOrigins]);
     // An invalid origin is reported as such, not as "no origins".
