@@ -498,12 +498,18 @@ fn a_handle_shows_the_policies_in_force() {
             CorsRoutes::new()
                 .policy("first", policy_a())
                 .policy("second", CorsBuilder::gateway())
+                .bind_prefix("/first", "first")
+                .bind_fn(|_: &http::request::Parts| None::<&str>)
                 .fallback("second"),
         )
         .unwrap();
     let after = format!("{handle:?}");
     assert!(
         after.contains("policies: [\"first\", \"second\"]"),
+        "{after}"
+    );
+    assert!(
+        after.contains("bindings: [Path { path: \"/first\", policy: 0 }, Function]"),
         "{after}"
     );
     assert!(after.contains("fallback: Some(\"second\")"), "{after}");

@@ -569,6 +569,31 @@ impl fmt::Debug for AllowedOrigins {
 mod tests {
     use super::*;
 
+    /// The exact origins' table spreads its keys: distinct origins hash
+    /// apart, so a lookup probes a bucket or two however many origins a
+    /// policy lists (a constant hash would make every lookup a scan).
+    // checklist: O6
+    #[test]
+    fn distinct_origins_hash_apart() {
+        use std::hash::BuildHasher;
+
+        let build = WordHashBuild::default();
+        let origins: Vec<String> = (0..2000)
+            .map(|i| format!("https://app{i}.example.com:{}", 8000 + i % 7))
+            .collect();
+        let hashes: HashSet<u64> = origins
+            .iter()
+            .map(|origin| build.hash_one(origin.as_bytes()))
+            .collect();
+        assert!(hashes.len() >= 1990, "{} distinct", hashes.len());
+        // The low bits pick a bucket, the top seven a tag within it: both
+        // spread too.
+        let buckets: HashSet<u64> = hashes.iter().map(|h| h & 1023).collect();
+        assert!(buckets.len() >= 700, "{} buckets of 1024", buckets.len());
+        let tags: HashSet<u64> = hashes.iter().map(|h| h >> 57).collect();
+        assert!(tags.len() >= 100, "{} tags of 128", tags.len());
+    }
+
     // checklist: O1
     #[test]
     fn find_byte_is_position() {
