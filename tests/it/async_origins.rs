@@ -204,6 +204,27 @@ async fn the_handler_runs_while_a_refusing_decision_is_pending() {
     assert_eq!(res.extensions.get(), Some(&Refusal::OriginNotAllowed));
 }
 
+/// An error of the inner service needs no decision: it comes back at once,
+/// as the inner service gave it, while the origin is still being decided.
+// checklist: M2, O7
+#[tokio::test]
+async fn an_inner_error_passes_through_while_the_decision_is_pending() {
+    let cors = CorsLayer::builder()
+        .allow_origin_async(|_, _| std::future::pending::<bool>())
+        .build()
+        .unwrap();
+    let failing = service_fn(|_req: Request<Full<Bytes>>| async {
+        Err::<Response<Full<Bytes>>, _>("the upstream is down")
+    });
+    let call = cors
+        .layer(failing)
+        .oneshot(get_from("https://acme.example"));
+    let result = tokio::time::timeout(std::time::Duration::from_secs(5), call)
+        .await
+        .expect("the error waited for the decision");
+    assert_eq!(result.err(), Some("the upstream is down"));
+}
+
 // checklist: C1
 #[test]
 fn async_decisions_cannot_block_before_the_inner_service() {

@@ -98,6 +98,16 @@ fn a_finished_actual_request_future_stays_pending() {
     let res = call_and_poll_twice(get_from(APP), &mut cx);
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["access-control-allow-origin"], APP);
+    // The handler's body is inside the layer's, and can be taken out.
+    let inner = res.into_body().into_inner().expect("the handler's body");
+    assert_eq!(inner.size_hint().exact(), Some(b"inner".len() as u64));
+}
+
+/// The response future's `Debug` names it and hides its state.
+#[test]
+fn the_response_future_shows_its_name() {
+    let future = service().call(get_from(APP));
+    assert_eq!(format!("{future:?}"), "ResponseFuture { .. }");
 }
 
 /// The service's `Debug` shows its inner service and where its policy
