@@ -102,6 +102,40 @@ fn wildcards_are_refused_with_credentials() {
         .unwrap();
 }
 
+/// An IPv6 host is brackets around hexadecimal pieces, then nothing or a
+/// port; whatever the scheme (browsers parse `[` as IPv6 in any URL).
+// checklist: O2
+#[test]
+fn ipv6_hosts_are_checked_in_any_scheme() {
+    for origin in [
+        "http://[::1]",
+        "http://[::1]:8080",
+        "app://[::1]",
+        "app://[2001:db8::a:1]:9",
+    ] {
+        CorsLayer::builder()
+            .allow_origins([origin])
+            .build()
+            .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    }
+    for origin in [
+        "http://[]",
+        "http://[::g]",
+        "http://[::1]x",
+        "app://[]",
+        "app://[::g]",
+        "app://[::1]x",
+        "app://[::1]]",
+        "app://[::1",
+    ] {
+        let errs = errors(CorsLayer::builder().allow_origins([origin]));
+        assert!(
+            matches!(&errs[..], [ConfigError::InvalidOrigin { value, .. }] if value == origin),
+            "{origin}: {errs:?}"
+        );
+    }
+}
+
 // checklist: C1
 #[test]
 fn the_problems_can_be_taken_by_value() {
