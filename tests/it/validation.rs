@@ -136,6 +136,32 @@ fn ipv6_hosts_are_checked_in_any_scheme() {
     }
 }
 
+/// A port is written as browsers send it: decimal digits only, no sign,
+/// from 1 to 65535.
+// checklist: O2
+#[test]
+fn ports_are_decimal_and_in_range() {
+    for origin in ["http://localhost:1", "http://localhost:65535"] {
+        CorsLayer::builder()
+            .allow_origins([origin])
+            .build()
+            .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    }
+    for (origin, reason) in [
+        ("http://localhost:65536", "out of range"),
+        ("http://localhost:+8080", "decimal"),
+        ("http://localhost:", "decimal"),
+        ("http://localhost:80a", "decimal"),
+    ] {
+        let errs = errors(CorsLayer::builder().allow_origins([origin]));
+        assert!(
+            matches!(&errs[..], [ConfigError::InvalidOrigin { value, reason: why }]
+                if value == origin && why.contains(reason)),
+            "{origin}: {errs:?}"
+        );
+    }
+}
+
 // checklist: C1
 #[test]
 fn the_problems_can_be_taken_by_value() {
