@@ -136,8 +136,8 @@ fn ipv6_hosts_are_checked_in_any_scheme() {
     }
 }
 
-/// A port is written as browsers send it: decimal digits only, no sign,
-/// from 1 to 65535.
+/// A port is written as browsers send it: decimal digits only, no sign, no
+/// leading zero, from 1 to 65535; each refusal says which rule it broke.
 // checklist: O2
 #[test]
 fn ports_are_decimal_and_in_range() {
@@ -152,6 +152,8 @@ fn ports_are_decimal_and_in_range() {
         ("http://localhost:+8080", "decimal"),
         ("http://localhost:", "decimal"),
         ("http://localhost:80a", "decimal"),
+        ("http://localhost:08080", "leading zero"),
+        ("http://localhost:0", "port 0"),
     ] {
         let errs = errors(CorsLayer::builder().allow_origins([origin]));
         assert!(
