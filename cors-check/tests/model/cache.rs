@@ -87,6 +87,28 @@ async fn max_age_is_honoured_on_the_virtual_clock() {
     assert!(url.preflight_sent());
 }
 
+/// Fetch keys the cache by origin: a second page's preflight for the same
+/// URL adds entries of its own, beside the first page's.
+#[tokio::test]
+async fn each_origin_keeps_entries_of_its_own() {
+    let server = caching_server(pre!(
+        "access-control-allow-origin" => "*",
+        "access-control-allow-methods" => "PUT",
+        "access-control-allow-headers" => "x-a",
+        "access-control-max-age" => "600",
+    ));
+    let from = |origin: &'static str| req("PUT").to("/items").from(origin).h("x-a", "1");
+    let (a, b) = (from(O), from("https://b.example"));
+    let mut browser = Browser::new();
+    assert!(fetch_with(&mut browser, &server, &a).await.preflight_sent());
+    assert!(fetch_with(&mut browser, &server, &b).await.preflight_sent());
+    assert_eq!(browser.cached_entries(), 4);
+    for page in [&b, &a] {
+        let again = fetch_with(&mut browser, &server, page).await;
+        assert!(again.is_allowed() && !again.preflight_sent(), "{again}");
+    }
+}
+
 #[tokio::test]
 async fn default_zero_invalid_and_capped_max_age() {
     let cases: [(Answer, Engine, u64, u64); 7] = [

@@ -175,3 +175,123 @@ async fn outcomes_name_their_rule() {
         Some("network-error")
     );
 }
+
+/// The reason names the message the browser read (the preflight's answer or
+/// the response); a preflight refused with a status is told apart from one
+/// redirected, and its fix names what the preflight asked for.
+#[test]
+fn reasons_and_fixes_fit_the_stage_and_the_status() {
+    let put = BrowserRequest::new(O, "PUT", "https://api.example/")
+        .unwrap()
+        .header("x-b", "1")
+        .header("x-a", "1");
+    let none = HeaderMap::new();
+    let preflight = put
+        .check_preflight(StatusCode::NO_CONTENT, &none)
+        .unwrap_err();
+    assert_eq!(preflight.rule(), &Rule::MissingAllowOrigin);
+    assert!(
+        preflight.to_string().starts_with(
+            "blocked at the preflight: the preflight's answer has no Access-Control-Allow-Origin."
+        ),
+        "{preflight}"
+    );
+    assert!(
+        preflight
+            .fix()
+            .contains("so that the preflight's answer carries"),
+        "{preflight}"
+    );
+    let get = BrowserRequest::new(O, "GET", "https://api.example/").unwrap();
+    let response = get.check_response(StatusCode::OK, &none).unwrap_err();
+    assert!(
+        response
+            .to_string()
+            .contains(": the response has no Access-Control-Allow-Origin."),
+        "{response}"
+    );
+    assert!(
+        response.fix().contains("so that the response carries"),
+        "{response}"
+    );
+
+    let forbidden = put
+        .check_preflight(StatusCode::FORBIDDEN, &none)
+        .unwrap_err();
+    assert_eq!(
+        forbidden.rule(),
+        &Rule::PreflightStatusNotOk(StatusCode::FORBIDDEN)
+    );
+    assert!(!forbidden.to_string().contains("redirect"), "{forbidden}");
+    assert!(
+        forbidden.fix().contains(
+            "allow the origin https://app.example and the method PUT and the headers x-a, x-b in its CORS policy"
+        ),
+        "{forbidden}"
+    );
+    let moved = put
+        .check_preflight(StatusCode::MOVED_PERMANENTLY, &none)
+        .unwrap_err();
+    assert!(moved.fix().contains("instead of redirecting"), "{moved}");
+    assert!(!moved.fix().contains("the method PUT"), "{moved}");
+}
+
+/// The hint that `*` is no wildcard with credentials comes only where the
+/// list has `*`.
+#[test]
+fn the_wildcard_hint_needs_a_wildcard() {
+    let credentialed = |extra: &[(&'static str, &'static str)]| {
+        let mut headers = response_headers(&[
+            ("access-control-allow-origin", O),
+            ("access-control-allow-credentials", "true"),
+        ]);
+        headers.extend(response_headers(extra));
+        headers
+    };
+    let delete = BrowserRequest::new(O, "DELETE", "https://api.example/")
+        .unwrap()
+        .credentials(true);
+    let blocked = delete
+        .check_preflight(
+            StatusCode::NO_CONTENT,
+            &credentialed(&[("access-control-allow-methods", "GET, PUT")]),
+        )
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &method_refused("DELETE"));
+    assert!(!blocked.fix().contains("wildcard"), "{blocked}");
+
+    let put = BrowserRequest::new(O, "PUT", "https://api.example/")
+        .unwrap()
+        .header("x-a", "1")
+        .credentials(true);
+    let blocked = put
+        .check_preflight(
+            StatusCode::NO_CONTENT,
+            &credentialed(&[
+                ("access-control-allow-methods", "PUT"),
+                ("access-control-allow-headers", "x-b"),
+            ]),
+        )
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &header_refused("x-a"));
+    assert!(!blocked.fix().contains("wildcard"), "{blocked}");
+}
+
+/// Of several headers a preflight's answer leaves out, `authorization` is
+/// the one named, whatever the order.
+#[test]
+fn authorization_is_named_first() {
+    let request = BrowserRequest::new(O, "PUT", "https://api.example/")
+        .unwrap()
+        .header("a-first", "1")
+        .header("authorization", "Bearer x")
+        .header("x-last", "1");
+    let headers = response_headers(&[
+        ("access-control-allow-origin", "*"),
+        ("access-control-allow-methods", "PUT"),
+    ]);
+    let blocked = request
+        .check_preflight(StatusCode::NO_CONTENT, &headers)
+        .unwrap_err();
+    assert_eq!(blocked.rule(), &header_refused("authorization"));
+}

@@ -106,6 +106,28 @@ fn preflight_needed_iff_method_or_headers_unsafe() {
     );
 }
 
+/// The headers as the browser keeps them from `Headers.append`: forbidden
+/// ones dropped, names lowercase, values trimmed of HTTP whitespace, in the
+/// script's order, repeated names kept.
+#[test]
+fn the_script_headers_are_kept_as_the_browser_keeps_them() {
+    let request = BrowserRequest::new(O, "GET", "/")
+        .unwrap()
+        .header("X-B", " 2\t")
+        .header("Cookie", "a=b")
+        .header("x-a", "1")
+        .header("X-B", "3");
+    let kept: Vec<(&str, &[u8])> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    assert_eq!(
+        kept,
+        [("x-b", &b"2"[..]), ("x-a", &b"1"[..]), ("x-b", &b"3"[..])]
+    );
+}
+
 #[test]
 fn bad_origins_and_urls_are_values_not_panics() {
     for origin in [
@@ -114,6 +136,9 @@ fn bad_origins_and_urls_are_values_not_panics() {
         "https://app.example/x",
         "https://u@app.example",
         "https://app.example:443",
+        "http://app.example:80",
+        "https://",
+        "://app.example",
         "",
     ] {
         assert!(BrowserRequest::new(origin, "GET", "/").is_err(), "{origin}");

@@ -226,6 +226,12 @@ fn cases() -> Vec<Case> {
             req("GET").h("range", "bytes=-5"),
             at_preflight(header_refused("range")),
         ),
+        case(
+            "Range with a sign",
+            Server::Scripted(no_content(ANY), ok(ANY)),
+            req("GET").h("range", "bytes=+5-"),
+            at_preflight(header_refused("range")),
+        ),
         case("Accept-Language en-US", simple(ok(ANY)), req("GET").h("accept-language", "en-US,en;q=0.9"), allowed(false)),
         case(
             "Content-Language with an underscore",
@@ -239,6 +245,7 @@ fn cases() -> Vec<Case> {
             req("GET").h("accept", &"a".repeat(129)),
             at_preflight(header_refused("accept")),
         ),
+        case("Accept with a tab inside", simple(ok(ANY)), req("GET").h("accept", "text/html,\tapplication/json"), allowed(false)),
         case("Accept of 128 bytes", simple(ok(ANY)), req("GET").h("accept", &"a".repeat(128)), allowed(false)),
         // Only CORS-unsafe request-header bytes matter: bytes 0x80-0xFF do not.
         case("Accept with a byte above 0x7F", simple(ok(ANY)), req("GET").h("accept", "é"), allowed(false)),
@@ -253,6 +260,12 @@ fn cases() -> Vec<Case> {
             Server::Scripted(no_content(ANY), ok(ANY)),
             req("GET").h("content-language", "é"),
             at_preflight(header_refused("content-language")),
+        ),
+        case(
+            "safelisted values of 1024 bytes together",
+            simple(ok(ANY)),
+            (0..8).fold(req("GET"), |r, _| r.h("accept-language", &"a".repeat(128))),
+            allowed(false),
         ),
         case(
             "safelisted values over 1024 bytes together",
