@@ -350,10 +350,12 @@ impl BrowserRequest {
     fn cors_check(&self, headers: &HeaderMap) -> Result<(), Rule> {
         let origin = match combined(headers, &ACCESS_CONTROL_ALLOW_ORIGIN) {
             None => return Err(Rule::MissingAllowOrigin),
-            Some(Combined { lines, value }) if lines > 1 || value.contains(&b',') => {
+            // Several field lines are joined with `, `: a comma also
+            // shows that there were several.
+            Some(value) if value.contains(&b',') => {
                 return Err(Rule::MultipleAllowOrigin(bounded(&value)))
             }
-            Some(Combined { value, .. }) => value,
+            Some(value) => value,
         };
         if origin == b"*" {
             return match self.includes_credentials() {
@@ -371,9 +373,9 @@ impl BrowserRequest {
             return Ok(());
         }
         match combined(headers, &ACCESS_CONTROL_ALLOW_CREDENTIALS) {
-            Some(Combined { value, .. }) if value == b"true" => Ok(()),
+            Some(value) if value == b"true" => Ok(()),
             got => Err(Rule::CredentialsNotTrue {
-                got: got.map(|c| bounded(&c.value)),
+                got: got.map(|value| bounded(&value)),
             }),
         }
     }
@@ -445,31 +447,21 @@ impl BrowserRequest {
     }
 }
 
-/// All field lines of one header, joined by `, ` as Fetch's "get" does,
-/// and how many lines there were.
-struct Combined {
-    lines: usize,
-    value: Vec<u8>,
-}
-
 /// The field lines of `name`, each trimmed of spaces and tabs as an HTTP
-/// parser does, joined by `, ` (`None` when absent).
-fn combined(headers: &HeaderMap, name: &HeaderName) -> Option<Combined> {
-    let mut lines = 0;
-    let mut value = Vec::new();
-    for line in headers.get_all(name) {
-        if lines > 0 {
-            value.extend_from_slice(b", ");
-        }
+/// parser does, joined by `, ` as Fetch's "get" does (`None` when absent).
+fn combined(headers: &HeaderMap, name: &HeaderName) -> Option<Vec<u8>> {
+    let mut lines = headers.get_all(name).into_iter();
+    let mut value = lines.next()?.as_bytes().trim_ascii().to_vec();
+    for line in lines {
+        value.extend_from_slice(b", ");
         value.extend_from_slice(line.as_bytes().trim_ascii());
-        lines += 1;
     }
-    (lines > 0).then_some(Combined { lines, value })
+    Some(value)
 }
 
 /// The combined value of `name`, bounded for a message.
 fn raw(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
-    combined(headers, name).map(|c| bounded(&c.value))
+    combined(headers, name).map(|value| bounded(&value))
 }
 
 /// Fetch's "extract header list values" for a list of tokens: the combined
@@ -480,7 +472,7 @@ fn raw(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
 /// For example `GET, PUT ,,PATCH` gives `GET`, `PUT`, `PATCH`, and
 /// `GET PUT` is an error.
 fn extract_list(headers: &HeaderMap, name: &HeaderName) -> Result<Vec<String>, String> {
-    let Some(Combined { value, .. }) = combined(headers, name) else {
+    let Some(value) = combined(headers, name) else {
         return Ok(Vec::new());
     };
     let refuse = || bounded(&value);
@@ -502,7 +494,7 @@ fn extract_list(headers: &HeaderMap, name: &HeaderName) -> Result<Vec<String>, S
 /// seconds (a huge one saturates); anything else, or no header, is the
 /// default 5 seconds.
 fn max_age(headers: &HeaderMap) -> Duration {
-    let Some(Combined { value, .. }) = combined(headers, &ACCESS_CONTROL_MAX_AGE) else {
+    let Some(value) = combined(headers, &ACCESS_CONTROL_MAX_AGE) else {
         return DEFAULT_MAX_AGE;
     };
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
