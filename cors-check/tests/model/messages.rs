@@ -68,6 +68,16 @@ fn messages_name_the_rule_the_value_and_a_fix() {
     );
 }
 
+/// A preflight's answer that allows [`O`] with credentials, and `extra`.
+fn credentialed(extra: &[(&'static str, &'static str)]) -> HeaderMap {
+    let mut headers = response_headers(&[
+        ("access-control-allow-origin", O),
+        ("access-control-allow-credentials", "true"),
+    ]);
+    headers.extend(response_headers(extra));
+    headers
+}
+
 #[test]
 fn hints_see_the_whole_list_past_the_echo_limit() {
     // Lists longer than the 100 characters echoed in messages.
@@ -76,14 +86,6 @@ fn hints_see_the_whole_list_past_the_echo_limit() {
         .collect::<Vec<_>>()
         .join(", ");
     let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
-    let credentialed = |extra: &[(&'static str, &'static str)]| {
-        let mut headers = response_headers(&[
-            ("access-control-allow-origin", O),
-            ("access-control-allow-credentials", "true"),
-        ]);
-        headers.extend(response_headers(extra));
-        headers
-    };
     let request = BrowserRequest::new(O, "DELETE", "https://api.example/")
         .unwrap()
         .credentials(true);
@@ -240,14 +242,6 @@ fn reasons_and_fixes_fit_the_stage_and_the_status() {
 /// list has `*`.
 #[test]
 fn the_wildcard_hint_needs_a_wildcard() {
-    let credentialed = |extra: &[(&'static str, &'static str)]| {
-        let mut headers = response_headers(&[
-            ("access-control-allow-origin", O),
-            ("access-control-allow-credentials", "true"),
-        ]);
-        headers.extend(response_headers(extra));
-        headers
-    };
     let delete = BrowserRequest::new(O, "DELETE", "https://api.example/")
         .unwrap()
         .credentials(true);
