@@ -350,8 +350,8 @@ impl BrowserRequest {
     fn cors_check(&self, headers: &HeaderMap) -> Result<(), Rule> {
         let origin = match combined(headers, &ACCESS_CONTROL_ALLOW_ORIGIN) {
             None => return Err(Rule::MissingAllowOrigin),
-            // Several field lines are joined with `, `: a comma also
-            // shows that there were several.
+            // Several values, in one field line or several: lines are
+            // joined with `, `, so the comma shows them too.
             Some(value) if value.contains(&b',') => {
                 return Err(Rule::MultipleAllowOrigin(bounded(&value)))
             }

@@ -106,9 +106,9 @@ fn preflight_needed_iff_method_or_headers_unsafe() {
     );
 }
 
-/// The headers as the browser keeps them from `Headers.append`: forbidden
-/// ones dropped, names lowercase, values trimmed of HTTP whitespace, in the
-/// script's order, repeated names kept.
+/// The headers as the model keeps them from `Headers.append`: forbidden
+/// ones dropped, values trimmed of HTTP whitespace, in the script's order,
+/// repeated names kept; names in lowercase, as `HeaderName`s are.
 #[test]
 fn the_script_headers_are_kept_as_the_browser_keeps_them() {
     let request = BrowserRequest::new(O, "GET", "/")

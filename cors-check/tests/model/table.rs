@@ -89,6 +89,12 @@ fn cases() -> Vec<Case> {
             at_actual(Rule::MultipleAllowOrigin("https://app.example, https://app.example".into())),
         ),
         case(
+            "GET, ACAO and an empty second line",
+            simple(ok(&[("access-control-allow-origin", O), ("access-control-allow-origin", "")])),
+            req("GET"),
+            at_actual(Rule::MultipleAllowOrigin("https://app.example, ".into())),
+        ),
+        case(
             "GET, ACAO * on two lines",
             simple(ok(&[("access-control-allow-origin", "*"), ("access-control-allow-origin", "*")])),
             req("GET"),
