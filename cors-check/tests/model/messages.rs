@@ -273,6 +273,7 @@ fn the_wildcard_hint_needs_a_wildcard() {
 
 /// Of several headers a preflight's answer leaves out, `authorization` is
 /// the one named, whatever the order.
+// checklist: P6
 #[test]
 fn authorization_is_named_first() {
     let request = BrowserRequest::new(O, "PUT", "https://api.example/")

@@ -128,6 +128,7 @@ fn the_script_headers_are_kept_as_the_browser_keeps_them() {
     );
 }
 
+// checklist: O1
 #[test]
 fn bad_origins_and_urls_are_values_not_panics() {
     for origin in [

@@ -88,6 +88,7 @@ fn cases() -> Vec<Case> {
             req("GET"),
             at_actual(Rule::MultipleAllowOrigin("https://app.example, https://app.example".into())),
         ),
+        // checklist: A1
         case(
             "GET, ACAO and an empty second line",
             simple(ok(&[("access-control-allow-origin", O), ("access-control-allow-origin", "")])),
@@ -232,6 +233,7 @@ fn cases() -> Vec<Case> {
             req("GET").h("range", "bytes=-5"),
             at_preflight(header_refused("range")),
         ),
+        // checklist: K3
         case(
             "Range with a sign",
             Server::Scripted(no_content(ANY), ok(ANY)),
@@ -251,6 +253,7 @@ fn cases() -> Vec<Case> {
             req("GET").h("accept", &"a".repeat(129)),
             at_preflight(header_refused("accept")),
         ),
+        // checklist: K3
         case("Accept with a tab inside", simple(ok(ANY)), req("GET").h("accept", "text/html,\tapplication/json"), allowed(false)),
         case("Accept of 128 bytes", simple(ok(ANY)), req("GET").h("accept", &"a".repeat(128)), allowed(false)),
         // Only CORS-unsafe request-header bytes matter: bytes 0x80-0xFF do not.
@@ -267,6 +270,7 @@ fn cases() -> Vec<Case> {
             req("GET").h("content-language", "é"),
             at_preflight(header_refused("content-language")),
         ),
+        // checklist: K3
         case(
             "safelisted values of 1024 bytes together",
             simple(ok(ANY)),
