@@ -332,6 +332,27 @@ pub fn errors(builder: CorsBuilder) -> Vec<ConfigError> {
     }
 }
 
+/// The single problem `builder` is refused with.
+pub fn only_error(builder: CorsBuilder) -> ConfigError {
+    let errs = errors(builder);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    errs.into_iter().next().unwrap()
+}
+
+/// Asserts that `value` alone is refused as an invalid origin, with a
+/// reason that contains `why`; returns the error and the reason.
+pub fn invalid_origin(value: &str, why: &str) -> (ConfigError, &'static str) {
+    let err = only_error(CorsLayer::builder().allow_origins([value]));
+    let ConfigError::InvalidOrigin { value: got, reason } = &err else {
+        panic!("{value}: {err:?}");
+    };
+    assert_eq!(got, value);
+    assert!(!reason.is_empty(), "{value}: no reason");
+    assert!(reason.contains(why), "{value}: {reason:?}");
+    let reason = *reason;
+    (err, reason)
+}
+
 /// Whether `refusal` is one of an origin: not allowed, `null` without its
 /// opt-in, or no serialized origin at all.
 pub fn refuses_origin(refusal: Option<&Refusal>) -> bool {

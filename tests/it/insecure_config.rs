@@ -8,13 +8,6 @@ use tower_cors::{ConfigError, CorsBuilder, CorsLayer, HeaderList};
 
 const APP: &str = "https://app.example.com";
 
-/// The single problem `builder` is refused with.
-fn only_error(builder: CorsBuilder) -> ConfigError {
-    let errs = errors(builder);
-    assert_eq!(errs.len(), 1, "{errs:#?}");
-    errs.into_iter().next().unwrap()
-}
-
 /// Asserts that the message of `err` names `value` (quoted as configured)
 /// and contains every fragment of `why`.
 fn assert_message(err: &ConfigError, value: &str, why: &[&str]) {
@@ -44,20 +37,6 @@ async fn assert_accepted(builder: CorsBuilder, origin: &str) -> Answer {
         "{origin}"
     );
     res
-}
-
-/// Asserts that `value` alone is refused as an invalid origin, with a
-/// reason that contains `why`; returns the error and the reason.
-fn invalid_origin(value: &str, why: &str) -> (ConfigError, &'static str) {
-    let err = only_error(CorsLayer::builder().allow_origins([value]));
-    let ConfigError::InvalidOrigin { value: got, reason } = &err else {
-        panic!("{value}: {err:?}");
-    };
-    assert_eq!(got, value);
-    assert!(!reason.is_empty(), "{value}: no reason");
-    assert!(reason.contains(why), "{value}: {reason:?}");
-    let reason = *reason;
-    (err, reason)
 }
 
 fn credentialed(origins: &[&str]) -> CorsBuilder {
@@ -508,31 +487,18 @@ fn ip_addresses_must_be_written_as_browsers_send_them() {
     }
 }
 
-/// Asserts that `value` alone is refused as an invalid origin that is named.
-fn assert_invalid_origin(value: &str) {
-    let err = match CorsLayer::builder().allow_origins([value]).build() {
-        Ok(_) => panic!("{value}: accepted"),
-        Err(err) => err,
-    };
-    assert!(
-        matches!(err.errors(), [ConfigError::InvalidOrigin { value: got, reason }]
-            if got == value && !reason.is_empty()),
-        "{value}: {err:?}"
-    );
-}
-
 // checklist: O1, O2
 #[test]
 fn port_zero_is_refused() {
-    assert_invalid_origin("https://a.example:0");
-    assert_invalid_origin("http://a.example:0");
+    invalid_origin("https://a.example:0", "");
+    invalid_origin("http://a.example:0", "");
 }
 
 // checklist: O1, O2
 #[tokio::test]
 async fn ftps_default_port_is_refused_and_another_port_builds() {
     // Browsers drop a scheme's default port, and 21 is ftp's.
-    assert_invalid_origin("ftp://host.example:21");
+    invalid_origin("ftp://host.example:21", "");
 
     let cors = CorsLayer::builder()
         .allow_origins(["ftp://host.example:2121"])

@@ -128,11 +128,7 @@ fn ipv6_hosts_are_checked_in_any_scheme() {
         "app://[::1]]",
         "app://[::1",
     ] {
-        let errs = errors(CorsLayer::builder().allow_origins([origin]));
-        assert!(
-            matches!(&errs[..], [ConfigError::InvalidOrigin { value, .. }] if value == origin),
-            "{origin}: {errs:?}"
-        );
+        invalid_origin(origin, "");
     }
 }
 
@@ -155,12 +151,7 @@ fn ports_are_decimal_and_in_range() {
         ("http://localhost:08080", "leading zero"),
         ("http://localhost:0", "port 0"),
     ] {
-        let errs = errors(CorsLayer::builder().allow_origins([origin]));
-        assert!(
-            matches!(&errs[..], [ConfigError::InvalidOrigin { value, reason: why }]
-                if value == origin && why.contains(reason)),
-            "{origin}: {errs:?}"
-        );
+        invalid_origin(origin, reason);
     }
 }
 

@@ -6,7 +6,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::support::{
     answer, failing, header_refused, method_refused, no_content, ok, response_headers, scripted,
-    ANY, O,
+    ANY, EXACT_CRED, O,
 };
 
 #[test]
@@ -70,10 +70,7 @@ fn messages_name_the_rule_the_value_and_a_fix() {
 
 /// A preflight's answer that allows [`O`] with credentials, and `extra`.
 fn credentialed(extra: &[(&'static str, &'static str)]) -> HeaderMap {
-    let mut headers = response_headers(&[
-        ("access-control-allow-origin", O),
-        ("access-control-allow-credentials", "true"),
-    ]);
+    let mut headers = response_headers(EXACT_CRED);
     headers.extend(response_headers(extra));
     headers
 }
